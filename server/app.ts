@@ -1,0 +1,104 @@
+/**
+ * Builds the server from a Config: database, auth, sync endpoint, and (when given) the
+ * SvelteKit handler, all on one HTTP server, one port, one origin.
+ */
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { Auth } from './auth.ts';
+import type { Config } from './config.ts';
+import { type AppContext, installContext, uninstallContext } from './context.ts';
+import { openDatabase } from './db.ts';
+import { SyncServer } from './sync/sync-server.ts';
+import { CloseCode } from '../src/lib/schema/protocol.ts';
+
+export type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
+
+export interface App {
+	ctx: AppContext;
+	close(): Promise<void>;
+}
+
+/** Opens the database and creates the shared context (no network yet). */
+export async function createApp(config: Config): Promise<App> {
+	const db = openDatabase(path.join(config.dataDir, 'fieldbook.sqlite'));
+	const auth = new Auth(db, config);
+	const originFor = (req: http.IncomingMessage | Request) => {
+		if (config.publicUrl) return config.publicUrl.origin;
+		const host = req instanceof Request ? req.headers.get('host') : req.headers.host;
+		return `http://${host ?? `${config.host}:${config.port}`}`;
+	};
+	const sync = new SyncServer({
+		sessions: auth.sessions,
+		expectedOrigin: originFor,
+		maxMessageBytes: config.syncMaxMessageBytes,
+		keepaliveMs: config.syncKeepaliveMs
+	});
+	auth.onAccessRevoked((userId) => sync.closeUser(userId, CloseCode.unauthorized, 'account deactivated'));
+	const ctx: AppContext = { config, db, auth, sync, originFor };
+	installContext(ctx);
+
+	if (config.adminEmail && config.adminPassword) await auth.bootstrapAdmin(config.adminEmail, config.adminPassword);
+	const cleanup = setInterval(() => auth.sessions.deleteExpired(), 3600_000);
+	cleanup.unref();
+
+	return {
+		ctx,
+		async close() {
+			clearInterval(cleanup);
+			await sync.close();
+			uninstallContext(ctx);
+			db.close();
+		}
+	};
+}
+
+export interface RunningServer {
+	app: App;
+	server: http.Server;
+	/** The URL the server is reachable at (PUBLIC_URL, or http://HOST:PORT with the real port). */
+	url: string;
+	close(): Promise<void>;
+}
+
+/** Starts the HTTP server with the SvelteKit handler and the /sync socket on one port. */
+export async function startServer(config: Config, handler: NodeHandler | null): Promise<RunningServer> {
+	const app = await createApp(config);
+	const server = http.createServer((req, res) => {
+		const notFound = () => {
+			res.statusCode = 404;
+			res.end('Not found');
+		};
+		if (handler) handler(req, res, notFound);
+		else notFound();
+	});
+	server.on('upgrade', (req, socket, head) => {
+		if (!app.ctx.sync.handleUpgrade(req, socket, head)) socket.destroy();
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(config.port, config.host, () => resolve());
+	});
+	const { port } = server.address() as AddressInfo;
+	const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+	const url = config.publicUrl?.origin ?? `http://${host}:${port}`;
+
+	let closing: Promise<void> | null = null;
+	return {
+		app,
+		server,
+		url,
+		close() {
+			closing ??= (async () => {
+				// Stop accepting, let requests in flight finish (5 s at most), then flush and close.
+				const done = new Promise<void>((resolve) => server.close(() => resolve()));
+				server.closeIdleConnections();
+				const force = setTimeout(() => server.closeAllConnections(), 5000);
+				await app.close();
+				await done;
+				clearTimeout(force);
+			})();
+			return closing;
+		}
+	};
+}

@@ -1,0 +1,106 @@
+/**
+ * Configuration from the environment, parsed and validated once at start-up.
+ * A bad value stops the process with a message naming the variable.
+ */
+import path from 'node:path';
+
+export interface Config {
+	port: number;
+	host: string;
+	dataDir: string;
+	/** Public origin the app is reached at (scheme://host[:port]); null = derive from the Host header. */
+	publicUrl: URL | null;
+	/** SMTP server to deliver mail through; null keeps mail in the outbox. */
+	smtpUrl: URL | null;
+	adminEmail: string | null;
+	adminPassword: string | null;
+	/** Largest WebSocket message accepted on /sync, in bytes. */
+	syncMaxMessageBytes: number;
+	/** Interval at which idle sync sockets get a keep-alive message, in ms. */
+	syncKeepaliveMs: number;
+	loginMaxPerAccount: number;
+	loginMaxPerAddress: number;
+	loginWindowMs: number;
+}
+
+export class ConfigError extends Error {
+	constructor(
+		readonly variable: string,
+		message: string
+	) {
+		super(`${variable}: ${message}`);
+		this.name = 'ConfigError';
+	}
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string): string | null {
+	const v = env[name];
+	if (v === undefined) return null;
+	const t = v.trim();
+	return t === '' ? null : t;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+	const v = str(env, name);
+	if (v === null) return fallback;
+	if (!/^\d+$/.test(v)) throw new ConfigError(name, `expected a whole number, got "${v}"`);
+	const n = Number(v);
+	if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+	return n;
+}
+
+function url(env: Env, name: string, protocols: string[]): URL | null {
+	const v = str(env, name);
+	if (v === null) return null;
+	let u: URL;
+	try {
+		u = new URL(v);
+	} catch {
+		throw new ConfigError(name, `not a valid URL: "${v}"`);
+	}
+	if (!protocols.includes(u.protocol)) {
+		throw new ConfigError(name, `must start with ${protocols.map((p) => p + '//').join(' or ')}, got "${v}"`);
+	}
+	return u;
+}
+
+export function parseConfig(env: Env = process.env, cwd = process.cwd()): Config {
+	const publicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:']);
+	if (publicUrl && (publicUrl.pathname !== '/' || publicUrl.search || publicUrl.hash)) {
+		throw new ConfigError('PUBLIC_URL', 'must be an origin only (scheme://host[:port]), without a path');
+	}
+	const host = str(env, 'HOST') ?? '127.0.0.1';
+	if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) throw new ConfigError('HOST', `not a host name or address: "${host}"`);
+
+	const adminEmail = str(env, 'ADMIN_EMAIL');
+	const adminPassword = env.ADMIN_PASSWORD && env.ADMIN_PASSWORD !== '' ? env.ADMIN_PASSWORD : null;
+	if ((adminEmail === null) !== (adminPassword === null)) {
+		throw new ConfigError(
+			adminEmail === null ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD',
+			'ADMIN_EMAIL and ADMIN_PASSWORD must be set together'
+		);
+	}
+	if (adminEmail !== null && !/^[^\s@]+@[^\s@]+$/.test(adminEmail)) {
+		throw new ConfigError('ADMIN_EMAIL', `not an e-mail address: "${adminEmail}"`);
+	}
+	if (adminPassword !== null && (adminPassword.length < 8 || Buffer.byteLength(adminPassword) > 1024)) {
+		throw new ConfigError('ADMIN_PASSWORD', 'must be 8 characters to 1 KB long');
+	}
+
+	return {
+		port: int(env, 'PORT', 3000, 0, 65535),
+		host,
+		dataDir: path.resolve(cwd, str(env, 'DATA_DIR') ?? './data'),
+		publicUrl,
+		smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+		adminEmail,
+		adminPassword,
+		syncMaxMessageBytes: int(env, 'SYNC_MAX_MESSAGE_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+		syncKeepaliveMs: int(env, 'SYNC_KEEPALIVE_MS', 15_000, 100, 29_000),
+		loginMaxPerAccount: int(env, 'LOGIN_MAX_PER_ACCOUNT', 10, 1, 10_000),
+		loginMaxPerAddress: int(env, 'LOGIN_MAX_PER_ADDRESS', 50, 1, 100_000),
+		loginWindowMs: int(env, 'LOGIN_WINDOW_MS', 15 * 60_000, 1000, 24 * 3600_000)
+	};
+}

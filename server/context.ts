@@ -1,0 +1,41 @@
+/**
+ * The server's shared state (database, auth, open sockets, rate limits) in one place.
+ * The SvelteKit handler and the socket server are bundled separately, so module state
+ * would be duplicated; the one instance lives on globalThis under a registered symbol and
+ * both sides reach it through getContext().
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Auth } from './auth.ts';
+import type { Config } from './config.ts';
+import type { Db } from './db.ts';
+import type { SyncServer } from './sync/sync-server.ts';
+
+export interface AppContext {
+	config: Config;
+	db: Db;
+	auth: Auth;
+	sync: SyncServer;
+	/** The origin browsers use for this server: PUBLIC_URL, else derived from the Host header. */
+	originFor(req: IncomingMessage | Request): string;
+}
+
+const KEY = Symbol.for('fieldbook.context');
+type Holder = { [KEY]?: AppContext };
+
+export function installContext(ctx: AppContext): void {
+	const g = globalThis as Holder;
+	if (g[KEY] && g[KEY] !== ctx) throw new Error('a Fieldbook server context is installed already in this process');
+	g[KEY] = ctx;
+}
+
+export function uninstallContext(ctx: AppContext): void {
+	const g = globalThis as Holder;
+	if (g[KEY] === ctx) delete g[KEY];
+}
+
+export function getContext(): AppContext {
+	const ctx = (globalThis as Holder)[KEY];
+	if (!ctx)
+		throw new Error('Fieldbook server context is not installed: start the app with `npm start` or `npm run dev`');
+	return ctx;
+}

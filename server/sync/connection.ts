@@ -1,0 +1,25 @@
+/** One authenticated WebSocket on one document. */
+import type { WebSocket } from 'ws';
+import type { CloseCode } from '../../src/lib/schema/protocol.ts';
+
+export class Connection {
+	/** Set by a pong; a socket that misses one keep-alive round is terminated. */
+	alive = true;
+
+	constructor(
+		readonly ws: WebSocket,
+		readonly userId: string,
+		readonly docName: string
+	) {}
+
+	send(message: Uint8Array): void {
+		if (this.ws.readyState !== this.ws.OPEN) return;
+		this.ws.send(message, (err) => {
+			if (err) this.ws.terminate();
+		});
+	}
+
+	close(code: CloseCode, reason: string): void {
+		if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
+	}
+}

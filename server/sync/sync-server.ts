@@ -1,0 +1,159 @@
+/**
+ * The /sync WebSocket endpoint. An upgrade is authenticated with the session cookie and
+ * its Origin checked before any document is looked at or created; a refused upgrade gets
+ * a plain HTTP status and never becomes a socket.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { CloseCode, isValidDocName, MessageType, SYNC_PATH } from '../../src/lib/schema/protocol.ts';
+import type { SessionStore } from '../sessions.ts';
+import { SESSION_COOKIE } from '../sessions.ts';
+import { Connection } from './connection.ts';
+import { Room } from './room.ts';
+
+export interface SyncServerOptions {
+	sessions: SessionStore;
+	/** The origin browsers must send in the Origin header, given the request (Host-derived when no PUBLIC_URL). */
+	expectedOrigin: (req: IncomingMessage) => string;
+	maxMessageBytes: number;
+	keepaliveMs: number;
+}
+
+export class SyncServer {
+	private readonly wss: WebSocketServer;
+	private readonly rooms = new Map<string, Room>();
+	private readonly byUser = new Map<string, Set<Connection>>();
+	private readonly keepalive: NodeJS.Timeout;
+	/** An empty awareness update: a message the stock client counts as traffic, changing nothing. */
+	private readonly ping: Uint8Array;
+
+	constructor(private readonly opts: SyncServerOptions) {
+		this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes });
+		const enc = encoding.createEncoder();
+		encoding.writeVarUint(enc, MessageType.awareness);
+		encoding.writeVarUint8Array(
+			enc,
+			awarenessProtocol.encodeAwarenessUpdate(new awarenessProtocol.Awareness(new Y.Doc()), [])
+		);
+		this.ping = encoding.toUint8Array(enc);
+		this.keepalive = setInterval(() => this.sweep(), opts.keepaliveMs);
+		this.keepalive.unref();
+	}
+
+	/** Returns false when the request is not for /sync (another handler, e.g. Vite's HMR, may take it). */
+	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+		const url = new URL(req.url ?? '/', 'http://x');
+		if (url.pathname !== SYNC_PATH && !url.pathname.startsWith(SYNC_PATH + '/')) return false;
+
+		const refuse = (status: number, text: string): true => {
+			socket.end(
+				`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`
+			);
+			return true;
+		};
+		// Origin first: a page on another site must not ride on the user's cookie (CSWSH).
+		if (req.headers.origin !== this.opts.expectedOrigin(req)) return refuse(403, 'Forbidden origin');
+		const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+		const auth = token ? this.opts.sessions.validate(token) : null;
+		if (!auth) return refuse(401, 'Unauthorized');
+		// Names are plain [A-Za-z0-9_-]: anything percent-encoded or nested is refused as it stands.
+		const docName = url.pathname.slice(SYNC_PATH.length + 1);
+		if (!isValidDocName(docName)) return refuse(400, 'Bad document name');
+
+		this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, auth.user.id, docName));
+		return true;
+	}
+
+	private accept(ws: WebSocket, userId: string, docName: string): void {
+		const conn = new Connection(ws, userId, docName);
+		let room = this.rooms.get(docName);
+		if (!room) {
+			room = new Room(docName);
+			this.rooms.set(docName, room);
+		}
+		const userConns = this.byUser.get(userId) ?? new Set();
+		userConns.add(conn);
+		this.byUser.set(userId, userConns);
+		ws.binaryType = 'nodebuffer';
+
+		ws.on('message', (data: RawData, isBinary: boolean) => {
+			if (!isBinary) return conn.close(CloseCode.malformed, 'binary frames only');
+			try {
+				room.receive(conn, toBytes(data));
+			} catch {
+				conn.close(CloseCode.malformed, 'malformed message');
+			}
+		});
+		ws.on('pong', () => (conn.alive = true));
+		ws.on('error', () => ws.terminate());
+		ws.on('close', () => {
+			room.leave(conn);
+			userConns.delete(conn);
+			if (userConns.size === 0) this.byUser.delete(userId);
+			if (room.empty) {
+				this.rooms.delete(docName);
+				room.destroy();
+			}
+		});
+		room.join(conn);
+	}
+
+	/** Closes every socket of a user (sign-out everywhere, deactivation). */
+	closeUser(userId: string, code: CloseCode, reason: string): number {
+		const conns = this.byUser.get(userId);
+		if (!conns) return 0;
+		for (const c of conns) c.close(code, reason);
+		return conns.size;
+	}
+
+	get connectionCount(): number {
+		let n = 0;
+		for (const s of this.byUser.values()) n += s.size;
+		return n;
+	}
+
+	/**
+	 * Keep-alive: the stock client drops a socket silent for 30 s, and browsers cannot see
+	 * ws pings, so idle sockets get an empty awareness message; a socket that did not answer
+	 * the previous ping is dead and terminated.
+	 */
+	private sweep(): void {
+		for (const conns of this.byUser.values()) {
+			for (const c of conns) {
+				if (!c.alive) {
+					c.ws.terminate();
+					continue;
+				}
+				c.alive = false;
+				c.ws.ping();
+				c.send(this.ping);
+			}
+		}
+	}
+
+	async close(): Promise<void> {
+		clearInterval(this.keepalive);
+		for (const conns of this.byUser.values())
+			for (const c of conns) c.close(CloseCode.goingAway, 'server shutting down');
+		await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+	}
+}
+
+function toBytes(data: RawData): Uint8Array {
+	if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+	if (data instanceof ArrayBuffer) return new Uint8Array(data);
+	return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+export function readCookie(header: string | undefined, name: string): string | null {
+	if (!header) return null;
+	for (const part of header.split(';')) {
+		const i = part.indexOf('=');
+		if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+	}
+	return null;
+}

@@ -1,0 +1,61 @@
+/**
+ * The single door for identity: one handle reads the session cookie and sets typed
+ * `locals.user`, guards staff pages, picks the language and adds security headers.
+ */
+import { building } from '$app/environment';
+import { error, redirect, type Handle } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { paraglideMiddleware } from '$lib/paraglide/server';
+import { getContext } from '$server/context';
+import { clearSessionCookie, readSessionCookie, setSessionCookie } from '$lib/server/session-cookie';
+
+/** Paths anyone may open; everything else needs a signed-in staff user. */
+const PUBLIC = ['/login', '/setup', '/language', '/api/session'];
+const isPublic = (path: string) => PUBLIC.some((p) => path === p || path.startsWith(p + '/'));
+
+const auth: Handle = async ({ event, resolve }) => {
+	event.locals.user = null;
+	event.locals.session = null;
+	if (building) return resolve(event);
+
+	const token = readSessionCookie(event.cookies);
+	if (token) {
+		const found = getContext().auth.sessions.validate(token);
+		if (found) {
+			event.locals.user = found.user;
+			event.locals.session = found.session;
+			setSessionCookie(event.cookies, event.url, token, found.session.expiresAt); // sliding expiry
+		} else {
+			clearSessionCookie(event.cookies, event.url);
+		}
+	}
+
+	if (!event.locals.user && !isPublic(event.url.pathname)) {
+		if (event.url.pathname.startsWith('/api/')) error(401, 'Sign in first');
+		const back = event.url.pathname + event.url.search;
+		redirect(303, back === '/' ? '/login' : `/login?redirectTo=${encodeURIComponent(back)}`);
+	}
+	return resolve(event);
+};
+
+const i18n: Handle = ({ event, resolve }) =>
+	paraglideMiddleware(event.request, ({ request, locale }) => {
+		event.request = request;
+		return resolve(event, {
+			transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale)
+		});
+	});
+
+const securityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	const h = response.headers;
+	h.set('X-Content-Type-Options', 'nosniff');
+	h.set('Referrer-Policy', 'same-origin');
+	h.set('X-Frame-Options', 'DENY');
+	h.set('Cross-Origin-Opener-Policy', 'same-origin');
+	h.set('Permissions-Policy', 'camera=(self), microphone=(), geolocation=()');
+	if (event.url.protocol === 'https:') h.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+	return response;
+};
+
+export const handle = sequence(securityHeaders, auth, i18n);

@@ -1,0 +1,41 @@
+/**
+ * The sync wire protocol, defined once for client and server. Fieldbook speaks the
+ * y-websocket protocol (y-protocols sync + awareness) so the stock y-websocket client
+ * connects; what it adds is listed here.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** WebSocket endpoint; a document's socket is `${SYNC_PATH}/${docName}`. */
+export const SYNC_PATH = '/sync';
+
+export const MessageType = {
+	sync: 0,
+	awareness: 1,
+	auth: 2,
+	queryAwareness: 3
+} as const;
+
+/**
+ * Close codes. 4400–4499 tell the stock y-websocket client not to reconnect (it retries
+ * any other code forever), so every refusal that retrying cannot fix uses that range.
+ */
+export const CloseCode = {
+	/** Server shutting down or restarting: the client should reconnect. */
+	goingAway: 1001,
+	/** A frame that does not decode as the protocol. */
+	malformed: 4400,
+	/** The session ended (sign-out, expiry, deactivation). */
+	unauthorized: 4401,
+	/** The user may not open this document. */
+	forbidden: 4403,
+	/** A message over the configured size limit. */
+	tooLarge: 4413
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Document names: the customer's id (UUIDv7, made on the device) or a fixed name such as "settings". */
+export const DOC_NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function isValidDocName(name: string): boolean {
+	return DOC_NAME_RE.test(name);
+}

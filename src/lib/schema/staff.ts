@@ -1,0 +1,49 @@
+/** Staff accounts: roles and the input rules for sign-in, set-up and the staff admin page. */
+import { anyPassword, choice, collect, email, MAX_NAME, newPassword, text, type Result } from './fields.ts';
+
+export const ROLES = ['admin', 'staff'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Credentials {
+	email: string;
+	password: string;
+}
+
+/**
+ * Sign-in input. Only a string e-mail and a string password pass: empty, missing, null,
+ * array or object values are refused before any lookup or hashing (the class of
+ * Perfex CVE-2025-60375, where a non-string password skipped verification).
+ */
+export function parseCredentials(input: unknown): Result<Credentials, 'email' | 'password'> {
+	const obj = (typeof input === 'object' && input !== null && !Array.isArray(input) ? input : {}) as Record<
+		string,
+		unknown
+	>;
+	return collect({ email: email(obj.email, true), password: anyPassword(obj.password) });
+}
+
+export interface NewStaff {
+	name: string;
+	email: string;
+	role: Role;
+	password: string;
+}
+
+export function parseNewStaff(input: Record<string, unknown>): Result<NewStaff, keyof NewStaff> {
+	return collect({
+		name: text(input.name, { required: true, max: MAX_NAME }),
+		email: email(input.email, true),
+		role: choice(input.role, ROLES),
+		password: newPassword(input.password)
+	});
+}
+
+export function parseFirstAdmin(
+	input: Record<string, unknown>
+): Result<Omit<NewStaff, 'role'>, 'name' | 'email' | 'password'> {
+	return collect({
+		name: text(input.name, { required: true, max: MAX_NAME }),
+		email: email(input.email, true),
+		password: newPassword(input.password)
+	});
+}

@@ -1,0 +1,21 @@
+/**
+ * Turns FormData into a plain object for the shared validators: a field sent once becomes
+ * its string; a field sent several times becomes an array (refused as "not text"), so
+ * `email=a&email=b` cannot slip a second value past validation.
+ */
+export function formToObject(form: FormData): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	for (const key of new Set(form.keys())) {
+		const all = form.getAll(key);
+		out[key] = all.length === 1 ? all[0] : all;
+	}
+	return out;
+}
+
+/** A same-origin path to go back to after a form post; anything else falls back to "/". */
+export function safeRedirect(target: unknown, fallback = '/'): string {
+	if (typeof target !== 'string' || !target.startsWith('/') || target.startsWith('//') || target.includes('\\')) {
+		return fallback;
+	}
+	return target;
+}
