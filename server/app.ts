@@ -12,6 +12,20 @@ import { openDatabase } from './db.ts';
 import { SyncServer } from './sync/sync-server.ts';
 import { CloseCode } from '../src/lib/schema/protocol.ts';
 
+/**
+ * adapter-node must know the public origin for SvelteKit's CSRF check; it reads ORIGIN (or
+ * a protocol header) when its handler module loads, and without either assumes https.
+ * With PUBLIC_URL, that is the origin. Without it, the origin is http:// + the Host header
+ * (loopback or LAN), told through a header this server sets on every request itself, so
+ * no client can choose it.
+ */
+const PROTOCOL_HEADER = 'x-fieldbook-protocol';
+
+export function configureAdapterEnv(config: Config): void {
+	if (config.publicUrl) process.env.ORIGIN = config.publicUrl.origin;
+	else process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
+}
+
 export type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
 
 export interface App {
@@ -56,8 +70,10 @@ export async function createApp(config: Config): Promise<App> {
 export interface RunningServer {
 	app: App;
 	server: http.Server;
-	/** The URL the server is reachable at (PUBLIC_URL, or http://HOST:PORT with the real port). */
+	/** The URL users open: PUBLIC_URL, or the listening address. */
 	url: string;
+	/** Where this process listens (http://HOST:PORT with the real port). */
+	listenUrl: string;
 	close(): Promise<void>;
 }
 
@@ -69,6 +85,7 @@ export async function startServer(config: Config, handler: NodeHandler | null): 
 			res.statusCode = 404;
 			res.end('Not found');
 		};
+		if (!config.publicUrl) req.headers[PROTOCOL_HEADER] = 'http';
 		if (handler) handler(req, res, notFound);
 		else notFound();
 	});
@@ -81,13 +98,15 @@ export async function startServer(config: Config, handler: NodeHandler | null): 
 	});
 	const { port } = server.address() as AddressInfo;
 	const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-	const url = config.publicUrl?.origin ?? `http://${host}:${port}`;
+	const listenUrl = `http://${host}:${port}`;
+	const url = config.publicUrl?.origin ?? listenUrl;
 
 	let closing: Promise<void> | null = null;
 	return {
 		app,
 		server,
 		url,
+		listenUrl,
 		close() {
 			closing ??= (async () => {
 				// Stop accepting, let requests in flight finish (5 s at most), then flush and close.

@@ -75,12 +75,19 @@ export class Auth {
 		this.sessions.invalidate(sessionId);
 	}
 
-	async createStaff(input: NewStaff): Promise<User | DuplicateEmailError> {
+	/**
+	 * A plain result rather than an error class: SvelteKit's bundle has its own copy of this
+	 * module's classes, so `instanceof` across the boundary would never match.
+	 */
+	async createStaff(input: NewStaff): Promise<{ ok: true; user: User } | { ok: false; reason: 'email_taken' }> {
 		const passwordHash = await hashPassword(input.password);
 		try {
-			return this.users.create({ email: input.email, name: input.name, role: input.role, passwordHash });
+			return {
+				ok: true,
+				user: this.users.create({ email: input.email, name: input.name, role: input.role, passwordHash })
+			};
 		} catch (e) {
-			if (e instanceof DuplicateEmailError) return e;
+			if (e instanceof DuplicateEmailError) return { ok: false, reason: 'email_taken' };
 			throw e;
 		}
 	}
@@ -119,8 +126,7 @@ export class Auth {
 	async bootstrapAdmin(email: string, password: string): Promise<boolean> {
 		if (!this.needsSetup()) return false;
 		const name = email.split('@')[0] || 'Admin';
-		const r = await this.createStaff({ email: normalizeEmail(email), name, role: 'admin', password });
-		return !(r instanceof DuplicateEmailError);
+		return (await this.createStaff({ email: normalizeEmail(email), name, role: 'admin', password })).ok;
 	}
 
 	/** A fresh one-time set-up token (earlier ones stop working); only its hash is stored. */

@@ -3,6 +3,7 @@
  * A bad value stops the process with a message naming the variable.
  */
 import path from 'node:path';
+import { email, newPassword } from '../src/lib/schema/fields.ts';
 
 export interface Config {
 	port: number;
@@ -82,10 +83,11 @@ export function parseConfig(env: Env = process.env, cwd = process.cwd()): Config
 			'ADMIN_EMAIL and ADMIN_PASSWORD must be set together'
 		);
 	}
-	if (adminEmail !== null && !/^[^\s@]+@[^\s@]+$/.test(adminEmail)) {
+	// The same rules as the sign-in form, so the configured admin can always sign in.
+	if (adminEmail !== null && !email(adminEmail, true).ok) {
 		throw new ConfigError('ADMIN_EMAIL', `not an e-mail address: "${adminEmail}"`);
 	}
-	if (adminPassword !== null && (adminPassword.length < 8 || Buffer.byteLength(adminPassword) > 1024)) {
+	if (adminPassword !== null && !newPassword(adminPassword).ok) {
 		throw new ConfigError('ADMIN_PASSWORD', 'must be 8 characters to 1 KB long');
 	}
 

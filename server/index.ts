@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError, parseConfig, type Config } from './config.ts';
-import { startServer, type NodeHandler } from './app.ts';
+import { configureAdapterEnv, startServer, type NodeHandler } from './app.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -23,15 +23,14 @@ function loadConfig(): Config {
 
 async function main(): Promise<void> {
 	const config = loadConfig();
-	// adapter-node reads ORIGIN when its handler loads: with PUBLIC_URL behind a TLS proxy,
-	// form posts carry the public origin and SvelteKit's CSRF check must expect it.
-	if (config.publicUrl) process.env.ORIGIN = config.publicUrl.origin;
+	configureAdapterEnv(config); // before the handler module loads
 	const handlerFile = path.join(root, 'build', 'handler.js');
 	const { handler } = (await import(pathToFileURL(handlerFile).href)) as { handler: NodeHandler };
 
 	const running = await startServer(config, handler);
 	const { auth } = running.app.ctx;
-	console.log(`Fieldbook is running at ${running.url}`);
+	const listening = running.url === running.listenUrl ? '' : ` (listening on ${running.listenUrl})`;
+	console.log(`Fieldbook is running at ${running.url}${listening}`);
 	console.log(`Data: ${config.dataDir}`);
 	if (auth.needsSetup()) {
 		const token = auth.issueSetupToken();

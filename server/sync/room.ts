@@ -80,18 +80,15 @@ export class Room {
 		const dec = decoding.createDecoder(data);
 		const type = decoding.readVarUint(dec);
 		switch (type) {
-			case MessageType.sync: {
-				const enc = encoding.createEncoder();
-				encoding.writeVarUint(enc, MessageType.sync);
-				const origin: RemoteOrigin = { kind: 'remote', conn };
-				syncProtocol.readSyncMessage(dec, enc, this.doc, origin);
-				// Only sync step 1 produces a reply (step 2); don't send an empty message.
-				if (encoding.length(enc) > 1) conn.send(encoding.toUint8Array(enc));
+			case MessageType.sync:
+				this.receiveSync(conn, dec);
+				break;
+			case MessageType.awareness: {
+				const update = decoding.readVarUint8Array(dec);
+				assertFullyRead(dec);
+				awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn);
 				break;
 			}
-			case MessageType.awareness:
-				awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(dec), conn);
-				break;
 			case MessageType.queryAwareness: {
 				const enc = encoding.createEncoder();
 				encoding.writeVarUint(enc, MessageType.awareness);
@@ -107,6 +104,36 @@ export class Room {
 		}
 	}
 
+	/**
+	 * Sync step 1, step 2 and updates, decoded here rather than by y-protocols'
+	 * readSyncMessage: Y.applyUpdate swallows a malformed update (it logs and carries on),
+	 * so every update is decoded first and a bad one throws, closing that connection.
+	 */
+	private receiveSync(conn: Connection, dec: decoding.Decoder): void {
+		const type = decoding.readVarUint(dec);
+		const payload = decoding.readVarUint8Array(dec);
+		assertFullyRead(dec);
+		switch (type) {
+			case syncProtocol.messageYjsSyncStep1: {
+				Y.decodeStateVector(payload);
+				const enc = encoding.createEncoder();
+				encoding.writeVarUint(enc, MessageType.sync);
+				syncProtocol.writeSyncStep2(enc, this.doc, payload);
+				conn.send(encoding.toUint8Array(enc));
+				break;
+			}
+			case syncProtocol.messageYjsSyncStep2:
+			case syncProtocol.messageYjsUpdate: {
+				Y.decodeUpdate(payload); // throws on a truncated or malformed update
+				const origin: RemoteOrigin = { kind: 'remote', conn };
+				Y.applyUpdate(this.doc, payload, origin);
+				break;
+			}
+			default:
+				throw new UnknownMessageError(type);
+		}
+	}
+
 	get empty(): boolean {
 		return this.conns.size === 0;
 	}
@@ -114,6 +141,17 @@ export class Room {
 	destroy(): void {
 		this.awareness.destroy();
 		this.doc.destroy();
+	}
+}
+
+/** lib0 reads past the end of a buffer without throwing; a frame must be exactly one message. */
+function assertFullyRead(dec: decoding.Decoder): void {
+	if (dec.pos !== dec.arr.length) throw new MalformedMessageError();
+}
+
+export class MalformedMessageError extends Error {
+	constructor() {
+		super('truncated message or trailing bytes');
 	}
 }
 

@@ -143,10 +143,10 @@ export class SyncServer {
 	}
 }
 
+/** A copy: a view on ws's pooled buffer would let a bad length read a neighbour's bytes. */
 function toBytes(data: RawData): Uint8Array {
 	if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
-	if (data instanceof ArrayBuffer) return new Uint8Array(data);
-	return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+	return new Uint8Array(data instanceof ArrayBuffer ? data.slice(0) : data);
 }
 
 export function readCookie(header: string | undefined, name: string): string | null {

@@ -14,7 +14,14 @@ export function formToObject(form: FormData): Record<string, unknown> {
 
 /** A same-origin path to go back to after a form post; anything else falls back to "/". */
 export function safeRedirect(target: unknown, fallback = '/'): string {
-	if (typeof target !== 'string' || !target.startsWith('/') || target.startsWith('//') || target.includes('\\')) {
+	if (
+		typeof target !== 'string' ||
+		!target.startsWith('/') ||
+		target.startsWith('//') ||
+		target.includes('\\') ||
+		// Browsers drop tabs and newlines from URLs: "/\t/evil.com" would become "//evil.com".
+		/[\u0000-\u001f\u007f]/.test(target)
+	) {
 		return fallback;
 	}
 	return target;

@@ -5,7 +5,6 @@ import { parseNewStaff, type NewStaff } from '$lib/schema/staff';
 type CreateErrors = Partial<Record<keyof NewStaff, FieldError | 'taken'>>;
 import { formToObject } from '$lib/server/form';
 import { getContext } from '$server/context';
-import { DuplicateEmailError } from '$server/users';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Form actions are not covered by layout loads: every action checks the role itself. */
@@ -41,10 +40,9 @@ export const actions: Actions = {
 		};
 		if (!parsed.ok) return fail(400, { action: 'create' as const, errors: parsed.errors as CreateErrors, values });
 		const created = await getContext().auth.createStaff(parsed.value);
-		if (created instanceof DuplicateEmailError) {
+		if (!created.ok)
 			return fail(409, { action: 'create' as const, errors: { email: 'taken' } as CreateErrors, values });
-		}
-		return { action: 'create' as const, done: created.name };
+		return { action: 'create' as const, done: created.user.name };
 	},
 
 	resetPassword: async (event) => {

@@ -1,0 +1,50 @@
+import { defineConfig } from '@playwright/test';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * E2E against the built app, served by the real server (server/index.ts) on a fresh SQLite
+ * file, in Debian's chromium (Playwright's own browser download does not work here).
+ */
+const port = Number(process.env.E2E_PORT ?? 4317);
+const dataDir = path.join(os.tmpdir(), `fieldbook-e2e-${process.pid}-${Date.now()}`);
+
+export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	fullyParallel: false,
+	workers: 1,
+	retries: 0,
+	forbidOnly: !!process.env.CI,
+	reporter: process.env.CI ? [['list']] : [['list']],
+	timeout: 30_000,
+	use: {
+		baseURL: `http://127.0.0.1:${port}`,
+		trace: 'retain-on-failure',
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: [
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync'
+			]
+		}
+	},
+	webServer: {
+		command: 'node --import tsx server/index.ts',
+		url: `http://127.0.0.1:${port}/login`,
+		reuseExistingServer: false,
+		timeout: 60_000,
+		env: {
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			DATA_DIR: dataDir,
+			ADMIN_EMAIL: ADMIN.email,
+			ADMIN_PASSWORD: ADMIN.password
+		}
+	}
+});

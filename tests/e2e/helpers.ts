@@ -1,0 +1,169 @@
+/**
+ * Shared pieces of the e2e suite: a `test` that fails whenever a page logs a Content Security
+ * Policy violation, the accessibility check run on every screen, sign-in and staff set-up
+ * through the UI, and unique test data (all tests share one server and one database).
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { test as base, expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
+import { ADMIN } from '../../playwright.config';
+
+export { ADMIN, expect };
+
+export interface StaffAccount {
+	name: string;
+	email: string;
+	password: string;
+}
+
+/** A staff member nobody else in the shared database uses. */
+export function uniqueStaff(label: string): StaffAccount {
+	const suffix = randomBytes(4).toString('hex');
+	return {
+		name: `${label} ${suffix}`,
+		email: `${label.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${suffix}@example.com`,
+		password: `pw-${randomBytes(6).toString('hex')}`
+	};
+}
+
+/** Console messages that mention a CSP violation, from every page of a context. */
+function watchCsp(context: BrowserContext, into: string[]): void {
+	const watch = (page: Page) => {
+		page.on('console', (msg) => {
+			if (/Content Security Policy/i.test(msg.text())) into.push(`${page.url()}: ${msg.text()}`);
+		});
+	};
+	context.pages().forEach(watch);
+	context.on('page', watch);
+}
+
+interface Fixtures {
+	/** CSP messages seen so far in this test (the default context and every `newContext()`). */
+	cspMessages: string[];
+	/** A fresh browser context (no cookies), watched for CSP messages and closed after the test. */
+	newContext: (options?: Parameters<Browser['newContext']>[0]) => Promise<BrowserContext>;
+}
+
+export const test = base.extend<Fixtures>({
+	cspMessages: [
+		async ({ context }, use) => {
+			const messages: string[] = [];
+			watchCsp(context, messages);
+			await use(messages);
+			expect(messages, 'no page may report a Content Security Policy violation').toEqual([]);
+		},
+		{ auto: true }
+	],
+	newContext: async ({ browser, cspMessages }, use) => {
+		const opened: BrowserContext[] = [];
+		await use(async (options) => {
+			const context = await browser.newContext(options);
+			watchCsp(context, cspMessages);
+			opened.push(context);
+			return context;
+		});
+		await Promise.all(opened.map((c) => c.close()));
+	}
+});
+
+/** Runs axe on the page as it is now: no violation of impact "serious" or "critical". */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+	const results = await new AxeBuilder({ page }).analyze();
+	const blocking = results.violations
+		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+		.map((v) => ({
+			rule: v.id,
+			impact: v.impact,
+			help: v.help,
+			elements: v.nodes.map((n) => `${n.target.join(' ')} ${n.html}`)
+		}));
+	expect(blocking, `accessibility of ${screen}`).toEqual([]);
+}
+
+/** Signs in through the login form and waits for the app frame (its top bar). */
+export async function signIn(page: Page, account: { email: string; password: string }): Promise<void> {
+	await page.goto('/login');
+	await submitLogin(page, account);
+	await expect(page.getByRole('banner').getByRole('link', { name: 'Fieldbook' })).toBeVisible();
+	await expect(page).not.toHaveURL(/\/login(\?|$)/);
+}
+
+/** Fills and sends the login form on the page already open; does not wait for the outcome. */
+export async function submitLogin(page: Page, account: { email: string; password: string }): Promise<void> {
+	await page.getByLabel('E-mail').fill(account.email);
+	await page.getByLabel('Password').fill(account.password);
+	const posted = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login');
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	const response = await posted;
+	// A 403 here is SvelteKit's CSRF origin check: the server's idea of its own origin (scheme,
+	// host, port) differs from the page's, so no form post of the app can work.
+	expect(response.status(), 'POST /login must not be refused by the CSRF origin check').not.toBe(403);
+}
+
+/** Signs in with a password that must be refused, and checks the one generic error. */
+export async function expectSignInRefused(page: Page, account: { email: string; password: string }): Promise<void> {
+	await page.goto('/login');
+	await submitLogin(page, account);
+	await expect(page.getByRole('alert')).toHaveText('Incorrect e-mail or password.');
+	await expect(page).toHaveURL(/\/login$/);
+}
+
+/** Signs out with the button in the navigation (opening the phone menu first if need be). */
+export async function signOut(page: Page): Promise<void> {
+	const signOutButton = page.getByRole('button', { name: 'Sign out' });
+	const menu = page.getByRole('button', { name: 'Menu', expanded: false });
+	if (!(await signOutButton.isVisible()) && (await menu.isVisible())) await menu.click();
+	await signOutButton.click();
+	await expect(page.getByRole('heading', { name: 'Sign in to Fieldbook' })).toBeVisible();
+	await expect(page).toHaveURL(/\/login$/);
+}
+
+/** The staff table on /admin/staff (the table itself has no name: the region around it has). */
+export function staffTable(page: Page) {
+	return page.getByRole('region', { name: 'Staff members' }).getByRole('table');
+}
+
+/** The table row of one staff member, found by their unique e-mail. */
+export function staffRow(page: Page, email: string) {
+	return staffTable(page).getByRole('row').filter({ hasText: email });
+}
+
+/** An admin (signed in on `page`) adds a staff member through the form on /admin/staff. */
+export async function addStaffMember(
+	page: Page,
+	account: StaffAccount,
+	role: 'Staff' | 'Admin' = 'Staff'
+): Promise<void> {
+	if (!page.url().endsWith('/admin/staff')) await page.goto('/admin/staff');
+	const form = page.getByRole('region', { name: 'Add staff member' });
+	await form.getByLabel('Name').fill(account.name);
+	await form.getByLabel('E-mail').fill(account.email);
+	await form.getByLabel('Role').selectOption({ label: role });
+	await form.getByLabel('Initial password').fill(account.password);
+	await form.getByRole('button', { name: 'Add staff member' }).click();
+	await expect(page.getByRole('status')).toHaveText(`${account.name} was added.`);
+	await expect(staffRow(page, account.email)).toBeVisible();
+}
+
+/**
+ * Picks a language in a language switch and waits until `done` (something only the new
+ * language shows) is visible. Choosing an option submits the form by script; before the page
+ * is hydrated a change does nothing, so the choice is repeated until the page reacts.
+ */
+export async function chooseLanguage(page: Page, switchLabel: string, language: string, done: Locator): Promise<void> {
+	await expect(async () => {
+		if (!(await done.isVisible())) {
+			await page.getByLabel(switchLabel).selectOption({ label: language }, { timeout: 2000 });
+		}
+		await expect(done).toBeVisible({ timeout: 2000 });
+	}).toPass({ timeout: 15_000 });
+}
+
+/** The page body does not scroll sideways. */
+export async function expectNoHorizontalScroll(page: Page): Promise<void> {
+	const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+		scrollWidth: document.documentElement.scrollWidth,
+		innerWidth: window.innerWidth
+	}));
+	expect(scrollWidth, `page width ${scrollWidth}px fits the ${innerWidth}px viewport`).toBeLessThanOrEqual(innerWidth);
+}
