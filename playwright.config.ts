@@ -44,7 +44,9 @@ export default defineConfig({
 			HOST: '127.0.0.1',
 			DATA_DIR: dataDir,
 			ADMIN_EMAIL: ADMIN.email,
-			ADMIN_PASSWORD: ADMIN.password
+			ADMIN_PASSWORD: ADMIN.password,
+			// Every test signs in from 127.0.0.1; the limit itself is tested in tests/integration.
+			LOGIN_MAX_PER_ADDRESS: '10000'
 		}
 	}
 });

@@ -9,6 +9,7 @@ import { Auth } from './auth.ts';
 import type { Config } from './config.ts';
 import { type AppContext, installContext, uninstallContext } from './context.ts';
 import { openDatabase } from './db.ts';
+import { SqliteDocStore } from './sync/doc-store.ts';
 import { SyncServer } from './sync/sync-server.ts';
 import { CloseCode } from '../src/lib/schema/protocol.ts';
 
@@ -46,7 +47,9 @@ export async function createApp(config: Config): Promise<App> {
 		sessions: auth.sessions,
 		expectedOrigin: originFor,
 		maxMessageBytes: config.syncMaxMessageBytes,
-		keepaliveMs: config.syncKeepaliveMs
+		keepaliveMs: config.syncKeepaliveMs,
+		store: new SqliteDocStore(db),
+		compactAfter: config.syncCompactAfter
 	});
 	auth.onAccessRevoked((userId) => sync.closeUser(userId, CloseCode.unauthorized, 'account deactivated'));
 	const ctx: AppContext = { config, db, auth, sync, originFor };

@@ -9,7 +9,9 @@ export class Connection {
 	constructor(
 		readonly ws: WebSocket,
 		readonly userId: string,
-		readonly docName: string
+		readonly docName: string,
+		/** The client asked for commit acknowledgements (`?ack=1`). */
+		readonly wantsAcks: boolean
 	) {}
 
 	send(message: Uint8Array): void {

@@ -1,71 +1,108 @@
 /**
  * One shared document and the sockets that have it open, speaking the y-websocket
- * protocol (sync step 1/2 and updates, awareness). Updates are applied to the server's
- * copy and relayed to every other connection of the room.
+ * protocol (sync step 1/2 and updates, awareness). An update from a connection is decoded,
+ * applied to the server's copy, committed to the store, and only then relayed to the other
+ * connections and acknowledged to its sender.
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { MessageType } from '../../src/lib/schema/protocol.ts';
+import { CloseCode, MessageType } from '../../src/lib/schema/protocol.ts';
+import type { CommitQueue } from './commit-queue.ts';
 import type { Connection } from './connection.ts';
+import type { DocStore } from './doc-store.ts';
 
-/** Transaction origin of updates that came from a connection (tagged so relays skip the sender). */
-interface RemoteOrigin {
-	kind: 'remote';
-	conn: Connection;
+/** Transaction origins, tagged so the server never re-stores what it loaded. */
+type Origin = { kind: 'remote'; conn: Connection } | { kind: 'load' };
+
+export interface RoomOptions {
+	store: DocStore;
+	queue: CommitQueue;
+	/** Compact the log into a snapshot once it holds this many updates. */
+	compactAfter: number;
+	/** Called when the room can no longer be trusted (storage failed); the server drops it. */
+	onBroken: (room: Room) => void;
 }
 
 export class Room {
 	readonly doc: Y.Doc;
 	readonly awareness: awarenessProtocol.Awareness;
 	readonly conns = new Map<Connection, Set<number>>();
+	private logCount: number;
+	private lastSeq: number;
+	private compactScheduled = false;
+	private destroyed = false;
 
-	constructor(readonly name: string) {
+	constructor(
+		readonly name: string,
+		private readonly opts: RoomOptions
+	) {
 		this.doc = new Y.Doc({ gc: true });
+		const stored = opts.store.load(name);
+		this.logCount = stored?.logCount ?? 0;
+		this.lastSeq = stored?.lastSeq ?? 0;
+		if (stored) {
+			const origin: Origin = { kind: 'load' };
+			this.doc.transact(() => {
+				for (const u of stored.updates) Y.applyUpdate(this.doc, u, origin);
+			}, origin);
+		}
 		this.awareness = new awarenessProtocol.Awareness(this.doc);
 		this.awareness.setLocalState(null);
-		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-			const enc = encoding.createEncoder();
-			encoding.writeVarUint(enc, MessageType.sync);
-			syncProtocol.writeUpdate(enc, update);
-			const msg = encoding.toUint8Array(enc);
-			const from = (origin as RemoteOrigin | null)?.kind === 'remote' ? (origin as RemoteOrigin).conn : null;
-			for (const c of this.conns.keys()) if (c !== from) c.send(msg);
-		});
-		this.awareness.on(
-			'update',
-			({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
-				const changed = added.concat(updated, removed);
-				const conn = origin as Connection | null;
-				const ids = conn ? this.conns.get(conn) : undefined;
-				if (ids) {
-					for (const id of added) ids.add(id);
-					for (const id of removed) ids.delete(id);
-				}
-				const enc = encoding.createEncoder();
-				encoding.writeVarUint(enc, MessageType.awareness);
-				encoding.writeVarUint8Array(enc, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-				const msg = encoding.toUint8Array(enc);
-				for (const c of this.conns.keys()) c.send(msg);
-			}
-		);
+		this.doc.on('update', (update: Uint8Array, origin: Origin) => this.onUpdate(update, origin));
+		this.awareness.on('update', this.onAwareness);
 	}
+
+	private onUpdate(update: Uint8Array, origin: Origin): void {
+		if (origin.kind === 'load') return;
+		const from = origin.conn;
+		this.opts.queue.enqueue({
+			doc: this.name,
+			data: update,
+			userId: from.userId,
+			committed: (seq) => {
+				this.logCount++;
+				this.lastSeq = seq;
+				const msg = encodeSync((enc) => syncProtocol.writeUpdate(enc, update));
+				for (const c of this.conns.keys()) if (c !== from) c.send(msg);
+				if (this.logCount >= this.opts.compactAfter && !this.compactScheduled) {
+					this.compactScheduled = true;
+					this.opts.queue.afterCommit(() => this.compact());
+				}
+			},
+			failed: () => this.break()
+		});
+	}
+
+	private readonly onAwareness = (
+		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+		origin: unknown
+	) => {
+		const changed = added.concat(updated, removed);
+		const ids = origin ? this.conns.get(origin as Connection) : undefined;
+		if (ids) {
+			for (const id of added) ids.add(id);
+			for (const id of removed) ids.delete(id);
+		}
+		const msg = encodeMessage(MessageType.awareness, (enc) =>
+			encoding.writeVarUint8Array(enc, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
+		);
+		for (const c of this.conns.keys()) c.send(msg);
+	};
 
 	join(conn: Connection): void {
 		this.conns.set(conn, new Set());
 		// Sync step 1 from the server, and the current awareness states.
-		const enc = encoding.createEncoder();
-		encoding.writeVarUint(enc, MessageType.sync);
-		syncProtocol.writeSyncStep1(enc, this.doc);
-		conn.send(encoding.toUint8Array(enc));
+		conn.send(encodeSync((enc) => syncProtocol.writeSyncStep1(enc, this.doc)));
 		const states = this.awareness.getStates();
 		if (states.size > 0) {
-			const a = encoding.createEncoder();
-			encoding.writeVarUint(a, MessageType.awareness);
-			encoding.writeVarUint8Array(a, awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()]));
-			conn.send(encoding.toUint8Array(a));
+			conn.send(
+				encodeMessage(MessageType.awareness, (enc) =>
+					encoding.writeVarUint8Array(enc, awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()]))
+				)
+			);
 		}
 	}
 
@@ -90,13 +127,13 @@ export class Room {
 				break;
 			}
 			case MessageType.queryAwareness: {
-				const enc = encoding.createEncoder();
-				encoding.writeVarUint(enc, MessageType.awareness);
-				encoding.writeVarUint8Array(
-					enc,
-					awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])
+				assertFullyRead(dec);
+				const ids = [...this.awareness.getStates().keys()];
+				conn.send(
+					encodeMessage(MessageType.awareness, (enc) =>
+						encoding.writeVarUint8Array(enc, awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids))
+					)
 				);
-				conn.send(encoding.toUint8Array(enc));
 				break;
 			}
 			default:
@@ -108,6 +145,8 @@ export class Room {
 	 * Sync step 1, step 2 and updates, decoded here rather than by y-protocols'
 	 * readSyncMessage: Y.applyUpdate swallows a malformed update (it logs and carries on),
 	 * so every update is decoded first and a bad one throws, closing that connection.
+	 * Replies wait for the commit of everything applied so far, so nothing uncommitted is
+	 * ever sent out.
 	 */
 	private receiveSync(conn: Connection, dec: decoding.Decoder): void {
 		const type = decoding.readVarUint(dec);
@@ -116,22 +155,48 @@ export class Room {
 		switch (type) {
 			case syncProtocol.messageYjsSyncStep1: {
 				Y.decodeStateVector(payload);
-				const enc = encoding.createEncoder();
-				encoding.writeVarUint(enc, MessageType.sync);
-				syncProtocol.writeSyncStep2(enc, this.doc, payload);
-				conn.send(encoding.toUint8Array(enc));
+				this.opts.queue.afterCommit(() => {
+					if (this.destroyed) return;
+					conn.send(encodeSync((enc) => syncProtocol.writeSyncStep2(enc, this.doc, payload)));
+				});
 				break;
 			}
 			case syncProtocol.messageYjsSyncStep2:
 			case syncProtocol.messageYjsUpdate: {
 				Y.decodeUpdate(payload); // throws on a truncated or malformed update
-				const origin: RemoteOrigin = { kind: 'remote', conn };
+				const origin: Origin = { kind: 'remote', conn };
 				Y.applyUpdate(this.doc, payload, origin);
 				break;
 			}
 			default:
 				throw new UnknownMessageError(type);
 		}
+		if (conn.wantsAcks) this.opts.queue.afterCommit(() => this.ack(conn));
+	}
+
+	/** Tells a connection what the server has committed of this document. */
+	private ack(conn: Connection): void {
+		if (this.destroyed) return;
+		const sv = Y.encodeStateVector(this.doc);
+		conn.send(encodeMessage(MessageType.ack, (enc) => encoding.writeVarUint8Array(enc, sv)));
+	}
+
+	/**
+	 * Folds the log into a snapshot. Runs right after a commit, when the in-memory copy is
+	 * exactly what the store holds up to lastSeq.
+	 */
+	private compact(): void {
+		this.compactScheduled = false;
+		if (this.destroyed) return;
+		this.opts.store.compact(this.name, Y.encodeStateAsUpdate(this.doc), this.lastSeq);
+		this.logCount = 0;
+	}
+
+	/** Storage failed: the in-memory copy holds changes the store does not. Drop it. */
+	private break(): void {
+		if (this.destroyed) return;
+		for (const c of this.conns.keys()) c.close(CloseCode.storageError, 'storage error, reconnect');
+		this.opts.onBroken(this);
 	}
 
 	get empty(): boolean {
@@ -139,10 +204,20 @@ export class Room {
 	}
 
 	destroy(): void {
+		this.destroyed = true;
 		this.awareness.destroy();
 		this.doc.destroy();
 	}
 }
+
+function encodeMessage(type: number, write: (enc: encoding.Encoder) => void): Uint8Array {
+	const enc = encoding.createEncoder();
+	encoding.writeVarUint(enc, type);
+	write(enc);
+	return encoding.toUint8Array(enc);
+}
+
+const encodeSync = (write: (enc: encoding.Encoder) => void) => encodeMessage(MessageType.sync, write);
 
 /** lib0 reads past the end of a buffer without throwing; a frame must be exactly one message. */
 function assertFullyRead(dec: decoding.Decoder): void {

@@ -9,10 +9,12 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { CloseCode, isValidDocName, MessageType, SYNC_PATH } from '../../src/lib/schema/protocol.ts';
+import { ACK_PARAM, CloseCode, isValidDocName, MessageType, SYNC_PATH } from '../../src/lib/schema/protocol.ts';
 import type { SessionStore } from '../sessions.ts';
 import { SESSION_COOKIE } from '../sessions.ts';
 import { Connection } from './connection.ts';
+import { CommitQueue } from './commit-queue.ts';
+import type { DocStore } from './doc-store.ts';
 import { Room } from './room.ts';
 
 export interface SyncServerOptions {
@@ -21,6 +23,9 @@ export interface SyncServerOptions {
 	expectedOrigin: (req: IncomingMessage) => string;
 	maxMessageBytes: number;
 	keepaliveMs: number;
+	store: DocStore;
+	/** Compact a document's log into a snapshot once it holds this many updates. */
+	compactAfter: number;
 }
 
 export class SyncServer {
@@ -30,9 +35,11 @@ export class SyncServer {
 	private readonly keepalive: NodeJS.Timeout;
 	/** An empty awareness update: a message the stock client counts as traffic, changing nothing. */
 	private readonly ping: Uint8Array;
+	readonly queue: CommitQueue;
 
 	constructor(private readonly opts: SyncServerOptions) {
 		this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes });
+		this.queue = new CommitQueue(opts.store);
 		const enc = encoding.createEncoder();
 		encoding.writeVarUint(enc, MessageType.awareness);
 		encoding.writeVarUint8Array(
@@ -64,15 +71,24 @@ export class SyncServer {
 		const docName = url.pathname.slice(SYNC_PATH.length + 1);
 		if (!isValidDocName(docName)) return refuse(400, 'Bad document name');
 
-		this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, auth.user.id, docName));
+		const wantsAcks = url.searchParams.get(ACK_PARAM) === '1';
+		this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, auth.user.id, docName, wantsAcks));
 		return true;
 	}
 
-	private accept(ws: WebSocket, userId: string, docName: string): void {
-		const conn = new Connection(ws, userId, docName);
+	private accept(ws: WebSocket, userId: string, docName: string, wantsAcks: boolean): void {
+		const conn = new Connection(ws, userId, docName, wantsAcks);
 		let room = this.rooms.get(docName);
 		if (!room) {
-			room = new Room(docName);
+			// A room unloaded a moment ago may still have updates in the queue: commit them
+			// first so the fresh copy loads every change.
+			this.queue.flush();
+			room = new Room(docName, {
+				store: this.opts.store,
+				queue: this.queue,
+				compactAfter: this.opts.compactAfter,
+				onBroken: (broken) => this.drop(broken)
+			});
 			this.rooms.set(docName, room);
 		}
 		const userConns = this.byUser.get(userId) ?? new Set();
@@ -94,12 +110,19 @@ export class SyncServer {
 			room.leave(conn);
 			userConns.delete(conn);
 			if (userConns.size === 0) this.byUser.delete(userId);
-			if (room.empty) {
-				this.rooms.delete(docName);
-				room.destroy();
-			}
+			if (room.empty) this.drop(room);
 		});
 		room.join(conn);
+	}
+
+	/** Unloads a document from memory (idle, or broken by a storage failure). */
+	private drop(room: Room): void {
+		if (this.rooms.get(room.name) === room) this.rooms.delete(room.name);
+		room.destroy();
+	}
+
+	get loadedDocuments(): number {
+		return this.rooms.size;
 	}
 
 	/** Closes every socket of a user (sign-out everywhere, deactivation). */
@@ -137,6 +160,7 @@ export class SyncServer {
 
 	async close(): Promise<void> {
 		clearInterval(this.keepalive);
+		this.queue.close(); // commit what was received; nothing accepted is left behind
 		for (const conns of this.byUser.values())
 			for (const c of conns) c.close(CloseCode.goingAway, 'server shutting down');
 		await new Promise<void>((resolve) => this.wss.close(() => resolve()));

@@ -118,9 +118,9 @@ export async function signOut(page: Page): Promise<void> {
 	await expect(page).toHaveURL(/\/login$/);
 }
 
-/** The staff table on /admin/staff (the table itself has no name: the region around it has). */
+/** The staff table on /admin/staff, named by its heading. */
 export function staffTable(page: Page) {
-	return page.getByRole('region', { name: 'Staff members' }).getByRole('table');
+	return page.getByRole('table', { name: 'Staff members' });
 }
 
 /** The table row of one staff member, found by their unique e-mail. */

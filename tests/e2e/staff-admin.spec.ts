@@ -29,8 +29,7 @@ test('admin resets a password: the old one stops working, the new one works', as
 	await expect(row.getByRole('button', { name: 'Reset password', expanded: true })).toBeVisible();
 	await row.getByLabel(`New password for ${staff.name}`).fill(newPassword);
 	await expectAccessible(page, 'the staff admin page with the reset form open');
-	// The row has two "Reset password" buttons: the toggle (aria-expanded) and, last, the submit.
-	await row.getByRole('button', { name: 'Reset password' }).last().click();
+	await row.getByRole('button', { name: 'Set new password' }).click();
 	await expect(page.getByRole('status')).toHaveText(
 		`The password of ${staff.name} was changed and their sessions were ended.`
 	);

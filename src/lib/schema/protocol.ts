@@ -12,8 +12,18 @@ export const MessageType = {
 	sync: 0,
 	awareness: 1,
 	auth: 2,
-	queryAwareness: 3
+	queryAwareness: 3,
+	/**
+	 * Fieldbook's addition: the server's committed state vector for the document, sent after
+	 * every commit that follows a sync message from this connection. Everything the client
+	 * made that the vector covers is durable on the server ("synced"). Sent only to sockets
+	 * that ask for it with `?ack=1`, so stock clients never see an unknown type.
+	 */
+	ack: 100
 } as const;
+
+/** Query parameter with which a client asks for acknowledgements. */
+export const ACK_PARAM = 'ack';
 
 /**
  * Close codes. 4400–4499 tell the stock y-websocket client not to reconnect (it retries
@@ -29,7 +39,9 @@ export const CloseCode = {
 	/** The user may not open this document. */
 	forbidden: 4403,
 	/** A message over the configured size limit. */
-	tooLarge: 4413
+	tooLarge: 4413,
+	/** The server could not store a change; nothing of it was acknowledged: reconnect and resend. */
+	storageError: 1011
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

@@ -12,6 +12,14 @@ export function formToObject(form: FormData): Record<string, unknown> {
 	return out;
 }
 
+function hasControlCharacter(s: string): boolean {
+	for (let i = 0; i < s.length; i++) {
+		const c = s.charCodeAt(i);
+		if (c < 0x20 || c === 0x7f) return true;
+	}
+	return false;
+}
+
 /** A same-origin path to go back to after a form post; anything else falls back to "/". */
 export function safeRedirect(target: unknown, fallback = '/'): string {
 	if (
@@ -20,7 +28,7 @@ export function safeRedirect(target: unknown, fallback = '/'): string {
 		target.startsWith('//') ||
 		target.includes('\\') ||
 		// Browsers drop tabs and newlines from URLs: "/\t/evil.com" would become "//evil.com".
-		/[\u0000-\u001f\u007f]/.test(target)
+		hasControlCharacter(target)
 	) {
 		return fallback;
 	}

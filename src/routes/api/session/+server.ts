@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { parseCredentials } from '$lib/schema/staff';
+import { setLocaleCookie } from '$lib/server/locale';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/session-cookie';
 import { getContext } from '$server/context';
 import type { RequestHandler } from './$types';
@@ -28,6 +29,7 @@ export const POST: RequestHandler = async ({ request, cookies, url, getClientAdd
 	}
 	if (locals.session) auth.logout(locals.session.id);
 	setSessionCookie(cookies, url, result.token, result.session.expiresAt);
+	if (result.user.locale) setLocaleCookie(cookies, result.user.locale);
 	const { id, name, email, role, locale } = result.user;
 	return json({ user: { id, name, email, role, locale } });
 };

@@ -1,0 +1,84 @@
+/**
+ * Where documents live: a narrow interface, and its SQLite implementation (an append-only
+ * update log with a global sequence, compacted into a snapshot per document).
+ */
+import type { Db } from '../db.ts';
+
+export interface StoredDoc {
+	/** Snapshot first (if any), then every logged update after it, in order. */
+	updates: Uint8Array[];
+	lastSeq: number;
+	logCount: number;
+}
+
+export interface AppendedUpdate {
+	doc: string;
+	data: Uint8Array;
+	userId: string | null;
+}
+
+export interface DocStore {
+	/** The stored state of a document, or null when it was never written. */
+	load(name: string): StoredDoc | null;
+	/** Appends updates in ONE transaction (all committed when this returns, or none); their seqs. */
+	append(updates: AppendedUpdate[]): number[];
+	/** Replaces the log of a document up to `uptoSeq` with a snapshot of its state. */
+	compact(name: string, snapshot: Uint8Array, uptoSeq: number): void;
+}
+
+export class SqliteDocStore implements DocStore {
+	private readonly stmts;
+
+	constructor(
+		private readonly db: Db,
+		private readonly now: () => number = Date.now
+	) {
+		this.stmts = {
+			doc: db.prepare('SELECT snapshot, last_seq, log_count FROM documents WHERE name = ?'),
+			log: db.prepare('SELECT data FROM document_updates WHERE doc = ? AND seq > ? ORDER BY seq'),
+			snapshotSeq: db.prepare('SELECT snapshot_seq FROM documents WHERE name = ?'),
+			createDoc: db.prepare(
+				`INSERT INTO documents (name, created_by, created_at, updated_at) VALUES (?, ?, ?, ?)
+				 ON CONFLICT (name) DO NOTHING`
+			),
+			insert: db.prepare('INSERT INTO document_updates (doc, data, user_id, created_at) VALUES (?, ?, ?, ?)'),
+			touch: db.prepare('UPDATE documents SET last_seq = ?, log_count = log_count + 1, updated_at = ? WHERE name = ?'),
+			setSnapshot: db.prepare(
+				`UPDATE documents SET snapshot = @snapshot, snapshot_seq = @seq,
+				 log_count = (SELECT count(*) FROM document_updates WHERE doc = @name AND seq > @seq) WHERE name = @name`
+			),
+			deleteLog: db.prepare('DELETE FROM document_updates WHERE doc = ? AND seq <= ?')
+		};
+	}
+
+	load(name: string): StoredDoc | null {
+		const row = this.stmts.doc.get(name) as
+			{ snapshot: Buffer | null; last_seq: number; log_count: number } | undefined;
+		if (!row) return null;
+		const { snapshot_seq } = this.stmts.snapshotSeq.get(name) as { snapshot_seq: number };
+		const updates: Uint8Array[] = [];
+		if (row.snapshot) updates.push(new Uint8Array(row.snapshot));
+		for (const r of this.stmts.log.all(name, snapshot_seq) as { data: Buffer }[]) updates.push(new Uint8Array(r.data));
+		return { updates, lastSeq: row.last_seq, logCount: row.log_count };
+	}
+
+	append(updates: AppendedUpdate[]): number[] {
+		if (updates.length === 0) return [];
+		const now = this.now();
+		return this.db.transaction(() =>
+			updates.map((u) => {
+				this.stmts.createDoc.run(u.doc, u.userId, now, now);
+				const seq = Number(this.stmts.insert.run(u.doc, u.data, u.userId, now).lastInsertRowid);
+				this.stmts.touch.run(seq, now, u.doc);
+				return seq;
+			})
+		)();
+	}
+
+	compact(name: string, snapshot: Uint8Array, uptoSeq: number): void {
+		this.db.transaction(() => {
+			this.stmts.deleteLog.run(name, uptoSeq);
+			this.stmts.setSnapshot.run({ snapshot, seq: uptoSeq, name });
+		})();
+	}
+}
