@@ -25,12 +25,12 @@ export interface TestServer {
 
 export async function startServer(
 	env: Record<string, string> = {},
-	opts: { admin?: boolean } = {}
+	opts: { admin?: boolean; dataDir?: string; keepData?: boolean } = {}
 ): Promise<TestServer> {
 	if (!fs.existsSync(path.join(root, 'build', 'handler.js'))) {
 		throw new Error('build/ is missing: run `npm run build` before the integration tests');
 	}
-	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldbook-it-'));
+	const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'fieldbook-it-'));
 	const admin = opts.admin === false ? {} : { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password };
 	const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server', 'index.ts')], {
 		cwd: root,
@@ -66,7 +66,7 @@ export async function startServer(
 		async stop(signal: NodeJS.Signals = 'SIGTERM') {
 			if (proc.exitCode === null) proc.kill(signal);
 			const code = await exited;
-			fs.rmSync(dataDir, { recursive: true, force: true });
+			if (!opts.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
 			return code;
 		}
 	};

@@ -1,0 +1,173 @@
+/**
+ * Documents on the real server: every change is committed to SQLite before it is
+ * acknowledged or relayed; a restart (even kill -9) loses nothing acknowledged; a client
+ * back from a long time offline catches up; the log is compacted without losing state.
+ */
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { Client } from './helpers/http.ts';
+import { ADMIN, startServer, type TestServer } from './helpers/server.ts';
+import { connect, until, type SyncClient } from './helpers/sync.ts';
+
+const cleanup: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+	while (cleanup.length) await cleanup.pop()!();
+});
+
+async function boot(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
+	const server = await startServer({ LOGIN_MAX_PER_ADDRESS: '10000', ...env }, { dataDir, keepData: true });
+	cleanup.push(() => server.stop());
+	return server;
+}
+
+async function signIn(server: TestServer): Promise<Client> {
+	const c = new Client(server.url);
+	expect((await c.login(ADMIN.email, ADMIN.password)).status).toBe(303);
+	return c;
+}
+
+function open(server: TestServer, client: Client, room: string): SyncClient {
+	const s = connect(server, client, room);
+	cleanup.push(() => s.destroy());
+	return s;
+}
+
+/** Reads a document straight from the SQLite file, as another process would after a crash. */
+function readFromDisk(dataDir: string, name: string): Y.Doc {
+	const db = new Database(path.join(dataDir, 'fieldbook.sqlite'), { readonly: true });
+	try {
+		const doc = new Y.Doc();
+		const row = db.prepare('SELECT snapshot, snapshot_seq FROM documents WHERE name = ?').get(name) as
+			{ snapshot: Buffer | null; snapshot_seq: number } | undefined;
+		if (row?.snapshot) Y.applyUpdate(doc, row.snapshot);
+		const rows = db
+			.prepare('SELECT data FROM document_updates WHERE doc = ? AND seq > ? ORDER BY seq')
+			.all(name, row?.snapshot_seq ?? 0) as { data: Buffer }[];
+		for (const r of rows) Y.applyUpdate(doc, r.data);
+		return doc;
+	} finally {
+		db.close();
+	}
+}
+
+describe('update log in SQLite', () => {
+	it('acknowledges a change only after it is committed to the SQLite file', async () => {
+		const server = await boot();
+		const c = await signIn(server);
+		const a = open(server, c, 'cust-ack');
+		await until(() => a.provider.synced, 5000, 'sync');
+		const seen: boolean[] = [];
+		a.acks.onAck(() => {
+			// At the moment the acknowledgement arrives, the change must already be on disk.
+			if (a.acks.allCommitted)
+				seen.push(readFromDisk(server.dataDir, 'cust-ack').getMap('customer').get('name') === 'Acme');
+		});
+		a.doc.getMap('customer').set('name', 'Acme');
+		await a.acks.whenCommitted();
+		expect(seen.length).toBeGreaterThan(0);
+		expect(seen.every(Boolean)).toBe(true);
+	});
+
+	it('relays a change to other clients only after commit, and they see it live', async () => {
+		const server = await boot();
+		const c = await signIn(server);
+		const a = open(server, c, 'cust-relay');
+		const b = open(server, c, 'cust-relay');
+		await until(() => a.provider.synced && b.provider.synced);
+		let onDiskWhenRelayed: unknown = null;
+		b.doc.getMap('customer').observe(() => {
+			onDiskWhenRelayed = readFromDisk(server.dataDir, 'cust-relay').getMap('customer').get('phone');
+		});
+		a.doc.getMap('customer').set('phone', '+49 30 1234');
+		await until(() => b.doc.getMap('customer').get('phone') === '+49 30 1234');
+		expect(onDiskWhenRelayed).toBe('+49 30 1234');
+	});
+
+	it('loses no acknowledged change when the server is killed (SIGKILL) and restarted', async () => {
+		const server = await boot();
+		const c = await signIn(server);
+		const a = open(server, c, 'cust-crash');
+		await until(() => a.provider.synced);
+		const contacts = a.doc.getMap('contacts');
+		for (let i = 0; i < 200; i++) {
+			a.doc.transact(() => contacts.set(`contact-${i}`, `Person ${i}`));
+			if (i % 50 === 0) await new Promise((r) => setImmediate(r));
+		}
+		await a.acks.whenCommitted();
+		a.provider.disconnect();
+		const killed = await server.stop('SIGKILL');
+		expect(killed).toBeNull(); // killed by the signal, no clean shutdown
+
+		const again = await boot({}, server.dataDir);
+		const c2 = await signIn(again);
+		const fresh = open(again, c2, 'cust-crash');
+		await until(() => fresh.provider.synced);
+		await until(() => fresh.doc.getMap('contacts').size === 200, 5000, '200 contacts after restart');
+		expect(fresh.doc.getMap('contacts').get('contact-199')).toBe('Person 199');
+	});
+
+	it('catches up a client that was offline while others edited, merging field by field', async () => {
+		const server = await boot();
+		const c = await signIn(server);
+		const field = open(server, c, 'cust-offline');
+		const office = open(server, c, 'cust-offline');
+		await until(() => field.provider.synced && office.provider.synced);
+		field.doc.getMap('customer').set('name', 'Müller KG');
+		await field.acks.whenCommitted();
+		await until(() => office.doc.getMap('customer').get('name') === 'Müller KG');
+
+		field.provider.disconnect(); // the field rep drives into a dead zone
+		field.doc.getMap('customer').set('phone', '+49 89 555');
+		for (let i = 0; i < 100; i++) office.doc.getMap('customer').set('description', `note ${i}`);
+		office.doc.getMap('customer').set('city', 'München');
+		await office.acks.whenCommitted();
+		expect(office.doc.getMap('customer').get('phone')).toBeUndefined(); // offline edits stayed on the device
+
+		field.provider.connect();
+		await until(() => field.doc.getMap('customer').get('city') === 'München', 5000, 'catch-up');
+		await until(() => office.doc.getMap('customer').get('phone') === '+49 89 555', 5000, 'push');
+		await field.acks.whenCommitted();
+		expect(field.doc.getMap('customer').toJSON()).toEqual(office.doc.getMap('customer').toJSON());
+		expect(field.doc.getMap('customer').toJSON()).toMatchObject({
+			name: 'Müller KG',
+			phone: '+49 89 555',
+			city: 'München',
+			description: 'note 99'
+		});
+	});
+
+	it('compacts a long log into a snapshot and loads the same state after a restart', async () => {
+		const server = await boot({ SYNC_COMPACT_AFTER: '20' });
+		const c = await signIn(server);
+		const a = open(server, c, 'cust-compact');
+		await until(() => a.provider.synced);
+		for (let i = 0; i < 100; i++) {
+			a.doc.getMap('customer').set('description', `version ${i}`);
+			await new Promise((r) => setImmediate(r));
+		}
+		await a.acks.whenCommitted();
+		await new Promise((r) => setTimeout(r, 50)); // compaction runs right after a commit
+		const db = new Database(path.join(server.dataDir, 'fieldbook.sqlite'), { readonly: true });
+		const row = db
+			.prepare('SELECT snapshot IS NOT NULL AS has, log_count FROM documents WHERE name = ?')
+			.get('cust-compact') as {
+			has: number;
+			log_count: number;
+		};
+		const logRows = (
+			db.prepare('SELECT count(*) AS n FROM document_updates WHERE doc = ?').get('cust-compact') as { n: number }
+		).n;
+		db.close();
+		expect(row.has).toBe(1);
+		expect(logRows).toBeLessThan(20);
+		expect(readFromDisk(server.dataDir, 'cust-compact').getMap('customer').get('description')).toBe('version 99');
+		a.provider.disconnect();
+		await server.stop();
+
+		const again = await boot({}, server.dataDir);
+		const fresh = open(again, await signIn(again), 'cust-compact');
+		await until(() => fresh.doc.getMap('customer').get('description') === 'version 99', 5000, 'state after restart');
+	});
+});
