@@ -1,4 +1,4 @@
-/** One authenticated WebSocket on one document. */
+/** One authenticated WebSocket: on one document, or (docName null) a device's background-sync feed. */
 import type { WebSocket } from 'ws';
 import type { CloseCode } from '../../src/lib/schema/protocol.ts';
 
@@ -9,7 +9,7 @@ export class Connection {
 	constructor(
 		readonly ws: WebSocket,
 		readonly userId: string,
-		readonly docName: string,
+		readonly docName: string | null,
 		/** The client asked for commit acknowledgements (`?ack=1`). */
 		readonly wantsAcks: boolean
 	) {}

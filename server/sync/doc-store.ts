@@ -24,6 +24,21 @@ export interface DocStore {
 	append(updates: AppendedUpdate[]): number[];
 	/** Replaces the log of a document up to `uptoSeq` with a snapshot of its state. */
 	compact(name: string, snapshot: Uint8Array, uptoSeq: number): void;
+	/**
+	 * Every document changed after `since`, each with what changed: the logged updates after
+	 * `since`, or its whole state when the log was compacted past that point.
+	 */
+	changesSince(since: number): Iterable<DocChange>;
+	/** The newest global change sequence number. */
+	maxSeq(): number;
+}
+
+export interface DocChange {
+	doc: string;
+	seq: number;
+	/** True when `updates` is the whole document rather than a diff. */
+	whole: boolean;
+	updates: Uint8Array[];
 }
 
 export class SqliteDocStore implements DocStore {
@@ -47,7 +62,10 @@ export class SqliteDocStore implements DocStore {
 				`UPDATE documents SET snapshot = @snapshot, snapshot_seq = @seq,
 				 log_count = (SELECT count(*) FROM document_updates WHERE doc = @name AND seq > @seq) WHERE name = @name`
 			),
-			deleteLog: db.prepare('DELETE FROM document_updates WHERE doc = ? AND seq <= ?')
+			deleteLog: db.prepare('DELETE FROM document_updates WHERE doc = ? AND seq <= ?'),
+			changed: db.prepare('SELECT name, snapshot_seq, last_seq FROM documents WHERE last_seq > ? ORDER BY last_seq'),
+			snapshot: db.prepare('SELECT snapshot FROM documents WHERE name = ?'),
+			maxSeq: db.prepare('SELECT coalesce(max(last_seq), 0) AS seq FROM documents')
 		};
 	}
 
@@ -73,6 +91,25 @@ export class SqliteDocStore implements DocStore {
 				return seq;
 			})
 		)();
+	}
+
+	*changesSince(since: number): Iterable<DocChange> {
+		const rows = this.stmts.changed.all(since) as { name: string; snapshot_seq: number; last_seq: number }[];
+		for (const r of rows) {
+			const whole = r.snapshot_seq > since;
+			const updates: Uint8Array[] = [];
+			if (whole) {
+				const s = (this.stmts.snapshot.get(r.name) as { snapshot: Buffer | null }).snapshot;
+				if (s) updates.push(new Uint8Array(s));
+			}
+			const from = whole ? r.snapshot_seq : since;
+			for (const u of this.stmts.log.all(r.name, from) as { data: Buffer }[]) updates.push(new Uint8Array(u.data));
+			yield { doc: r.name, seq: r.last_seq, whole, updates };
+		}
+	}
+
+	maxSeq(): number {
+		return (this.stmts.maxSeq.get() as { seq: number }).seq;
 	}
 
 	compact(name: string, snapshot: Uint8Array, uptoSeq: number): void {

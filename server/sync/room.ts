@@ -14,8 +14,11 @@ import type { CommitQueue } from './commit-queue.ts';
 import type { Connection } from './connection.ts';
 import type { DocStore } from './doc-store.ts';
 
-/** Transaction origins, tagged so the server never re-stores what it loaded. */
-type Origin = { kind: 'remote'; conn: Connection } | { kind: 'load' };
+/**
+ * Transaction origins, tagged so the server never re-stores what it loaded: an update from
+ * this document's live socket, one pushed over a device's background-sync feed, or the load.
+ */
+type Origin = { kind: 'remote'; conn: Connection } | { kind: 'feed'; conn: Connection } | { kind: 'load' };
 
 export interface RoomOptions {
 	store: DocStore;
@@ -24,6 +27,10 @@ export interface RoomOptions {
 	compactAfter: number;
 	/** Called when the room can no longer be trusted (storage failed); the server drops it. */
 	onBroken: (room: Room) => void;
+	/** Called after each committed update (the server streams it to background-sync feeds). */
+	onCommitted: (room: Room, update: Uint8Array, seq: number, from: Connection) => void;
+	/** Called when a feed push is done with the room (it may be unloaded if idle). */
+	onReleased?: (room: Room) => void;
 }
 
 export class Room {
@@ -32,6 +39,8 @@ export class Room {
 	readonly conns = new Map<Connection, Set<number>>();
 	private logCount: number;
 	private lastSeq: number;
+	/** Feed pushes in flight; the room stays loaded until they are committed and acknowledged. */
+	holds = 0;
 	private compactScheduled = false;
 	private destroyed = false;
 
@@ -58,6 +67,7 @@ export class Room {
 	private onUpdate(update: Uint8Array, origin: Origin): void {
 		if (origin.kind === 'load') return;
 		const from = origin.conn;
+		const liveSender = origin.kind === 'remote' ? from : null;
 		this.opts.queue.enqueue({
 			doc: this.name,
 			data: update,
@@ -66,7 +76,8 @@ export class Room {
 				this.logCount++;
 				this.lastSeq = seq;
 				const msg = encodeSync((enc) => syncProtocol.writeUpdate(enc, update));
-				for (const c of this.conns.keys()) if (c !== from) c.send(msg);
+				for (const c of this.conns.keys()) if (c !== liveSender) c.send(msg);
+				this.opts.onCommitted(this, update, seq, from);
 				if (this.logCount >= this.opts.compactAfter && !this.compactScheduled) {
 					this.compactScheduled = true;
 					this.opts.queue.afterCommit(() => this.compact());
@@ -174,6 +185,22 @@ export class Room {
 		if (conn.wantsAcks) this.opts.queue.afterCommit(() => this.ack(conn));
 	}
 
+	/**
+	 * An update pushed over a background-sync feed: decoded, applied, and acknowledged to the
+	 * feed after the commit as FeedMsg.ack (document name + committed state vector).
+	 */
+	applyFromFeed(conn: Connection, update: Uint8Array, ackMessage: (sv: Uint8Array) => Uint8Array): void {
+		Y.decodeUpdate(update); // throws on a truncated or malformed update
+		const origin: Origin = { kind: 'feed', conn };
+		Y.applyUpdate(this.doc, update, origin);
+		this.holds++;
+		this.opts.queue.afterCommit(() => {
+			this.holds--;
+			if (!this.destroyed) conn.send(ackMessage(Y.encodeStateVector(this.doc)));
+			this.opts.onReleased?.(this);
+		});
+	}
+
 	/** Tells a connection what the server has committed of this document. */
 	private ack(conn: Connection): void {
 		if (this.destroyed) return;
@@ -199,8 +226,9 @@ export class Room {
 		this.opts.onBroken(this);
 	}
 
-	get empty(): boolean {
-		return this.conns.size === 0;
+	/** No socket has it open and no feed push is in flight: it may be unloaded. */
+	get idle(): boolean {
+		return this.conns.size === 0 && this.holds === 0;
 	}
 
 	destroy(): void {

@@ -9,12 +9,20 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { ACK_PARAM, CloseCode, isValidDocName, MessageType, SYNC_PATH } from '../../src/lib/schema/protocol.ts';
+import {
+	ACK_PARAM,
+	CloseCode,
+	FEED_PATH,
+	isValidDocName,
+	MessageType,
+	SYNC_PATH
+} from '../../src/lib/schema/protocol.ts';
 import type { SessionStore } from '../sessions.ts';
 import { SESSION_COOKIE } from '../sessions.ts';
 import { Connection } from './connection.ts';
 import { CommitQueue } from './commit-queue.ts';
 import type { DocStore } from './doc-store.ts';
+import { Feed } from './feed.ts';
 import { Room } from './room.ts';
 
 export interface SyncServerOptions {
@@ -32,14 +40,24 @@ export class SyncServer {
 	private readonly wss: WebSocketServer;
 	private readonly rooms = new Map<string, Room>();
 	private readonly byUser = new Map<string, Set<Connection>>();
+	private closing = false;
 	private readonly keepalive: NodeJS.Timeout;
 	/** An empty awareness update: a message the stock client counts as traffic, changing nothing. */
 	private readonly ping: Uint8Array;
 	readonly queue: CommitQueue;
+	private readonly feed: Feed;
 
 	constructor(private readonly opts: SyncServerOptions) {
 		this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes });
 		this.queue = new CommitQueue(opts.store);
+		this.feed = new Feed({
+			store: opts.store,
+			room: (name) => this.room(name),
+			release: (room) => {
+				if (room.idle) this.drop(room);
+			},
+			canRead: () => true
+		});
 		const enc = encoding.createEncoder();
 		encoding.writeVarUint(enc, MessageType.awareness);
 		encoding.writeVarUint8Array(
@@ -51,10 +69,11 @@ export class SyncServer {
 		this.keepalive.unref();
 	}
 
-	/** Returns false when the request is not for /sync (another handler, e.g. Vite's HMR, may take it). */
+	/** Returns false when the request is not ours (another handler, e.g. Vite's HMR, may take it). */
 	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
 		const url = new URL(req.url ?? '/', 'http://x');
-		if (url.pathname !== SYNC_PATH && !url.pathname.startsWith(SYNC_PATH + '/')) return false;
+		const isFeed = url.pathname === FEED_PATH;
+		if (!isFeed && url.pathname !== SYNC_PATH && !url.pathname.startsWith(SYNC_PATH + '/')) return false;
 
 		const refuse = (status: number, text: string): true => {
 			socket.end(
@@ -67,6 +86,10 @@ export class SyncServer {
 		const token = readCookie(req.headers.cookie, SESSION_COOKIE);
 		const auth = token ? this.opts.sessions.validate(token) : null;
 		if (!auth) return refuse(401, 'Unauthorized');
+		if (isFeed) {
+			this.wss.handleUpgrade(req, socket, head, (ws) => this.acceptFeed(ws, auth.user.id));
+			return true;
+		}
 		// Names are plain [A-Za-z0-9_-]: anything percent-encoded or nested is refused as it stands.
 		const docName = url.pathname.slice(SYNC_PATH.length + 1);
 		if (!isValidDocName(docName)) return refuse(400, 'Bad document name');
@@ -76,30 +99,40 @@ export class SyncServer {
 		return true;
 	}
 
-	private accept(ws: WebSocket, userId: string, docName: string, wantsAcks: boolean): void {
-		const conn = new Connection(ws, userId, docName, wantsAcks);
-		let room = this.rooms.get(docName);
+	/** The loaded room of a document, loaded from the store when needed. */
+	private room(name: string): Room {
+		let room = this.rooms.get(name);
 		if (!room) {
 			// A room unloaded a moment ago may still have updates in the queue: commit them
 			// first so the fresh copy loads every change.
 			this.queue.flush();
-			room = new Room(docName, {
+			room = new Room(name, {
 				store: this.opts.store,
 				queue: this.queue,
 				compactAfter: this.opts.compactAfter,
-				onBroken: (broken) => this.drop(broken)
+				onBroken: (broken) => this.drop(broken),
+				onCommitted: (r, update, seq, from) => this.feed.committed(r.name, update, seq, from),
+				onReleased: (r) => {
+					if (r.idle) this.drop(r);
+				}
 			});
-			this.rooms.set(docName, room);
+			this.rooms.set(name, room);
 		}
-		const userConns = this.byUser.get(userId) ?? new Set();
-		userConns.add(conn);
-		this.byUser.set(userId, userConns);
-		ws.binaryType = 'nodebuffer';
+		return room;
+	}
 
+	/** Tracks a socket per user (closing all of a user's sockets at deactivation) and wires the basics. */
+	private register(conn: Connection, onMessage: (data: Uint8Array) => void, onClose: () => void): void {
+		const userConns = this.byUser.get(conn.userId) ?? new Set();
+		userConns.add(conn);
+		this.byUser.set(conn.userId, userConns);
+		const ws = conn.ws;
+		ws.binaryType = 'nodebuffer';
 		ws.on('message', (data: RawData, isBinary: boolean) => {
+			if (this.closing) return;
 			if (!isBinary) return conn.close(CloseCode.malformed, 'binary frames only');
 			try {
-				room.receive(conn, toBytes(data));
+				onMessage(toBytes(data));
 			} catch {
 				conn.close(CloseCode.malformed, 'malformed message');
 			}
@@ -107,12 +140,33 @@ export class SyncServer {
 		ws.on('pong', () => (conn.alive = true));
 		ws.on('error', () => ws.terminate());
 		ws.on('close', () => {
-			room.leave(conn);
 			userConns.delete(conn);
-			if (userConns.size === 0) this.byUser.delete(userId);
-			if (room.empty) this.drop(room);
+			if (userConns.size === 0) this.byUser.delete(conn.userId);
+			onClose();
 		});
+	}
+
+	private accept(ws: WebSocket, userId: string, docName: string, wantsAcks: boolean): void {
+		const conn = new Connection(ws, userId, docName, wantsAcks);
+		const room = this.room(docName);
+		this.register(
+			conn,
+			(data) => room.receive(conn, data),
+			() => {
+				room.leave(conn);
+				if (room.idle) this.drop(room);
+			}
+		);
 		room.join(conn);
+	}
+
+	private acceptFeed(ws: WebSocket, userId: string): void {
+		const conn = new Connection(ws, userId, null, true);
+		this.register(
+			conn,
+			(data) => this.feed.receive(conn, data),
+			() => this.feed.remove(conn)
+		);
 	}
 
 	/** Unloads a document from memory (idle, or broken by a storage failure). */
@@ -159,6 +213,7 @@ export class SyncServer {
 	}
 
 	async close(): Promise<void> {
+		this.closing = true;
 		clearInterval(this.keepalive);
 		this.queue.close(); // commit what was received; nothing accepted is left behind
 		for (const conns of this.byUser.values())

@@ -51,3 +51,27 @@ export const DOC_NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
 export function isValidDocName(name: string): boolean {
 	return DOC_NAME_RE.test(name);
 }
+
+/**
+ * Background sync: ONE socket per device (not one per document) at FEED_PATH. The client
+ * says which global change sequence it has seen; the server streams every change since, then
+ * keeps streaming live. Local changes made offline are pushed over the same socket in
+ * batches, and acknowledged per document after the server's commit.
+ *
+ *   client → server  FeedMsg.hello    varUint since
+ *   client → server  FeedMsg.push     varString doc, varUint8Array update
+ *   server → client  FeedMsg.change   varUint seq, varString doc, varUint8Array update
+ *                                     (a diff since the client's point, or the whole
+ *                                     document when the log was compacted past it)
+ *   server → client  FeedMsg.caughtUp varUint seq   (catch-up complete up to seq)
+ *   server → client  FeedMsg.ack      varString doc, varUint8Array committed state vector
+ */
+export const FEED_PATH = '/feed';
+
+export const FeedMsg = {
+	hello: 0,
+	push: 1,
+	change: 10,
+	caughtUp: 11,
+	ack: 12
+} as const;

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+	addContact,
+	initCustomer,
+	primaryContactId,
+	readContacts,
+	setPrimaryContact,
+	summarize,
+	trashContact,
+	updateContact,
+	updateCustomer,
+	validateContact,
+	validateCustomer
+} from './customer-doc.ts';
+import { newId } from './ids.ts';
+
+const AUTHOR = 'user-1';
+
+function sync(a: Y.Doc, b: Y.Doc): void {
+	Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
+	Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)));
+}
+
+function company(name = 'Acme GmbH'): Y.Doc {
+	const doc = new Y.Doc();
+	initCustomer(doc, { kind: 'company', authorId: AUTHOR, now: 1000, fields: { companyName: name } });
+	return doc;
+}
+
+describe('[§2] customers and contacts in one document', () => {
+	it('a new customer is private and its author is its manager', () => {
+		const s = summarize('c1', company())!;
+		expect(s).toMatchObject({ kind: 'company', name: 'Acme GmbH', access: 'private', managers: [AUTHOR] });
+	});
+
+	it('[§2] the first contact becomes primary automatically; a second one does not', () => {
+		const doc = company();
+		addContact(doc, { id: 'a', fields: { firstName: 'Ada', lastName: 'Lovelace' }, authorId: AUTHOR, now: 1 });
+		addContact(doc, { id: 'b', fields: { firstName: 'Bob', lastName: 'Baker' }, authorId: AUTHOR, now: 2 });
+		expect(primaryContactId(doc)).toBe('a');
+		expect(readContacts(doc).map((c) => [c.id, c.primary])).toEqual([
+			['a', true],
+			['b', false]
+		]);
+	});
+
+	it('[§2] making another contact primary unsets the previous one', () => {
+		const doc = company();
+		addContact(doc, { id: 'a', fields: { firstName: 'Ada', lastName: 'L' }, authorId: AUTHOR, now: 1 });
+		addContact(doc, { id: 'b', fields: { firstName: 'Bob', lastName: 'B' }, authorId: AUTHOR, now: 2 });
+		setPrimaryContact(doc, 'b');
+		expect(
+			readContacts(doc)
+				.filter((c) => c.primary)
+				.map((c) => c.id)
+		).toEqual(['b']);
+	});
+
+	it('[§2] two devices adding a first contact offline still end with exactly one primary', () => {
+		const a = company();
+		const b = new Y.Doc();
+		sync(a, b);
+		addContact(a, { id: newId(1), fields: { firstName: 'Ann', lastName: 'A' }, authorId: AUTHOR, now: 1 });
+		addContact(b, { id: newId(2), fields: { firstName: 'Ben', lastName: 'B' }, authorId: 'user-2', now: 2 });
+		sync(a, b);
+		const primA = readContacts(a).filter((c) => c.primary);
+		const primB = readContacts(b).filter((c) => c.primary);
+		expect(primA).toHaveLength(1);
+		expect(primB.map((c) => c.id)).toEqual(primA.map((c) => c.id));
+	});
+
+	it('trashing the primary contact makes the remaining contact with the lowest id primary', () => {
+		const doc = company();
+		addContact(doc, { id: 'c', fields: { firstName: 'C', lastName: 'C' }, authorId: AUTHOR, now: 1 });
+		addContact(doc, { id: 'b', fields: { firstName: 'B', lastName: 'B' }, authorId: AUTHOR, now: 2 });
+		addContact(doc, { id: 'a', fields: { firstName: 'A', lastName: 'A' }, authorId: AUTHOR, now: 3 });
+		trashContact(doc, 'c', 10);
+		expect(primaryContactId(doc)).toBe('a');
+		expect(readContacts(doc).map((c) => c.id)).not.toContain('c');
+	});
+
+	it('concurrent offline edits to different fields of one contact both survive', () => {
+		const a = company();
+		addContact(a, { id: 'k', fields: { firstName: 'Kim', lastName: 'Ko' }, authorId: AUTHOR, now: 1 });
+		const b = new Y.Doc();
+		sync(a, b);
+		updateContact(a, 'k', { phone: '+49 1' }, AUTHOR, 5);
+		updateContact(b, 'k', { position: 'CEO' }, 'user-2', 6);
+		sync(a, b);
+		for (const d of [a, b]) expect(readContacts(d)[0]).toMatchObject({ phone: '+49 1', position: 'CEO' });
+	});
+
+	it('concurrent edits to the same field end with the same value everywhere', () => {
+		const a = company();
+		const b = new Y.Doc();
+		sync(a, b);
+		updateCustomer(a, { city: 'Berlin' }, AUTHOR, 5);
+		updateCustomer(b, { city: 'Hamburg' }, 'user-2', 5);
+		sync(a, b);
+		expect(a.getMap('customer').get('city')).toBe(b.getMap('customer').get('city'));
+	});
+
+	it('text is trimmed and an emptied field is cleared', () => {
+		const doc = company();
+		updateCustomer(doc, { city: '  Köln  ', phone: '   ' }, AUTHOR, 2);
+		expect(doc.getMap('customer').get('city')).toBe('Köln');
+		expect(doc.getMap('customer').get('phone')).toBeNull();
+	});
+});
+
+describe('[§8] validation with a clear error per field', () => {
+	it('a company needs a name; a person customer does not', () => {
+		expect(validateCustomer({ kind: 'company', companyName: '  ' })).toEqual({ companyName: 'required' });
+		expect(validateCustomer({ kind: 'person' })).toEqual({});
+	});
+
+	it('a contact needs first and last name; e-mail is optional but must be valid', () => {
+		expect(validateContact({})).toEqual({ firstName: 'required', lastName: 'required' });
+		expect(validateContact({ firstName: 'A', lastName: 'B', email: '' })).toEqual({});
+		expect(validateContact({ firstName: 'A', lastName: 'B', email: 'not-mail' })).toEqual({ email: 'invalid_email' });
+	});
+
+	it('over-long text and wrong types are refused', () => {
+		expect(validateCustomer({ kind: 'company', companyName: 'x'.repeat(201) })).toEqual({ companyName: 'too_long' });
+		expect(validateContact({ firstName: 'A', lastName: 'B', doNotSendWelcome: 'yes' as unknown as boolean })).toEqual({
+			doNotSendWelcome: 'invalid'
+		});
+		expect(validateCustomer({ kind: 'company', companyName: 'A', website: 'javascript:alert(1)' })).toEqual({
+			website: 'invalid_url'
+		});
+	});
+});
+
+describe('ids', () => {
+	it('are UUIDv7, time-ordered', () => {
+		const a = newId(1_700_000_000_000);
+		const b = newId(1_700_000_000_001);
+		expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+		expect(a < b).toBe(true);
+	});
+});

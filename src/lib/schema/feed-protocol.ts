@@ -1,0 +1,67 @@
+/** Encoders and decoders of the background-sync feed messages (see FeedMsg in protocol.ts). */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { FeedMsg } from './protocol.ts';
+
+export type FeedMessage =
+	| { type: typeof FeedMsg.hello; since: number }
+	| { type: typeof FeedMsg.push; doc: string; update: Uint8Array }
+	| { type: typeof FeedMsg.change; seq: number; doc: string; update: Uint8Array }
+	| { type: typeof FeedMsg.caughtUp; seq: number }
+	| { type: typeof FeedMsg.ack; doc: string; sv: Uint8Array };
+
+export function encodeFeed(m: FeedMessage): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, m.type);
+	switch (m.type) {
+		case FeedMsg.hello:
+			encoding.writeVarUint(e, m.since);
+			break;
+		case FeedMsg.push:
+			encoding.writeVarString(e, m.doc);
+			encoding.writeVarUint8Array(e, m.update);
+			break;
+		case FeedMsg.change:
+			encoding.writeVarUint(e, m.seq);
+			encoding.writeVarString(e, m.doc);
+			encoding.writeVarUint8Array(e, m.update);
+			break;
+		case FeedMsg.caughtUp:
+			encoding.writeVarUint(e, m.seq);
+			break;
+		case FeedMsg.ack:
+			encoding.writeVarString(e, m.doc);
+			encoding.writeVarUint8Array(e, m.sv);
+			break;
+	}
+	return encoding.toUint8Array(e);
+}
+
+/** Decodes one message; throws on an unknown type, a truncated frame or trailing bytes. */
+export function decodeFeed(data: Uint8Array): FeedMessage {
+	const d = decoding.createDecoder(data);
+	const type = decoding.readVarUint(d);
+	let m: FeedMessage;
+	switch (type) {
+		case FeedMsg.hello:
+			m = { type, since: decoding.readVarUint(d) };
+			break;
+		case FeedMsg.push:
+			m = { type, doc: decoding.readVarString(d), update: decoding.readVarUint8Array(d) };
+			break;
+		case FeedMsg.change:
+			m = { type, seq: decoding.readVarUint(d), doc: decoding.readVarString(d), update: decoding.readVarUint8Array(d) };
+			break;
+		case FeedMsg.caughtUp:
+			m = { type, seq: decoding.readVarUint(d) };
+			break;
+		case FeedMsg.ack:
+			m = { type, doc: decoding.readVarString(d), sv: decoding.readVarUint8Array(d) };
+			break;
+		default:
+			throw new Error(`unknown feed message type ${type}`);
+	}
+	// lib0 reads past the end without throwing: a frame must be exactly one message.
+	if (d.pos !== d.arr.length) throw new Error('truncated feed message or trailing bytes');
+	return m;
+}

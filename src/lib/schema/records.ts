@@ -1,0 +1,139 @@
+/**
+ * Customers and contacts (SPEC §2): field definitions and rules, shared by client and server.
+ * One Y.Doc per customer (guid = the customer's id) holds:
+ *   - Y.Map "customer": the customer's fields (CUSTOMER_FIELDS)
+ *   - Y.Map "managers": staff user id -> true (concurrent assignments merge)
+ *   - Y.Map "contacts": contact id -> Y.Map of that contact's fields (CONTACT_FIELDS)
+ * Every field is its own map key, so concurrent edits of different fields merge field by
+ * field; portal permissions and notification flags are one key each for the same reason.
+ */
+import { MAX_EMAIL } from './fields.ts';
+
+export const CUSTOMER_KINDS = ['company', 'person'] as const;
+export type CustomerKind = (typeof CUSTOMER_KINDS)[number];
+
+/** Who may see a record (SPEC §2): private = managers and admins; the default for new records. */
+export const ACCESS_LEVELS = ['private', 'public-read', 'public-write'] as const;
+export type Access = (typeof ACCESS_LEVELS)[number];
+
+/** Portal modules a contact may open (SPEC §2). */
+export const PORTAL_PERMISSIONS = ['invoices', 'estimates', 'contracts', 'proposals', 'support', 'projects'] as const;
+export type PortalPermission = (typeof PORTAL_PERMISSIONS)[number];
+
+/** Kinds of mail a contact receives (SPEC §2, §3). "task" is for tasks of projects only. */
+export const NOTIFICATIONS = ['invoice', 'creditNote', 'estimate', 'tickets', 'project', 'contract', 'task'] as const;
+export type Notification = (typeof NOTIFICATIONS)[number];
+
+export type FieldSpec =
+	| { type: 'text'; max: number; format?: 'email' | 'url' | 'phone' }
+	| { type: 'boolean' }
+	| { type: 'enum'; values: readonly string[] }
+	| { type: 'id' }
+	| { type: 'time' };
+
+const text = (max: number, format?: 'email' | 'url' | 'phone'): FieldSpec => ({ type: 'text', max, format });
+
+export const CUSTOMER_FIELDS = {
+	kind: { type: 'enum', values: CUSTOMER_KINDS },
+	companyName: text(200),
+	contactTypeId: { type: 'id' },
+	email: text(MAX_EMAIL, 'email'),
+	phone: text(50, 'phone'),
+	website: text(500, 'url'),
+	linkedin: text(500, 'url'),
+	facebook: text(500, 'url'),
+	twitter: text(500, 'url'),
+	street: text(200),
+	city: text(100),
+	state: text(100),
+	postalCode: text(20),
+	country: text(100),
+	description: text(10_000),
+	access: { type: 'enum', values: ACCESS_LEVELS },
+	primaryContactId: { type: 'id' },
+	createdBy: { type: 'id' },
+	createdAt: { type: 'time' },
+	updatedBy: { type: 'id' },
+	updatedAt: { type: 'time' },
+	deletedAt: { type: 'time' },
+	deletedBy: { type: 'id' }
+} as const satisfies Record<string, FieldSpec>;
+export type CustomerField = keyof typeof CUSTOMER_FIELDS;
+
+export const permissionKey = (p: PortalPermission) => `permissions.${p}` as const;
+export const notificationKey = (n: Notification) => `notifications.${n}` as const;
+
+export const CONTACT_FIELDS = {
+	firstName: text(100),
+	lastName: text(100),
+	position: text(100),
+	email: text(MAX_EMAIL, 'email'),
+	phone: text(50, 'phone'),
+	doNotSendWelcome: { type: 'boolean' },
+	...(Object.fromEntries(PORTAL_PERMISSIONS.map((p) => [permissionKey(p), { type: 'boolean' }])) as Record<
+		`permissions.${PortalPermission}`,
+		FieldSpec
+	>),
+	...(Object.fromEntries(NOTIFICATIONS.map((n) => [notificationKey(n), { type: 'boolean' }])) as Record<
+		`notifications.${Notification}`,
+		FieldSpec
+	>),
+	createdBy: { type: 'id' },
+	createdAt: { type: 'time' },
+	deletedAt: { type: 'time' }
+} as const satisfies Record<string, FieldSpec>;
+export type ContactField = keyof typeof CONTACT_FIELDS;
+
+/** Names of the top-level shared types in a customer document. */
+export const DOC = { customer: 'customer', managers: 'managers', contacts: 'contacts' } as const;
+
+/** Deleted records stay restorable this long (SPEC §2), then the server purges them. */
+export const TRASH_DAYS = 30;
+
+export type FieldValue = string | number | boolean | null;
+
+/**
+ * Checks one value against its spec. null clears a field (allowed for every optional
+ * field). Returns an error code or null.
+ */
+export function checkValue(
+	spec: FieldSpec,
+	value: unknown
+): 'not_text' | 'too_long' | 'invalid_email' | 'invalid_url' | 'invalid_choice' | 'invalid' | null {
+	if (value === null) return null;
+	switch (spec.type) {
+		case 'text':
+			if (typeof value !== 'string') return 'not_text';
+			if (value.length > spec.max) return 'too_long';
+			if (value === '') return null;
+			if (spec.format === 'email' && !EMAIL_RE.test(value)) return 'invalid_email';
+			if (spec.format === 'url' && !isHttpUrl(value)) return 'invalid_url';
+			return null;
+		case 'boolean':
+			return typeof value === 'boolean' ? null : 'invalid';
+		case 'enum':
+			return typeof value === 'string' && spec.values.includes(value) ? null : 'invalid_choice';
+		case 'id':
+			return typeof value === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(value) ? null : 'invalid';
+		case 'time':
+			return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? null : 'invalid';
+	}
+}
+
+const EMAIL_RE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+
+function isHttpUrl(v: string): boolean {
+	try {
+		const u = new URL(v);
+		return u.protocol === 'http:' || u.protocol === 'https:';
+	} catch {
+		return false;
+	}
+}
+
+/** The normalised form of a contact e-mail for uniqueness (SPEC §2: case-insensitive, trimmed). */
+export function emailKey(email: unknown): string | null {
+	if (typeof email !== 'string') return null;
+	const k = email.trim().toLowerCase();
+	return k === '' ? null : k; // an empty e-mail is never a duplicate
+}
