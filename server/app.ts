@@ -9,7 +9,9 @@ import { Auth } from './auth.ts';
 import type { Config } from './config.ts';
 import { type AppContext, installContext, uninstallContext } from './context.ts';
 import { openDatabase } from './db.ts';
+import { projectCustomer } from './projection.ts';
 import { SqliteDocStore } from './sync/doc-store.ts';
+import { SETTINGS_DOC } from '../src/lib/schema/settings.ts';
 import { SyncServer } from './sync/sync-server.ts';
 import { CloseCode } from '../src/lib/schema/protocol.ts';
 
@@ -49,7 +51,10 @@ export async function createApp(config: Config): Promise<App> {
 		maxMessageBytes: config.syncMaxMessageBytes,
 		keepaliveMs: config.syncKeepaliveMs,
 		store: new SqliteDocStore(db),
-		compactAfter: config.syncCompactAfter
+		compactAfter: config.syncCompactAfter,
+		project: (name, doc) => {
+			if (name !== SETTINGS_DOC) projectCustomer(db, name, doc);
+		}
 	});
 	auth.onAccessRevoked((userId) => sync.closeUser(userId, CloseCode.unauthorized, 'account deactivated'));
 	const ctx: AppContext = { config, db, auth, sync, originFor };

@@ -23,7 +23,11 @@ export class CommitQueue {
 	committedCount = 0;
 	batches = 0;
 
-	constructor(private readonly store: DocStore) {}
+	constructor(
+		private readonly store: DocStore,
+		/** Runs inside the commit transaction with the names of the documents in the batch. */
+		private readonly withinCommit: (docs: Set<string>) => void = () => {}
+	) {}
 
 	enqueue(update: QueuedUpdate): void {
 		if (this.closed) return update.failed(new Error('server shutting down'));
@@ -65,7 +69,7 @@ export class CommitQueue {
 		if (batch.length > 0) {
 			let seqs: number[];
 			try {
-				seqs = this.store.append(batch);
+				seqs = this.store.append(batch, () => this.withinCommit(new Set(batch.map((u) => u.doc))));
 			} catch (e) {
 				for (const u of batch) u.failed(e);
 				for (const fn of after) fn();

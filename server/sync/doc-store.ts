@@ -20,8 +20,11 @@ export interface AppendedUpdate {
 export interface DocStore {
 	/** The stored state of a document, or null when it was never written. */
 	load(name: string): StoredDoc | null;
-	/** Appends updates in ONE transaction (all committed when this returns, or none); their seqs. */
-	append(updates: AppendedUpdate[]): number[];
+	/**
+	 * Appends updates in ONE transaction (all committed when this returns, or none) and
+	 * returns their seqs; `within` runs inside that transaction (derived tables).
+	 */
+	append(updates: AppendedUpdate[], within?: () => void): number[];
 	/** Replaces the log of a document up to `uptoSeq` with a snapshot of its state. */
 	compact(name: string, snapshot: Uint8Array, uptoSeq: number): void;
 	/**
@@ -80,17 +83,19 @@ export class SqliteDocStore implements DocStore {
 		return { updates, lastSeq: row.last_seq, logCount: row.log_count };
 	}
 
-	append(updates: AppendedUpdate[]): number[] {
+	append(updates: AppendedUpdate[], within?: () => void): number[] {
 		if (updates.length === 0) return [];
 		const now = this.now();
-		return this.db.transaction(() =>
-			updates.map((u) => {
+		return this.db.transaction(() => {
+			const seqs = updates.map((u) => {
 				this.stmts.createDoc.run(u.doc, u.userId, now, now);
 				const seq = Number(this.stmts.insert.run(u.doc, u.data, u.userId, now).lastInsertRowid);
 				this.stmts.touch.run(seq, now, u.doc);
 				return seq;
-			})
-		)();
+			});
+			within?.();
+			return seqs;
+		})();
 	}
 
 	*changesSince(since: number): Iterable<DocChange> {

@@ -10,6 +10,8 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { CloseCode, MessageType } from '../../src/lib/schema/protocol.ts';
+import { SETTINGS_DOC } from '../../src/lib/schema/settings.ts';
+import { validateUpdate } from './validate.ts';
 import type { CommitQueue } from './commit-queue.ts';
 import type { Connection } from './connection.ts';
 import type { DocStore } from './doc-store.ts';
@@ -174,7 +176,7 @@ export class Room {
 			}
 			case syncProtocol.messageYjsSyncStep2:
 			case syncProtocol.messageYjsUpdate: {
-				Y.decodeUpdate(payload); // throws on a truncated or malformed update
+				this.check(conn, payload);
 				const origin: Origin = { kind: 'remote', conn };
 				Y.applyUpdate(this.doc, payload, origin);
 				break;
@@ -190,7 +192,7 @@ export class Room {
 	 * feed after the commit as FeedMsg.ack (document name + committed state vector).
 	 */
 	applyFromFeed(conn: Connection, update: Uint8Array, ackMessage: (sv: Uint8Array) => Uint8Array): void {
-		Y.decodeUpdate(update); // throws on a truncated or malformed update
+		this.check(conn, update);
 		const origin: Origin = { kind: 'feed', conn };
 		Y.applyUpdate(this.doc, update, origin);
 		this.holds++;
@@ -199,6 +201,21 @@ export class Room {
 			if (!this.destroyed) conn.send(ackMessage(Y.encodeStateVector(this.doc)));
 			this.opts.onReleased?.(this);
 		});
+	}
+
+	/**
+	 * Every update is validated against the schema before it is applied (server/sync/validate.ts:
+	 * from the update's own structs, at a cost that does not grow with the document). Only
+	 * admins change the workspace settings. A refused update is refused whole.
+	 */
+	private check(conn: Connection, update: Uint8Array): void {
+		const settings = this.name === SETTINGS_DOC;
+		if (settings && conn.role !== 'admin') {
+			if (isNoop(this.doc, update)) return;
+			throw new RefusedUpdateError(CloseCode.forbidden, 'only admins change the settings');
+		}
+		const verdict = validateUpdate(this.doc, update, settings ? 'settings' : 'customer');
+		if (!verdict.ok) throw new RefusedUpdateError(CloseCode.invalidUpdate, verdict.reason);
 	}
 
 	/** Tells a connection what the server has committed of this document. */
@@ -250,6 +267,25 @@ const encodeSync = (write: (enc: encoding.Encoder) => void) => encodeMessage(Mes
 /** lib0 reads past the end of a buffer without throwing; a frame must be exactly one message. */
 function assertFullyRead(dec: decoding.Decoder): void {
 	if (dec.pos !== dec.arr.length) throw new MalformedMessageError();
+}
+
+/** An update the server will not apply; the connection is closed with `code`. */
+export class RefusedUpdateError extends Error {
+	constructor(
+		readonly code: CloseCode,
+		reason: string
+	) {
+		super(reason);
+	}
+}
+
+/** True when the update adds nothing the document does not have (a client's sync step 2 echo). */
+function isNoop(doc: Y.Doc, update: Uint8Array): boolean {
+	// parseUpdateMeta's `to` is where each client's structs end; encodeStateVectorFromUpdate
+	// would miss runs that do not start at clock 0.
+	const { to } = Y.parseUpdateMeta(update);
+	for (const [client, clock] of to) if (Y.getState(doc.store, client) < clock) return false;
+	return Y.decodeUpdate(update).ds.clients.size === 0;
 }
 
 export class MalformedMessageError extends Error {

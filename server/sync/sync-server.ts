@@ -23,7 +23,8 @@ import { Connection } from './connection.ts';
 import { CommitQueue } from './commit-queue.ts';
 import type { DocStore } from './doc-store.ts';
 import { Feed } from './feed.ts';
-import { Room } from './room.ts';
+import { RefusedUpdateError, Room } from './room.ts';
+import type { Role } from '../../src/lib/schema/staff.ts';
 
 export interface SyncServerOptions {
 	sessions: SessionStore;
@@ -34,6 +35,8 @@ export interface SyncServerOptions {
 	store: DocStore;
 	/** Compact a document's log into a snapshot once it holds this many updates. */
 	compactAfter: number;
+	/** Keeps derived SQL tables in step with a document; runs inside the commit transaction. */
+	project: (name: string, doc: Y.Doc) => void;
 }
 
 export class SyncServer {
@@ -49,7 +52,13 @@ export class SyncServer {
 
 	constructor(private readonly opts: SyncServerOptions) {
 		this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes });
-		this.queue = new CommitQueue(opts.store);
+		// Projections are written in the same transaction as the updates they derive from.
+		this.queue = new CommitQueue(opts.store, (docs) => {
+			for (const name of docs) {
+				const room = this.rooms.get(name);
+				if (room) opts.project(name, room.doc);
+			}
+		});
 		this.feed = new Feed({
 			store: opts.store,
 			room: (name) => this.room(name),
@@ -87,7 +96,7 @@ export class SyncServer {
 		const auth = token ? this.opts.sessions.validate(token) : null;
 		if (!auth) return refuse(401, 'Unauthorized');
 		if (isFeed) {
-			this.wss.handleUpgrade(req, socket, head, (ws) => this.acceptFeed(ws, auth.user.id));
+			this.wss.handleUpgrade(req, socket, head, (ws) => this.acceptFeed(ws, auth.user.id, auth.user.role));
 			return true;
 		}
 		// Names are plain [A-Za-z0-9_-]: anything percent-encoded or nested is refused as it stands.
@@ -95,7 +104,9 @@ export class SyncServer {
 		if (!isValidDocName(docName)) return refuse(400, 'Bad document name');
 
 		const wantsAcks = url.searchParams.get(ACK_PARAM) === '1';
-		this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, auth.user.id, docName, wantsAcks));
+		this.wss.handleUpgrade(req, socket, head, (ws) =>
+			this.accept(ws, auth.user.id, auth.user.role, docName, wantsAcks)
+		);
 		return true;
 	}
 
@@ -133,8 +144,9 @@ export class SyncServer {
 			if (!isBinary) return conn.close(CloseCode.malformed, 'binary frames only');
 			try {
 				onMessage(toBytes(data));
-			} catch {
-				conn.close(CloseCode.malformed, 'malformed message');
+			} catch (e) {
+				if (e instanceof RefusedUpdateError) conn.close(e.code, e.message.slice(0, 120));
+				else conn.close(CloseCode.malformed, 'malformed message');
 			}
 		});
 		ws.on('pong', () => (conn.alive = true));
@@ -146,8 +158,8 @@ export class SyncServer {
 		});
 	}
 
-	private accept(ws: WebSocket, userId: string, docName: string, wantsAcks: boolean): void {
-		const conn = new Connection(ws, userId, docName, wantsAcks);
+	private accept(ws: WebSocket, userId: string, role: Role, docName: string, wantsAcks: boolean): void {
+		const conn = new Connection(ws, userId, role, docName, wantsAcks);
 		const room = this.room(docName);
 		this.register(
 			conn,
@@ -160,8 +172,8 @@ export class SyncServer {
 		room.join(conn);
 	}
 
-	private acceptFeed(ws: WebSocket, userId: string): void {
-		const conn = new Connection(ws, userId, null, true);
+	private acceptFeed(ws: WebSocket, userId: string, role: Role): void {
+		const conn = new Connection(ws, userId, role, null, true);
 		this.register(
 			conn,
 			(data) => this.feed.receive(conn, data),

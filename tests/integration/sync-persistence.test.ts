@@ -62,9 +62,9 @@ describe('update log in SQLite', () => {
 		a.acks.onAck(() => {
 			// At the moment the acknowledgement arrives, the change must already be on disk.
 			if (a.acks.allCommitted)
-				seen.push(readFromDisk(server.dataDir, 'cust-ack').getMap('customer').get('name') === 'Acme');
+				seen.push(readFromDisk(server.dataDir, 'cust-ack').getMap('customer').get('companyName') === 'Acme');
 		});
-		a.doc.getMap('customer').set('name', 'Acme');
+		a.doc.getMap('customer').set('companyName', 'Acme');
 		await a.acks.whenCommitted();
 		expect(seen.length).toBeGreaterThan(0);
 		expect(seen.every(Boolean)).toBe(true);
@@ -92,7 +92,11 @@ describe('update log in SQLite', () => {
 		await until(() => a.provider.synced);
 		const contacts = a.doc.getMap('contacts');
 		for (let i = 0; i < 200; i++) {
-			a.doc.transact(() => contacts.set(`contact-${i}`, `Person ${i}`));
+			a.doc.transact(() => {
+				const contact = new Y.Map<string>();
+				contact.set('firstName', `Person ${i}`);
+				contacts.set(`contact-${i}`, contact);
+			});
 			if (i % 50 === 0) await new Promise((r) => setImmediate(r));
 		}
 		await a.acks.whenCommitted();
@@ -105,7 +109,7 @@ describe('update log in SQLite', () => {
 		const fresh = open(again, c2, 'cust-crash');
 		await until(() => fresh.provider.synced);
 		await until(() => fresh.doc.getMap('contacts').size === 200, 5000, '200 contacts after restart');
-		expect(fresh.doc.getMap('contacts').get('contact-199')).toBe('Person 199');
+		expect((fresh.doc.getMap('contacts').get('contact-199') as Y.Map<string>).get('firstName')).toBe('Person 199');
 	});
 
 	it('catches up a client that was offline while others edited, merging field by field', async () => {
@@ -114,9 +118,9 @@ describe('update log in SQLite', () => {
 		const field = open(server, c, 'cust-offline');
 		const office = open(server, c, 'cust-offline');
 		await until(() => field.provider.synced && office.provider.synced);
-		field.doc.getMap('customer').set('name', 'Müller KG');
+		field.doc.getMap('customer').set('companyName', 'Müller KG');
 		await field.acks.whenCommitted();
-		await until(() => office.doc.getMap('customer').get('name') === 'Müller KG');
+		await until(() => office.doc.getMap('customer').get('companyName') === 'Müller KG');
 
 		field.provider.disconnect(); // the field rep drives into a dead zone
 		field.doc.getMap('customer').set('phone', '+49 89 555');
@@ -131,7 +135,7 @@ describe('update log in SQLite', () => {
 		await field.acks.whenCommitted();
 		expect(field.doc.getMap('customer').toJSON()).toEqual(office.doc.getMap('customer').toJSON());
 		expect(field.doc.getMap('customer').toJSON()).toMatchObject({
-			name: 'Müller KG',
+			companyName: 'Müller KG',
 			phone: '+49 89 555',
 			city: 'München',
 			description: 'note 99'
@@ -169,5 +173,77 @@ describe('update log in SQLite', () => {
 		const again = await boot({}, server.dataDir);
 		const fresh = open(again, await signIn(again), 'cust-compact');
 		await until(() => fresh.doc.getMap('customer').get('description') === 'version 99', 5000, 'state after restart');
+	});
+});
+
+describe('[§6] every change is validated before it is applied', () => {
+	it('an update that breaks the schema is refused whole: not stored, not relayed, that socket closed', async () => {
+		const server = await boot();
+		const c = await signIn(server);
+		const bad = open(server, c, 'cust-valid');
+		const watcher = open(server, c, 'cust-valid');
+		await until(() => bad.provider.synced && watcher.provider.synced);
+		let closeCode = 0;
+		bad.provider.on('connection-close', (e: CloseEvent | null) => (closeCode = e?.code ?? 0));
+		bad.doc.transact(() => {
+			bad.doc.getMap('customer').set('companyName', 'Fine GmbH');
+			bad.doc.getMap('customer').set('isAdmin', true); // no such field
+		});
+		await until(() => closeCode !== 0, 5000, 'close');
+		expect(closeCode).toBe(4422);
+		await new Promise((r) => setTimeout(r, 100));
+		expect(watcher.doc.getMap('customer').get('companyName')).toBeUndefined();
+		expect(readFromDisk(server.dataDir, 'cust-valid').getMap('customer').toJSON()).toEqual({});
+	});
+
+	it('valid changes are projected into the customers and contacts tables in the same commit', async () => {
+		const server = await boot();
+		const c = await signIn(server);
+		const a = open(server, c, 'cust-projected');
+		await until(() => a.provider.synced);
+		a.doc.transact(() => {
+			a.doc.getMap('customer').set('kind', 'company');
+			a.doc.getMap('customer').set('companyName', 'Projected SARL');
+			const contact = new Y.Map<string | boolean>();
+			contact.set('firstName', 'Zoé');
+			contact.set('lastName', 'Martin');
+			contact.set('email', 'Zoe.Martin@Example.com');
+			a.doc.getMap('contacts').set('k1', contact);
+		});
+		await a.acks.whenCommitted();
+		const db = new Database(path.join(server.dataDir, 'fieldbook.sqlite'), { readonly: true });
+		const customer = db.prepare('SELECT company_name FROM customers WHERE id = ?').get('cust-projected');
+		const contact = db.prepare('SELECT first_name, email_key, is_primary FROM contacts WHERE id = ?').get('k1');
+		db.close();
+		expect(customer).toEqual({ company_name: 'Projected SARL' });
+		expect(contact).toEqual({ first_name: 'Zoé', email_key: 'zoe.martin@example.com', is_primary: 1 });
+	});
+
+	it('only admins change the workspace settings', async () => {
+		const server = await boot();
+		const admin = await signIn(server);
+		const added = await admin.postForm('/admin/staff?/create', {
+			name: 'Sam',
+			email: 'sam@example.com',
+			role: 'staff',
+			password: 'sam-password'
+		});
+		expect(added.status).toBe(200);
+		const staff = new Client(server.url);
+		expect((await staff.login('sam@example.com', 'sam-password')).status).toBe(303);
+
+		const adminDoc = open(server, admin, 'settings');
+		await until(() => adminDoc.provider.synced);
+		adminDoc.doc.getMap('defaultPermissions').set('invoices', true);
+		await adminDoc.acks.whenCommitted();
+
+		const staffDoc = open(server, staff, 'settings');
+		await until(() => staffDoc.doc.getMap('defaultPermissions').get('invoices') === true, 5000, 'staff reads settings');
+		let closeCode = 0;
+		staffDoc.provider.on('connection-close', (e: CloseEvent | null) => (closeCode = e?.code ?? 0));
+		staffDoc.doc.getMap('defaultPermissions').set('projects', true);
+		await until(() => closeCode !== 0, 5000, 'close');
+		expect(closeCode).toBe(4403);
+		expect(readFromDisk(server.dataDir, 'settings').getMap('defaultPermissions').toJSON()).toEqual({ invoices: true });
 	});
 });

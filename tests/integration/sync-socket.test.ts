@@ -98,11 +98,11 @@ describe('/sync upgrade', () => {
 		const pb = providerFor(c, 'room-live', b);
 		try {
 			await until(() => pa.synced && pb.synced);
-			a.getMap('customer').set('name', 'Acme GmbH');
-			await until(() => b.getMap('customer').get('name') === 'Acme GmbH');
+			a.getMap('customer').set('companyName', 'Acme GmbH');
+			await until(() => b.getMap('customer').get('companyName') === 'Acme GmbH');
 			b.getMap('customer').set('city', 'Köln');
 			await until(() => a.getMap('customer').get('city') === 'Köln');
-			expect(a.getMap('customer').toJSON()).toEqual({ name: 'Acme GmbH', city: 'Köln' });
+			expect(a.getMap('customer').toJSON()).toEqual({ companyName: 'Acme GmbH', city: 'Köln' });
 		} finally {
 			pa.destroy();
 			pb.destroy();

@@ -36,8 +36,10 @@ export const CloseCode = {
 	malformed: 4400,
 	/** The session ended (sign-out, expiry, deactivation). */
 	unauthorized: 4401,
-	/** The user may not open this document. */
+	/** The user may not open this document, or may not change it. */
 	forbidden: 4403,
+	/** An update that breaks the schema (unknown key, wrong type, too long): refused whole. */
+	invalidUpdate: 4422,
 	/** A message over the configured size limit. */
 	tooLarge: 4413,
 	/** The server could not store a change; nothing of it was acknowledged: reconnect and resend. */

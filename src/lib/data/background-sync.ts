@@ -1,0 +1,200 @@
+/**
+ * Background sync of every document the user may read, over ONE socket per device
+ * (FEED_PATH): catch-up since the last sequence number seen, live changes after that, and
+ * batched pushes of changes made offline. Only one tab of a device runs it (Web Locks);
+ * the others learn of changes through BroadcastChannel.
+ */
+import * as Y from 'yjs';
+import { decodeFeed, encodeFeed, type FeedMessage } from '$lib/schema/feed-protocol';
+import { FEED_PATH, FeedMsg } from '$lib/schema/protocol';
+import type { DeviceStore } from './device-store';
+
+export type FeedStatus = 'offline' | 'connecting' | 'syncing' | 'synced' | 'signed-out';
+
+export interface BackgroundSyncEvents {
+	/** Committed changes arrived for these documents (already written to the device store). */
+	onChanged(docs: string[], updates: Map<string, Uint8Array[]>): void;
+	/** The server acknowledged pending changes of these documents. */
+	onAcknowledged(docs: string[]): void;
+	onStatus(status: FeedStatus, lastSyncedAt: number | null): void;
+}
+
+/** Reconnect backoff with full jitter: a server restart is not met by every device at once. */
+export function backoff(attempt: number, random = Math.random): number {
+	const cap = Math.min(30_000, 500 * 2 ** attempt);
+	return Math.round(cap / 2 + random() * (cap / 2));
+}
+
+export class BackgroundSync {
+	private ws: WebSocket | null = null;
+	private attempt = 0;
+	private timer: ReturnType<typeof setTimeout> | null = null;
+	private stopped = false;
+	private status: FeedStatus = 'offline';
+	private lastSyncedAt: number | null = null;
+	/** Incoming changes are written in batches: one IndexedDB transaction per burst. */
+	private incoming: { doc: string; update: Uint8Array; seq: number }[] = [];
+	private flushing: Promise<void> | null = null;
+	private caughtUpSeq: number | null = null;
+	private pushing = false;
+	/** Row ids of each push per document, in order: the server acknowledges pushes in order. */
+	private sent = new Map<string, number[][]>();
+
+	constructor(
+		private readonly store: DeviceStore,
+		private readonly events: BackgroundSyncEvents,
+		private readonly url: string = feedUrl()
+	) {}
+
+	start(): void {
+		this.stopped = false;
+		window.addEventListener('online', this.onOnline);
+		window.addEventListener('offline', this.onOffline);
+		if (navigator.onLine) this.connect();
+		else this.setStatus('offline');
+	}
+
+	stop(): void {
+		this.stopped = true;
+		window.removeEventListener('online', this.onOnline);
+		window.removeEventListener('offline', this.onOffline);
+		if (this.timer) clearTimeout(this.timer);
+		this.ws?.close();
+		this.ws = null;
+	}
+
+	/** Pushes pending changes now (after a local edit, or when another tab wrote some). */
+	pushPending(): void {
+		void this.push();
+	}
+
+	private readonly onOnline = () => {
+		this.attempt = 0;
+		this.connect();
+	};
+
+	/** The browser says we are offline: drop the socket now rather than wait for a timeout. */
+	private readonly onOffline = () => {
+		this.ws?.close();
+		this.ws = null;
+		this.setStatus('offline');
+	};
+
+	private connect(): void {
+		if (this.stopped || this.ws) return;
+		this.setStatus('connecting');
+		const ws = new WebSocket(this.url);
+		ws.binaryType = 'arraybuffer';
+		this.ws = ws;
+		ws.onopen = () => {
+			this.attempt = 0;
+			this.setStatus('syncing');
+			void this.hello(ws);
+		};
+		ws.onmessage = (e: MessageEvent<ArrayBuffer>) => this.receive(new Uint8Array(e.data));
+		ws.onclose = (e) => {
+			if (this.ws === ws) this.ws = null;
+			this.sent.clear(); // unacknowledged pushes are sent again on the next connection
+			// 4401: the session ended (expired while offline, signed out elsewhere). Pending
+			// changes stay on the device; the app asks the user to sign in again.
+			if (e.code === 4401 || e.code === 1008) return this.setStatus('signed-out');
+			if (this.stopped) return;
+			this.setStatus(navigator.onLine ? 'connecting' : 'offline');
+			if (navigator.onLine) this.timer = setTimeout(() => this.connect(), backoff(this.attempt++));
+		};
+	}
+
+	private async hello(ws: WebSocket): Promise<void> {
+		const since = ((await this.store.getMeta('lastSeq')) as number | undefined) ?? 0;
+		if (ws !== this.ws) return;
+		send(ws, { type: FeedMsg.hello, since });
+		await this.push();
+	}
+
+	/** Sends every pending update, oldest first; the server acknowledges per document. */
+	private async push(): Promise<void> {
+		if (this.pushing || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+		this.pushing = true;
+		try {
+			for (const doc of await this.store.pendingDocs()) {
+				const rows = await this.store.pendingUpdates(doc);
+				if (rows.length === 0 || !this.ws || this.ws.readyState !== WebSocket.OPEN) continue;
+				send(this.ws, { type: FeedMsg.push, doc, update: Y.mergeUpdates(rows.map((r) => r.update)) });
+				this.sent.set(doc, [...(this.sent.get(doc) ?? []), rows.map((r) => r.id)]);
+			}
+		} finally {
+			this.pushing = false;
+		}
+	}
+
+	private receive(data: Uint8Array): void {
+		const m = decodeFeed(data);
+		switch (m.type) {
+			case FeedMsg.change:
+				this.incoming.push({ doc: m.doc, update: m.update, seq: m.seq });
+				this.scheduleFlush();
+				break;
+			case FeedMsg.caughtUp:
+				this.caughtUpSeq = m.seq;
+				this.scheduleFlush();
+				break;
+			case FeedMsg.ack: {
+				const sent = this.sent.get(m.doc)?.shift() ?? [];
+				void this.store.acknowledge(m.doc, Y.decodeStateVector(m.sv), { sent }).then(() => {
+					this.events.onAcknowledged([m.doc]);
+					void this.markSyncedIfIdle();
+				});
+				break;
+			}
+		}
+	}
+
+	private scheduleFlush(): void {
+		if (this.flushing) return;
+		this.flushing = (async () => {
+			// Let a burst of messages arrive, then write them in one transaction.
+			await new Promise((r) => setTimeout(r, 0));
+			while (this.incoming.length > 0 || this.caughtUpSeq !== null) {
+				const batch = this.incoming;
+				this.incoming = [];
+				const caughtUp = this.caughtUpSeq;
+				this.caughtUpSeq = null;
+				if (batch.length > 0) {
+					await this.store.putCommittedMany(batch.map(({ doc, update }) => ({ name: doc, update })));
+					const byDoc = new Map<string, Uint8Array[]>();
+					for (const c of batch) byDoc.set(c.doc, [...(byDoc.get(c.doc) ?? []), c.update]);
+					this.events.onChanged([...byDoc.keys()], byDoc);
+				}
+				const seq = Math.max(caughtUp ?? 0, ...batch.map((c) => c.seq));
+				const known = ((await this.store.getMeta('lastSeq')) as number | undefined) ?? 0;
+				if (seq > known && (caughtUp !== null || this.status === 'synced')) await this.store.setMeta('lastSeq', seq);
+				if (caughtUp !== null) await this.markSyncedIfIdle();
+			}
+		})().finally(() => {
+			this.flushing = null;
+		});
+	}
+
+	private async markSyncedIfIdle(): Promise<void> {
+		if (!this.ws) return;
+		const pending = await this.store.pendingDocs();
+		if (pending.length === 0) {
+			this.lastSyncedAt = Date.now();
+			this.setStatus('synced');
+		} else this.setStatus('syncing');
+	}
+
+	private setStatus(s: FeedStatus): void {
+		this.status = s;
+		this.events.onStatus(s, this.lastSyncedAt);
+	}
+}
+
+/** lib0 encodes into a plain ArrayBuffer; the DOM typings want to be told so. */
+function send(ws: WebSocket, m: FeedMessage): void {
+	ws.send(encodeFeed(m) as Uint8Array<ArrayBuffer>);
+}
+
+export function feedUrl(loc: Location = location): string {
+	return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}${FEED_PATH}`;
+}

@@ -1,0 +1,368 @@
+/**
+ * Everything one signed-in user keeps on this device, in ONE IndexedDB database per user
+ * (`fieldbook:<userId>`), as AFFiNE does. y-indexeddb's one database per document took ~37 s
+ * to write 10,000 customers where one database and one transaction took ~3.5 s (STACK.md),
+ * and Safari errors with many databases.
+ *
+ * Per document: a snapshot of its committed state (what the server has acknowledged or sent)
+ * and the local changes the server has not acknowledged yet, one row each. Keeping the two
+ * apart is what makes "N changes waiting" (SPEC §5) exact and lets the sync layer re-push
+ * exactly what is unacknowledged.
+ *
+ * Every method is one IDB transaction that settles on `complete` (not on the last request's
+ * success, which can still be rolled back) and never awaits anything else while it is open:
+ * a transaction with no pending request auto-commits at the end of the task.
+ */
+import * as Y from 'yjs';
+import { covers } from './acks';
+
+export const DB_VERSION = 1;
+
+/** A document's committed state: merged snapshot of everything the server has. */
+export interface DocRow {
+	name: string;
+	snapshot: Uint8Array;
+	updatedAt: number;
+}
+
+/** A local change the server has not acknowledged yet. */
+export interface PendingUpdate {
+	id: number;
+	doc: string;
+	update: Uint8Array;
+	/**
+	 * Where the update's inserts end, per client (encoded state vector); covered by the
+	 * server's committed vector = acknowledged. See updateEnd: not encodeStateVectorFromUpdate.
+	 */
+	sv: Uint8Array;
+	createdAt: number;
+}
+
+/**
+ * A record summary for lists and search (e.g. CustomerSummary); stored as given, keyed by `id`
+ * (the customer's id). An interface, so that declared interfaces without an index signature fit.
+ */
+export interface Summary {
+	id: string;
+}
+
+type StoreName = 'docs' | 'pending' | 'index' | 'meta';
+
+export class DeviceStore {
+	private constructor(
+		private readonly db: IDBDatabase,
+		readonly userId: string
+	) {
+		// Another tab upgrading the schema, or destroy(): let it proceed instead of blocking it.
+		db.onversionchange = () => db.close();
+	}
+
+	static dbName(userId: string): string {
+		return `fieldbook:${userId}`;
+	}
+
+	static open(userId: string, idb: IDBFactory = indexedDB): Promise<DeviceStore> {
+		if (!userId) return Promise.reject(new Error('DeviceStore needs a user id'));
+		return new Promise((resolve, reject) => {
+			const req = idb.open(DeviceStore.dbName(userId), DB_VERSION);
+			req.onupgradeneeded = (event) => {
+				const db = req.result;
+				// One step per version; a database is brought up from whatever version it has.
+				if (event.oldVersion < 1) {
+					db.createObjectStore('docs', { keyPath: 'name' });
+					const pending = db.createObjectStore('pending', { keyPath: 'id', autoIncrement: true });
+					pending.createIndex('doc', 'doc');
+					const index = db.createObjectStore('index', { keyPath: 'id' });
+					index.createIndex('kind', 'kind');
+					index.createIndex('updatedAt', 'updatedAt');
+					db.createObjectStore('meta').put(userId, 'userId');
+				}
+			};
+			req.onsuccess = () => resolve(new DeviceStore(req.result, userId));
+			req.onerror = () => reject(req.error ?? new Error('IndexedDB open failed'));
+			// `blocked` is not a failure: the open goes on once older connections close, which
+			// ours do on `versionchange`.
+		});
+	}
+
+	/** Deletes the user's whole database (sign-out keeps it by default). */
+	static destroy(userId: string, idb: IDBFactory = indexedDB): Promise<void> {
+		return new Promise((resolve, reject) => {
+			const req = idb.deleteDatabase(DeviceStore.dbName(userId));
+			req.onsuccess = () => resolve();
+			req.onerror = () => reject(req.error ?? new Error('IndexedDB delete failed'));
+		});
+	}
+
+	close(): void {
+		this.db.close();
+	}
+
+	/** The snapshot (if any) followed by the pending updates in the order they were made. */
+	loadDoc(name: string): Promise<Uint8Array[]> {
+		return this.tx(['docs', 'pending'], 'readonly', (t) => {
+			let row: DocRow | undefined;
+			let pending: PendingUpdate[] = [];
+			onSuccess(t.objectStore('docs').get(name), (r) => (row = r as DocRow | undefined));
+			onSuccess(pendingOf(t, name), (r) => (pending = r as PendingUpdate[]));
+			return () => [...(row ? [row.snapshot] : []), ...pending.map((p) => p.update)];
+		});
+	}
+
+	addPending(name: string, update: Uint8Array): Promise<void> {
+		return this.write(name, { pending: [update] });
+	}
+
+	/** Merges an update that came from the server into the document's snapshot. */
+	putCommitted(name: string, update: Uint8Array): Promise<void> {
+		return this.write(name, { committed: update });
+	}
+
+	/**
+	 * Committed and local updates of one document in one transaction (what a coalesced flush
+	 * of a live document needs). Each `pending` entry becomes one row, in order.
+	 */
+	write(name: string, changes: { committed?: Uint8Array | null; pending?: readonly Uint8Array[] }): Promise<void> {
+		const pending = changes.pending ?? [];
+		const stores: StoreName[] = changes.committed ? ['docs', 'pending'] : ['pending'];
+		// Unacknowledged local changes exist nowhere else: ask for a flush to disk. Committed
+		// state can be fetched again from the server, so it may take the faster path.
+		const durability = pending.length > 0 ? 'strict' : 'relaxed';
+		return this.tx(
+			stores,
+			'readwrite',
+			(t) => {
+				if (changes.committed) mergeIntoSnapshot(t.objectStore('docs'), name, [changes.committed]);
+				const store = t.objectStore('pending');
+				const now = Date.now();
+				for (const update of pending) {
+					const row: Omit<PendingUpdate, 'id'> = {
+						doc: name,
+						update: own(update),
+						sv: Y.encodeStateVector(updateEnd(update)),
+						createdAt: now
+					};
+					store.add(row);
+				}
+				return () => undefined;
+			},
+			durability
+		);
+	}
+
+	/** Catch-up of many documents (thousands) in one transaction. */
+	putCommittedMany(entries: readonly { name: string; update: Uint8Array }[]): Promise<void> {
+		// Grouped first: two read-merge-writes of one name in flight would both read the old
+		// snapshot, and the second put would drop the first's update.
+		const byName = new Map<string, Uint8Array[]>();
+		for (const { name, update } of entries) {
+			const list = byName.get(name);
+			if (list) list.push(update);
+			else byName.set(name, [update]);
+		}
+		return this.tx(
+			['docs'],
+			'readwrite',
+			(t) => {
+				const docs = t.objectStore('docs');
+				for (const [name, updates] of byName) mergeIntoSnapshot(docs, name, updates);
+				return () => undefined;
+			},
+			'relaxed'
+		);
+	}
+
+	/** Names of the documents with local changes waiting for the server. */
+	pendingDocs(): Promise<string[]> {
+		return this.tx(['pending'], 'readonly', (t) => {
+			const names: string[] = [];
+			const req = t.objectStore('pending').index('doc').openKeyCursor(null, 'nextunique');
+			onSuccess(req, (cursor) => {
+				if (!cursor) return;
+				names.push(cursor.key as string);
+				cursor.continue();
+			});
+			return () => names;
+		});
+	}
+
+	/** The document's unacknowledged rows, oldest first. */
+	pendingUpdates(name: string): Promise<PendingUpdate[]> {
+		return this.tx(['pending'], 'readonly', (t) => {
+			let rows: PendingUpdate[] = [];
+			onSuccess(pendingOf(t, name), (r) => (rows = r as PendingUpdate[]));
+			return () => rows;
+		});
+	}
+
+	/**
+	 * The server has committed `committedSv` of this document: every pending row it covers is
+	 * merged into the snapshot and deleted, in one transaction. Resolves to the number of rows
+	 * moved.
+	 *
+	 * A row with no inserts (a deletion only, e.g. Y.Map.delete) has an empty state vector, so
+	 * no vector can tell whether the server has it. It is taken with the first later row that
+	 * is covered: one socket delivers changes in order and the server commits them in order,
+	 * so a later change committed means the deletion was too. `sent` names rows known to be in
+	 * the acknowledged commit whatever their vector (a feed push is acknowledged by itself).
+	 */
+	acknowledge(name: string, committedSv: Map<number, number>, opts: { sent?: readonly number[] } = {}): Promise<number> {
+		const sent = new Set(opts.sent ?? []);
+		return this.tx(['docs', 'pending'], 'readwrite', (t) => {
+			let moved = 0;
+			onSuccess(pendingOf(t, name), (result) => {
+				const rows = result as PendingUpdate[];
+				const take: PendingUpdate[] = [];
+				let laterCovered = false;
+				for (let i = rows.length - 1; i >= 0; i--) {
+					const sv = Y.decodeStateVector(rows[i].sv);
+					const covered = sent.has(rows[i].id) || (sv.size > 0 ? covers(committedSv, sv) : laterCovered);
+					if (covered && sv.size > 0) laterCovered = true;
+					if (covered) take.push(rows[i]);
+				}
+				take.reverse(); // oldest first
+				if (take.length === 0) return;
+				mergeIntoSnapshot(
+					t.objectStore('docs'),
+					name,
+					take.map((r) => r.update)
+				);
+				const pending = t.objectStore('pending');
+				for (const row of take) pending.delete(row.id);
+				moved = take.length;
+			});
+			return () => moved;
+		});
+	}
+
+	/** Stores record summaries as given (one transaction for any number). */
+	putSummaries<S extends Summary>(summaries: readonly S[]): Promise<void> {
+		return this.tx(['index'], 'readwrite', (t) => {
+			const index = t.objectStore('index');
+			for (const s of summaries) index.put(s);
+			return () => undefined;
+		});
+	}
+
+	deleteSummary(id: string): Promise<void> {
+		return this.tx(['index'], 'readwrite', (t) => {
+			t.objectStore('index').delete(id);
+			return () => undefined;
+		});
+	}
+
+	allSummaries<S extends Summary = Summary>(): Promise<S[]> {
+		return this.tx(['index'], 'readonly', (t) => {
+			let all: S[] = [];
+			onSuccess(t.objectStore('index').getAll(), (r) => (all = r as S[]));
+			return () => all;
+		});
+	}
+
+	/** Removes a document everywhere: snapshot, pending changes and its summary. */
+	deleteDoc(name: string): Promise<void> {
+		return this.tx(['docs', 'pending', 'index'], 'readwrite', (t) => {
+			t.objectStore('docs').delete(name);
+			t.objectStore('index').delete(name);
+			const pending = t.objectStore('pending');
+			onSuccess(pending.index('doc').getAllKeys(name), (keys) => {
+				for (const key of keys) pending.delete(key);
+			});
+			return () => undefined;
+		});
+	}
+
+	getMeta<T = unknown>(key: string): Promise<T | undefined> {
+		return this.tx(['meta'], 'readonly', (t) => {
+			let value: T | undefined;
+			onSuccess(t.objectStore('meta').get(key), (r) => (value = r as T | undefined));
+			return () => value;
+		});
+	}
+
+	setMeta(key: string, value: unknown): Promise<void> {
+		return this.tx(['meta'], 'readwrite', (t) => {
+			t.objectStore('meta').put(value, key);
+			return () => undefined;
+		});
+	}
+
+	/**
+	 * Runs `body` in one transaction. `body` issues its requests synchronously (more may be
+	 * chained from their callbacks) and returns a reader for the result, called on `complete`.
+	 */
+	private tx<T>(
+		stores: StoreName[],
+		mode: IDBTransactionMode,
+		body: (t: IDBTransaction) => () => T,
+		durability: IDBTransactionDurability = 'default'
+	): Promise<T> {
+		return new Promise<T>((resolve, reject) => {
+			let t: IDBTransaction;
+			try {
+				t = this.db.transaction(stores, mode, { durability });
+			} catch (e) {
+				return reject(e instanceof Error ? e : new Error(String(e)));
+			}
+			let read: () => T = () => undefined as T;
+			let failed = false;
+			const fail = (error: unknown) => {
+				if (failed) return;
+				failed = true;
+				reject(error instanceof Error ? error : new Error('IndexedDB transaction failed'));
+			};
+			t.oncomplete = () => {
+				if (failed) return;
+				try {
+					resolve(read());
+				} catch (e) {
+					fail(e);
+				}
+			};
+			// A request's error bubbles here before the abort; report the request's own error.
+			t.onerror = (event) => fail((event.target as IDBRequest | null)?.error ?? t.error);
+			t.onabort = () => fail(t.error ?? new DOMException('Transaction aborted', 'AbortError'));
+			try {
+				read = body(t);
+			} catch (e) {
+				fail(e);
+				t.abort();
+			}
+		});
+	}
+}
+
+/**
+ * The clock after the last insert of each client in `update`. Y.encodeStateVectorFromUpdate
+ * is the wrong tool here: it tells what a doc holding only this update would have, counting
+ * only runs that start at clock 0, so it is empty for every update but a doc's first one.
+ */
+export function updateEnd(update: Uint8Array): Map<number, number> {
+	return Y.parseUpdateMeta(update).to;
+}
+
+function pendingOf(t: IDBTransaction, name: string): IDBRequest<unknown[]> {
+	// Same index key, so the rows come in primary-key (= creation) order.
+	return t.objectStore('pending').index('doc').getAll(name);
+}
+
+function onSuccess<R>(req: IDBRequest<R>, fn: (result: R) => void): void {
+	req.onsuccess = () => fn(req.result);
+}
+
+/** Reads the snapshot, merges `updates` into it and writes it back, inside `docs`'s transaction. */
+function mergeIntoSnapshot(docs: IDBObjectStore, name: string, updates: Uint8Array[]): void {
+	onSuccess(docs.get(name), (r) => {
+		const row = r as DocRow | undefined;
+		const snapshot = own(Y.mergeUpdates(row ? [row.snapshot, ...updates] : updates));
+		docs.put({ name, snapshot, updatedAt: Date.now() } satisfies DocRow);
+	});
+}
+
+/**
+ * A Uint8Array that is a view into a larger buffer (lib0's decoder returns such views of a
+ * whole socket message) would be stored with all of that buffer by the structured clone.
+ */
+function own(u: Uint8Array): Uint8Array {
+	return u.byteOffset === 0 && u.byteLength === u.buffer.byteLength ? u : u.slice();
+}

@@ -1,0 +1,185 @@
+/**
+ * Keeps a live Y.Doc in the DeviceStore. Local changes become pending rows (the server has
+ * not acknowledged them); changes applied by the network provider are committed state and go
+ * into the snapshot, since Fieldbook's server sends out only what it has committed.
+ *
+ * y-websocket applies every remote update with the provider itself as the transaction origin
+ * (y-protocols' readSyncMessage(decoder, encoder, provider.doc, provider)), so:
+ *
+ *   const provider = new WebsocketProvider(url, name, doc, { connect: false, params: ackParams });
+ *   const binding = await bindDoc(store, name, doc, { remoteOrigin: provider });
+ *   provider.connect(); // bound first: the initial sync step 2 is not missed
+ *
+ * Writes are queued and coalesced: the updates of one tick go to the store in one transaction.
+ */
+import * as Y from 'yjs';
+import { covers } from './acks';
+import { updateEnd, type DeviceStore } from './device-store';
+
+/** Transaction origin of state applied from the device store; never written back. */
+export const storeOrigin = Symbol('fieldbook:device-store');
+
+export interface BindOptions {
+	/** The transaction origin of committed updates from the server (the WebsocketProvider). */
+	remoteOrigin?: unknown;
+	/** Instead of `remoteOrigin`, when several origins carry committed state (live socket, feed). */
+	isRemote?: (origin: unknown) => boolean;
+	/** Failed background writes (they stay queued and are retried with the next change). */
+	onError?: (error: unknown) => void;
+}
+
+export interface DocBinding {
+	/** Writes everything queued so far; rejects if the store refused it. */
+	flush(): Promise<void>;
+	/** Resolves when nothing is queued or being written (errors go to onError). */
+	whenIdle(): Promise<void>;
+	/**
+	 * Flushes, then moves the pending rows `committedSv` covers into the snapshot. Use this
+	 * rather than store.acknowledge on an ack: a row still in the queue would miss that ack.
+	 */
+	acknowledge(committedSv: Map<number, number>): Promise<number>;
+	/** Stops listening and writes what is queued. Also runs when the doc is destroyed. */
+	unbind(): Promise<void>;
+}
+
+interface Queued {
+	remote: boolean;
+	update: Uint8Array;
+}
+
+export async function bindDoc(
+	store: DeviceStore,
+	name: string,
+	doc: Y.Doc,
+	opts: BindOptions = {}
+): Promise<DocBinding> {
+	const isRemote = opts.isRemote ?? ((origin: unknown) => opts.remoteOrigin !== undefined && origin === opts.remoteOrigin);
+	const onError = opts.onError ?? ((e: unknown) => console.error(`device store: writing ${name} failed`, e));
+	let queue: Queued[] = [];
+	let running: Promise<void> | null = null;
+	let scheduled = false;
+	let unbound = false;
+
+	const write = (batch: Queued[]) => {
+		const remote = batch.filter((q) => q.remote).map((q) => q.update);
+		const local = batch.filter((q) => !q.remote).map((q) => q.update);
+		return store.write(name, {
+			committed: remote.length > 0 ? Y.mergeUpdates(remote) : null,
+			pending: pendingRows(local)
+		});
+	};
+
+	const drain = async () => {
+		while (queue.length > 0) {
+			const batch = queue;
+			queue = [];
+			try {
+				await write(batch);
+			} catch (e) {
+				queue = batch.concat(queue);
+				throw e;
+			}
+		}
+	};
+
+	const pump = (): Promise<void> => {
+		if (running) return running;
+		if (queue.length === 0) return Promise.resolve();
+		running = drain().then(
+			() => {
+				running = null;
+				// Updates queued after drain's last check but before this callback.
+				if (queue.length > 0) schedule();
+			},
+			(e: unknown) => {
+				running = null;
+				onError(e); // reported once here; flush() callers also get the rejection
+				throw e;
+			}
+		);
+		return running;
+	};
+
+	function schedule(): void {
+		if (scheduled) return;
+		scheduled = true;
+		queueMicrotask(() => {
+			scheduled = false;
+			pump().catch(() => undefined); // reported by pump
+		});
+	}
+
+	const flush = async () => {
+		while (running || queue.length > 0) await pump();
+	};
+
+	const onUpdate = (update: Uint8Array, origin: unknown) => {
+		if (origin === storeOrigin) return;
+		queue.push({ remote: isRemote(origin), update });
+		schedule();
+	};
+
+	const unbind = async () => {
+		if (unbound) return flush();
+		unbound = true;
+		doc.off('update', onUpdate);
+		doc.off('destroy', onDestroy);
+		await flush();
+	};
+	const onDestroy = () => {
+		unbind().catch(() => undefined); // reported by pump
+	};
+
+	// Listening from the start, so nothing made while the stored state loads is missed.
+	const before = Y.encodeStateAsUpdate(doc);
+	doc.on('update', onUpdate);
+	doc.on('destroy', onDestroy);
+	let stored: Uint8Array[];
+	try {
+		stored = await store.loadDoc(name);
+	} catch (e) {
+		doc.off('update', onUpdate);
+		doc.off('destroy', onDestroy);
+		throw e;
+	}
+	doc.transact(() => {
+		for (const update of stored) Y.applyUpdate(doc, update, storeOrigin);
+	}, storeOrigin);
+
+	// Content the doc had before binding (a customer created, then bound) is a local change.
+	const beforeSv = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(before));
+	if (beforeSv.size > 0) {
+		const storedSv =
+			stored.length > 0 ? Y.encodeStateVectorFromUpdate(Y.mergeUpdates(stored)) : Y.encodeStateVector(new Map());
+		if (!covers(Y.decodeStateVector(storedSv), beforeSv)) {
+			queue.unshift({ remote: false, update: Y.diffUpdate(before, storedSv) });
+			schedule();
+		}
+	}
+
+	return {
+		flush,
+		whenIdle: () => flush().catch(() => undefined),
+		acknowledge: async (committedSv) => {
+			await flush();
+			return store.acknowledge(name, committedSv);
+		},
+		unbind
+	};
+}
+
+/**
+ * Local updates of one tick as at most two pending rows. Everything up to the last update
+ * that inserts becomes one row: that insert has the row's highest clock, and the provider
+ * sent the updates in order (the server commits a socket's messages in order), so the
+ * committed vector covers the row exactly when all of it is committed. Deletions-only
+ * updates after it have no clock to be covered by: they form a row of their own, which
+ * DeviceStore.acknowledge takes with the next covered row.
+ */
+function pendingRows(updates: Uint8Array[]): Uint8Array[] {
+	let last = updates.length - 1;
+	while (last >= 0 && updateEnd(updates[last]).size === 0) last--;
+	const head = updates.slice(0, last + 1);
+	const tail = updates.slice(last + 1);
+	return [head, tail].filter((run) => run.length > 0).map((run) => Y.mergeUpdates(run));
+}

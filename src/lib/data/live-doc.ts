@@ -1,0 +1,146 @@
+/**
+ * A customer document open on screen: kept on the device (IndexedDB) and connected live
+ * through the stock y-websocket client, with presence (who views, which field they edit).
+ */
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { SYNC_PATH } from '$lib/schema/protocol';
+import { AckTracker, ackParams } from './acks';
+import { backoff } from './background-sync';
+import type { DeviceStore } from './device-store';
+import { bindDoc, type DocBinding } from './doc-persistence';
+
+export interface Presence {
+	clientId: number;
+	userId: string;
+	name: string;
+	color: string;
+	/** The field being edited, e.g. "customer.phone" or "contact.<id>.email". */
+	editing: string | null;
+}
+
+export interface LiveDocUser {
+	id: string;
+	name: string;
+}
+
+export class LiveDoc {
+	readonly doc: Y.Doc;
+	readonly provider: WebsocketProvider;
+	readonly acks: AckTracker;
+	private binding: DocBinding | null = null;
+	private retry: ReturnType<typeof setTimeout> | null = null;
+	private attempt = 0;
+	private closed = false;
+
+	private constructor(
+		readonly name: string,
+		private readonly store: DeviceStore,
+		user: LiveDocUser
+	) {
+		this.doc = new Y.Doc({ guid: name });
+		this.provider = new WebsocketProvider(syncUrl(), name, this.doc, {
+			connect: false,
+			params: ackParams,
+			// Multiple tabs of one user sync through the server, so every tab's edits are acknowledged.
+			disableBc: true
+		});
+		this.acks = new AckTracker(this.doc, this.provider);
+		// Through the binding: a change still queued for IndexedDB must not miss its ack.
+		this.acks.onAck(() => void this.binding?.acknowledge(this.acks.committed));
+		this.provider.awareness.setLocalStateField('user', { id: user.id, name: user.name, color: colorFor(user.id) });
+		this.provider.on('status', ({ status }: { status: string }) => {
+			if (status === 'connected') this.attempt = 0;
+			if (status === 'disconnected' && !this.closed && navigator.onLine) this.reconnectLater();
+		});
+		this.provider.on('connection-close', (e: CloseEvent | null) => {
+			// 4400–4499: a refusal that retrying cannot fix (signed out, no access).
+			if (e && e.code >= 4400 && e.code < 4500) this.provider.disconnect();
+		});
+		window.addEventListener('online', this.onOnline);
+		window.addEventListener('offline', this.onOffline);
+	}
+
+	static async open(name: string, store: DeviceStore, user: LiveDocUser): Promise<LiveDoc> {
+		const live = new LiveDoc(name, store, user);
+		live.binding = await bindDoc(store, name, live.doc, { remoteOrigin: live.provider });
+		if (navigator.onLine) live.provider.connect();
+		return live;
+	}
+
+	/** Presence of the others viewing this record. */
+	others(): Presence[] {
+		const out: Presence[] = [];
+		for (const [clientId, state] of this.provider.awareness.getStates()) {
+			if (clientId === this.doc.clientID) continue;
+			const u = state.user as { id?: string; name?: string; color?: string } | undefined;
+			if (!u?.id) continue;
+			out.push({
+				clientId,
+				userId: u.id,
+				name: u.name ?? '',
+				color: u.color ?? '#666',
+				editing: typeof state.editing === 'string' ? state.editing : null
+			});
+		}
+		return out;
+	}
+
+	setEditing(field: string | null): void {
+		this.provider.awareness.setLocalStateField('editing', field);
+	}
+
+	/**
+	 * The stock client retries at 100 ms·2ⁿ (capped at 2.5 s) with no jitter, so every
+	 * device would reconnect at the same instant after a server restart; take over with a
+	 * jittered backoff instead.
+	 */
+	private reconnectLater(): void {
+		this.provider.disconnect();
+		if (this.retry) clearTimeout(this.retry);
+		this.retry = setTimeout(() => {
+			this.retry = null;
+			if (!this.closed && navigator.onLine) this.provider.connect();
+		}, backoff(this.attempt++));
+	}
+
+	/** The browser went offline: drop the socket at once (an open socket can outlive the network). */
+	private readonly onOffline = () => this.provider.disconnect();
+	private readonly onOnline = () => {
+		this.attempt = 0;
+		if (!this.closed) this.provider.connect();
+	};
+
+	/** Waits until every local change is written to the device. */
+	async flush(): Promise<void> {
+		await this.binding?.flush();
+	}
+
+	/** Writes what is left to the device, then disconnects and frees the document. */
+	async close(): Promise<void> {
+		await this.flush();
+		this.destroy();
+	}
+
+	destroy(): void {
+		this.closed = true;
+		if (this.retry) clearTimeout(this.retry);
+		window.removeEventListener('online', this.onOnline);
+		window.removeEventListener('offline', this.onOffline);
+		void this.binding?.unbind();
+		this.provider.destroy();
+		this.doc.destroy();
+	}
+}
+
+export function syncUrl(loc: Location = location): string {
+	return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}${SYNC_PATH}`;
+}
+
+/** A stable colour per user for presence marks (WCAG AA on white). */
+export function colorFor(userId: string): string {
+	const colors = ['#1f6feb', '#b35900', '#8250df', '#1a7f37', '#cf222e', '#0969da', '#9a6700', '#bf3989'];
+	let h = 0;
+	for (const ch of userId) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+	return colors[h % colors.length];
+}
