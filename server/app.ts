@@ -9,6 +9,7 @@ import { Auth } from './auth.ts';
 import type { Config } from './config.ts';
 import { type AppContext, installContext, uninstallContext } from './context.ts';
 import { openDatabase } from './db.ts';
+import { decideWelcomeMails } from './outbox.ts';
 import { projectCustomer } from './projection.ts';
 import { SqliteDocStore } from './sync/doc-store.ts';
 import { SETTINGS_DOC } from '../src/lib/schema/settings.ts';
@@ -53,7 +54,9 @@ export async function createApp(config: Config): Promise<App> {
 		store: new SqliteDocStore(db),
 		compactAfter: config.syncCompactAfter,
 		project: (name, doc) => {
-			if (name !== SETTINGS_DOC) projectCustomer(db, name, doc);
+			if (name === SETTINGS_DOC) return;
+			projectCustomer(db, name, doc);
+			decideWelcomeMails(db, name, doc);
 		}
 	});
 	auth.onAccessRevoked((userId) => sync.closeUser(userId, CloseCode.unauthorized, 'account deactivated'));
