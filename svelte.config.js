@@ -9,6 +9,9 @@ const config = {
 		adapter: adapter({ out: 'build' }),
 		// Server-only modules shared with the socket server (server/), reached from routes as $server/…
 		alias: { $server: 'server' },
+		// Absolute asset paths: the service worker serves one prerendered shell for every staff
+		// URL, and relative paths in it would resolve against /customers/… and miss.
+		paths: { relative: false },
 		// SvelteKit's CSRF origin check stays on (the default). Behind a TLS proxy set PUBLIC_URL,
 		// which the server passes to adapter-node as ORIGIN.
 		csp: {

@@ -1,5 +1,6 @@
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
 import { fieldbookDev } from './server/vite-plugin.ts';
 
@@ -13,6 +14,37 @@ export default defineConfig({
 			strategy: ['cookie', 'preferredLanguage', 'baseLocale']
 		}),
 		sveltekit(),
+		SvelteKitPWA({
+			// A new version waits for the user to accept it (src/lib/components/UpdatePrompt.svelte):
+			// never swapped in under someone typing, so no skipWaiting.
+			registerType: 'prompt',
+			injectRegister: false,
+			manifest: {
+				name: 'Fieldbook',
+				short_name: 'Fieldbook',
+				description: 'Customers and contacts, on the road and offline',
+				lang: 'en',
+				start_url: '/',
+				scope: '/',
+				display: 'standalone',
+				theme_color: '#1f4e5f',
+				background_color: '#f5f7f8',
+				icons: [
+					{ src: '/icon-192.png', sizes: '192x192', type: 'image/png' },
+					{ src: '/icon-512.png', sizes: '512x512', type: 'image/png' },
+					{ src: '/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' }
+				]
+			},
+			workbox: {
+				// The first load is controlled too, so the app opens offline after one visit.
+				clientsClaim: true,
+				globPatterns: ['client/**/*.{js,css,svg,png,webp,woff2}', 'prerendered/**/*.html'],
+				// Every staff URL opens the prerendered shell; the client router takes it from there.
+				navigateFallback: '/shell',
+				navigateFallbackDenylist: [/^\/(login|setup|logout|language|api|sync|feed|admin)(\/|$)/]
+			},
+			kit: { includeVersionFile: true }
+		}),
 		fieldbookDev()
 	],
 	test: {

@@ -9,6 +9,7 @@ import { Auth } from './auth.ts';
 import type { Config } from './config.ts';
 import { type AppContext, installContext, uninstallContext } from './context.ts';
 import { openDatabase } from './db.ts';
+import { ContactCredentials } from './contact-credentials.ts';
 import { decideWelcomeMails } from './outbox.ts';
 import { projectCustomer } from './projection.ts';
 import { SqliteDocStore } from './sync/doc-store.ts';
@@ -60,20 +61,24 @@ export async function createApp(config: Config): Promise<App> {
 		}
 	});
 	auth.onAccessRevoked((userId) => sync.closeUser(userId, CloseCode.unauthorized, 'account deactivated'));
-	const ctx: AppContext = { config, db, auth, sync, originFor };
+	const ctx: AppContext = { config, db, auth, sync, contacts: new ContactCredentials(db), originFor };
 	installContext(ctx);
 
 	if (config.adminEmail && config.adminPassword) await auth.bootstrapAdmin(config.adminEmail, config.adminPassword);
 	const cleanup = setInterval(() => auth.sessions.deleteExpired(), 3600_000);
 	cleanup.unref();
 
+	let closed: Promise<void> | null = null;
 	return {
 		ctx,
-		async close() {
-			clearInterval(cleanup);
-			await sync.close();
-			uninstallContext(ctx);
-			db.close();
+		close() {
+			closed ??= (async () => {
+				clearInterval(cleanup);
+				await sync.close();
+				uninstallContext(ctx);
+				db.close();
+			})();
+			return closed;
 		}
 	};
 }

@@ -7,6 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Auth } from './auth.ts';
 import type { Config } from './config.ts';
+import type { ContactCredentials } from './contact-credentials.ts';
 import type { Db } from './db.ts';
 import type { SyncServer } from './sync/sync-server.ts';
 
@@ -15,6 +16,7 @@ export interface AppContext {
 	db: Db;
 	auth: Auth;
 	sync: SyncServer;
+	contacts: ContactCredentials;
 	/** The origin browsers use for this server: PUBLIC_URL, else derived from the Host header. */
 	originFor(req: IncomingMessage | Request): string;
 }

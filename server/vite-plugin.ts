@@ -3,7 +3,9 @@
  * same shared context and /sync socket as production, on the same port.
  */
 import type { Plugin } from 'vite';
-import { createApp } from './app.ts';
+import { createApp, type App } from './app.ts';
+
+const DEV_APP = Symbol.for('fieldbook.dev-app');
 import { parseConfig } from './config.ts';
 
 export function fieldbookDev(): Plugin {
@@ -11,7 +13,12 @@ export function fieldbookDev(): Plugin {
 		name: 'fieldbook-dev-server',
 		apply: (_config, env) => env.command === 'serve' && !process.env.VITEST,
 		async configureServer(server) {
+			// Vite restarts the dev server when server/ changes: close the previous app first
+			// (one context, one database handle per process).
+			const holder = globalThis as { [DEV_APP]?: App };
+			await holder[DEV_APP]?.close();
 			const app = await createApp(parseConfig());
+			holder[DEV_APP] = app;
 			const http = server.httpServer;
 			if (!http) return;
 			// Vite's own HMR socket shares this server: only /sync is ours.

@@ -10,7 +10,8 @@ import { getContext } from '$server/context';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '$lib/server/session-cookie';
 
 /** Paths anyone may open; everything else needs a signed-in staff user. */
-const PUBLIC = ['/login', '/setup', '/language', '/api/session'];
+// /shell is the prerendered app shell (no data in it): the service worker caches it.
+const PUBLIC = ['/login', '/setup', '/language', '/api/session', '/shell'];
 const isPublic = (path: string) => PUBLIC.some((p) => path === p || path.startsWith(p + '/'));
 
 const auth: Handle = async ({ event, resolve }) => {

@@ -219,7 +219,9 @@ export class SyncServer {
 				}
 				c.alive = false;
 				c.ws.ping();
-				c.send(this.ping);
+				// Document sockets speak y-websocket, whose client needs a message it can see;
+				// feed sockets are Fieldbook's own and the ping frame is enough.
+				if (c.docName !== null) c.send(this.ping);
 			}
 		}
 	}

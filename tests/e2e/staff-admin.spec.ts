@@ -30,7 +30,7 @@ test('admin resets a password: the old one stops working, the new one works', as
 	await row.getByLabel(`New password for ${staff.name}`).fill(newPassword);
 	await expectAccessible(page, 'the staff admin page with the reset form open');
 	await row.getByRole('button', { name: 'Set new password' }).click();
-	await expect(page.getByRole('status')).toHaveText(
+	await expect(page.getByRole('main').getByRole('status')).toHaveText(
 		`The password of ${staff.name} was changed and their sessions were ended.`
 	);
 	await expect(row.getByLabel(`New password for ${staff.name}`)).toHaveCount(0);
@@ -59,7 +59,9 @@ test('admin deactivates a staff member, who is signed out and cannot sign in unt
 
 	const row = staffRow(page, staff.email);
 	await row.getByRole('button', { name: `Deactivate ${staff.name}` }).click();
-	await expect(page.getByRole('status')).toHaveText(`${staff.name} was deactivated and signed out everywhere.`);
+	await expect(page.getByRole('main').getByRole('status')).toHaveText(
+		`${staff.name} was deactivated and signed out everywhere.`
+	);
 	await expect(row.getByRole('cell', { name: 'Deactivated', exact: true })).toBeVisible();
 	await expect(row.getByRole('button', { name: `Deactivate ${staff.name}` })).toHaveCount(0);
 	await expectAccessible(page, 'the staff admin page with a deactivated member');
@@ -70,7 +72,7 @@ test('admin deactivates a staff member, who is signed out and cannot sign in unt
 	await expectSignInRefused(staffPage, staff);
 
 	await row.getByRole('button', { name: `Reactivate ${staff.name}` }).click();
-	await expect(page.getByRole('status')).toHaveText(`${staff.name} can sign in again.`);
+	await expect(page.getByRole('main').getByRole('status')).toHaveText(`${staff.name} can sign in again.`);
 	await expect(row.getByRole('cell', { name: 'Active', exact: true })).toBeVisible();
 
 	await signIn(staffPage, staff);

@@ -133,9 +133,7 @@ describe('/sync upgrade', () => {
 		const { ws } = await tryUpgrade('/room-rep', { origin: server.origin, cookie: rep.cookieHeader });
 		const closed = new Promise<number>((resolve) => ws!.once('close', (code) => resolve(code)));
 
-		const html = await (await admin.request('/admin/staff')).text();
-		const row = html.split('<tr').find((r) => r.includes('rep@example.com'))!;
-		const id = /name="id" value="([^"]+)"/.exec(row)![1];
+		const id = await admin.staffId('rep@example.com');
 		// The admin action runs in the SvelteKit handler; the socket lives in the sync server.
 		expect((await admin.postForm('/admin/staff?/deactivate', { id })).status).toBe(200);
 		const code = await closed;

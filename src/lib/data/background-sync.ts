@@ -128,7 +128,14 @@ export class BackgroundSync {
 	}
 
 	private receive(data: Uint8Array): void {
-		const m = decodeFeed(data);
+		let m;
+		try {
+			m = decodeFeed(data);
+		} catch (e) {
+			console.error('Fieldbook: unreadable sync message; reconnecting', e);
+			this.ws?.close();
+			return;
+		}
 		switch (m.type) {
 			case FeedMsg.change:
 				this.incoming.push({ doc: m.doc, update: m.update, seq: m.seq });

@@ -32,7 +32,8 @@ type TabMessage = { type: 'changed'; docs: string[] } | { type: 'pending' };
 
 export class Workspace {
 	/** Every readable customer, from the device's local index. */
-	summaries = $state<CustomerSummary[]>([]);
+	// Replaced as a whole, never mutated in place: $state.raw spares proxying 10,000 records.
+	summaries = $state.raw<CustomerSummary[]>([]);
 	contactTypes = $state<ContactType[]>([]);
 	defaultPermissions = $state<Record<PortalPermission, boolean> | null>(null);
 	/** Records with local changes the server has not acknowledged. */

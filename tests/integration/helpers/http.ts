@@ -57,6 +57,16 @@ export class Client {
 		});
 	}
 
+	/** The id of a staff account, from the admin staff API (this client must be an admin). */
+	async staffId(email: string): Promise<string> {
+		const res = await this.request('/api/staff');
+		if (res.status !== 200) throw new Error(`/api/staff answered ${res.status}`);
+		const { staff } = (await res.json()) as { staff: { id: string; email: string }[] };
+		const found = staff.find((s) => s.email === email);
+		if (!found) throw new Error(`no staff account ${email}`);
+		return found.id;
+	}
+
 	async login(email: string, password: string): Promise<Response> {
 		return this.postForm('/login', { email, password });
 	}

@@ -1,0 +1,71 @@
+/**
+ * Portal credentials of customer contacts (SPEC §2, §5): the password staff set (online
+ * only) and the "send set-password e-mail" command, queued in the outbox exactly once per
+ * idempotency key (the device makes the key, so a command retried after a lost answer is
+ * not sent twice).
+ */
+import type { Db } from './db.ts';
+import { enqueue } from './outbox.ts';
+import { hashPassword } from './password.ts';
+
+export type ContactCommandResult =
+	{ ok: true; queued?: boolean } | { ok: false; reason: 'not_found' | 'no_email' | 'deleted' };
+
+interface ContactRow {
+	id: string;
+	customer_id: string;
+	email: string | null;
+	deleted_at: number | null;
+	customer_deleted_at: number | null;
+}
+
+export class ContactCredentials {
+	constructor(private readonly db: Db) {}
+
+	private contact(id: string): ContactRow | undefined {
+		return this.db
+			.prepare(
+				`SELECT k.id, k.customer_id, k.email, k.deleted_at, c.deleted_at AS customer_deleted_at
+				 FROM contacts k JOIN customers c ON c.id = k.customer_id WHERE k.id = ?`
+			)
+			.get(id) as ContactRow | undefined;
+	}
+
+	private check(row: ContactRow | undefined): ContactCommandResult | null {
+		if (!row) return { ok: false, reason: 'not_found' };
+		if (row.deleted_at || row.customer_deleted_at) return { ok: false, reason: 'deleted' };
+		return null;
+	}
+
+	/** Sets a contact's portal password (validated by the caller: 8 characters to 1 KB). */
+	async setPassword(contactId: string, password: string, byUserId: string): Promise<ContactCommandResult> {
+		const failed = this.check(this.contact(contactId));
+		if (failed) return failed;
+		const hash = await hashPassword(password);
+		this.db
+			.prepare(
+				`INSERT INTO contact_credentials (contact_id, password_hash, updated_by, updated_at) VALUES (?, ?, ?, ?)
+				 ON CONFLICT (contact_id) DO UPDATE SET password_hash = excluded.password_hash,
+				 updated_by = excluded.updated_by, updated_at = excluded.updated_at`
+			)
+			.run(contactId, hash, byUserId, Date.now());
+		return { ok: true };
+	}
+
+	/** Queues the set-password e-mail; the same idempotency key never queues a second one. */
+	requestSetPasswordEmail(contactId: string, idempotencyKey: string, byUserId: string): ContactCommandResult {
+		const row = this.contact(contactId);
+		const failed = this.check(row);
+		if (failed) return failed;
+		if (!row!.email) return { ok: false, reason: 'no_email' };
+		const queued = enqueue(this.db, {
+			kind: 'set_password',
+			idempotencyKey: `set_password:${idempotencyKey}`,
+			customerId: row!.customer_id,
+			contactId,
+			toEmail: row!.email,
+			createdBy: byUserId
+		});
+		return { ok: true, queued };
+	}
+}

@@ -1,0 +1,207 @@
+import { describe, expect, it } from 'vitest';
+import type { CustomerSummary } from '$lib/schema/customer-doc';
+import { DEFAULT_CONTACT_TYPE_ID } from '$lib/schema/settings';
+import { companyRows, fold, personRows, similarCompanies } from './search';
+
+type Contact = CustomerSummary['contacts'][number];
+
+let seq = 0;
+function contact(fields: Partial<Contact> = {}): Contact {
+	seq++;
+	return {
+		id: `k${seq}`,
+		firstName: 'Ada',
+		lastName: 'Lovelace',
+		email: null,
+		phone: null,
+		position: null,
+		primary: false,
+		...fields
+	};
+}
+
+function company(name: string, fields: Partial<CustomerSummary> = {}): CustomerSummary {
+	seq++;
+	return {
+		id: `c${seq}`,
+		kind: 'company',
+		name,
+		email: null,
+		phone: null,
+		city: null,
+		contactTypeId: null,
+		access: 'private',
+		managers: ['u1'],
+		deletedAt: null,
+		updatedAt: seq,
+		contacts: [],
+		...fields
+	};
+}
+
+function person(firstName: string, lastName: string, fields: Partial<CustomerSummary> = {}): CustomerSummary {
+	const c = contact({ firstName, lastName, primary: true });
+	return company(`${firstName} ${lastName}`, { kind: 'person', contacts: [c], ...fields });
+}
+
+const names = (rows: { name: string }[]) => rows.map((r) => r.name);
+
+describe('[§4] Companies list', () => {
+	it('lists company customers only, not individuals and not the trash', () => {
+		const list = [company('Acme'), person('Bea', 'Berg'), company('Gone', { deletedAt: 5 })];
+		expect(names(companyRows(list, {}))).toEqual(['Acme']);
+	});
+
+	it('sorts by name A–Z, Z–A and most recently updated first', () => {
+		const list = [
+			company('beta', { updatedAt: 30 }),
+			company('Älpha', { updatedAt: 10 }),
+			company('Gamma', { updatedAt: 20 })
+		];
+		expect(names(companyRows(list, { sort: 'name-asc' }))).toEqual(['Älpha', 'beta', 'Gamma']);
+		expect(names(companyRows(list, { sort: 'name-desc' }))).toEqual(['Gamma', 'beta', 'Älpha']);
+		expect(names(companyRows(list, { sort: 'updated' }))).toEqual(['beta', 'Gamma', 'Älpha']);
+	});
+
+	it('searches case- and accent-insensitively over name, e-mail, phone and city', () => {
+		const list = [
+			company('Müller & Söhne GmbH', { email: 'info@mueller.example' }),
+			company('Łódź Trading', { phone: '+48 42 123 45 67' }),
+			company('Café Crème', { city: 'Paris' })
+		];
+		expect(names(companyRows(list, { text: 'MULLER' }))).toEqual(['Müller & Söhne GmbH']);
+		expect(names(companyRows(list, { text: 'söhne' }))).toEqual(['Müller & Söhne GmbH']);
+		expect(names(companyRows(list, { text: 'mueller.ex' }))).toEqual(['Müller & Söhne GmbH']);
+		expect(names(companyRows(list, { text: 'lodz' }))).toEqual(['Łódź Trading']);
+		expect(names(companyRows(list, { text: 'cafe creme' }))).toEqual(['Café Crème']);
+		expect(names(companyRows(list, { text: 'paris' }))).toEqual(['Café Crème']);
+		expect(companyRows(list, { text: 'nothing like it' })).toEqual([]);
+	});
+
+	it('compares phone numbers by their digits, so "+49 30" finds "+4930…"', () => {
+		const list = [company('Berlin Office', { phone: '+4930123456' }), company('Munich Office', { phone: '+49 89 1230' })];
+		expect(names(companyRows(list, { text: '+49 30' }))).toEqual(['Berlin Office']);
+		expect(names(companyRows(list, { text: '030 12' }))).toEqual(['Berlin Office']);
+		expect(names(companyRows(list, { text: '0049 (30) 123' }))).toEqual(['Berlin Office']);
+		expect(names(companyRows(list, { text: '(089) 1230' }))).toEqual(['Munich Office']);
+	});
+
+	it('filters by contact type; no type and removed types count as "Not specified"', () => {
+		const list = [
+			company('Typed', { contactTypeId: 'client' }),
+			company('Untyped'),
+			company('Removed type', { contactTypeId: 'gone' })
+		];
+		expect(names(companyRows(list, { contactTypeId: 'client' }))).toEqual(['Typed']);
+		expect(
+			names(companyRows(list, { contactTypeId: DEFAULT_CONTACT_TYPE_ID, knownContactTypeIds: ['client'] }))
+		).toEqual(['Removed type', 'Untyped']);
+		expect(companyRows(list, { contactTypeId: null })).toHaveLength(3);
+	});
+
+	it('"My customers" keeps the customers the user manages', () => {
+		const list = [company('Mine', { managers: ['me', 'u2'] }), company('Theirs', { managers: ['u2'] })];
+		expect(names(companyRows(list, { managerId: 'me' }))).toEqual(['Mine']);
+		expect(names(companyRows(list, { managerId: null }))).toEqual(['Mine', 'Theirs']);
+	});
+
+	it('marks access so public records can be shown as public', () => {
+		const list = [company('Open', { access: 'public-read' })];
+		expect(companyRows(list)[0]).toMatchObject({ customerId: list[0].id, access: 'public-read' });
+	});
+});
+
+describe('[§4] Persons list', () => {
+	it('lists every live contact of companies and individuals, each with its company', () => {
+		const acme = company('Acme', {
+			contacts: [contact({ firstName: 'Zoe', lastName: 'Zed' }), contact({ firstName: 'Al', lastName: 'Ant' })]
+		});
+		const list = [acme, person('Bea', 'Berg'), company('Gone', { deletedAt: 1, contacts: [contact()] })];
+		const rows = personRows(list, {});
+		expect(rows.map((r) => [r.name, r.company])).toEqual([
+			['Al Ant', 'Acme'],
+			['Bea Berg', null],
+			['Zoe Zed', 'Acme']
+		]);
+		expect(rows[0].customerId).toBe(acme.id);
+	});
+
+	it('finds a person by name, e-mail, phone digits and company name', () => {
+		const list = [
+			company('Éclair SARL', {
+				contacts: [contact({ firstName: 'José', lastName: 'Núñez', email: 'jose@eclair.example', phone: '+33 1 23 45' })]
+			}),
+			person('Jan', 'Kowalski')
+		];
+		expect(names(personRows(list, { text: 'jose nunez' }))).toEqual(['José Núñez']);
+		expect(names(personRows(list, { text: 'NUÑEZ' }))).toEqual(['José Núñez']);
+		expect(names(personRows(list, { text: 'eclair' }))).toEqual(['José Núñez']);
+		expect(names(personRows(list, { text: '+331234' }))).toEqual(['José Núñez']);
+		expect(names(personRows(list, { text: 'kowal' }))).toEqual(['Jan Kowalski']);
+	});
+
+	it('filters by the customer\'s contact type and managers', () => {
+		const list = [
+			company('Acme', { contactTypeId: 'client', managers: ['me'], contacts: [contact({ firstName: 'A' })] }),
+			person('B', 'B', { managers: ['other'] })
+		];
+		expect(names(personRows(list, { contactTypeId: 'client' }))).toEqual(['A Lovelace']);
+		expect(names(personRows(list, { managerId: 'other' }))).toEqual(['B B']);
+	});
+});
+
+describe('[§4] similar companies while a name is typed', () => {
+	const list = [company('Acme GmbH'), company('Acme Trading Ltd'), company('Beta AG'), company('Acmeo')];
+
+	it('suggests companies whose words begin with what was typed, exact matches first', () => {
+		expect(names(similarCompanies(list, 'acme'))).toEqual(['Acme GmbH', 'Acme Trading Ltd', 'Acmeo']);
+		expect(names(similarCompanies(list, 'ACME trad'))).toEqual(['Acme Trading Ltd', 'Acme GmbH']);
+	});
+
+	it('ignores legal forms, and finds an existing name contained in the typed one', () => {
+		expect(names(similarCompanies(list, 'Beta GmbH'))).toEqual(['Beta AG']);
+		expect(names(similarCompanies(list, 'Acme Holding'))).toEqual(['Acme GmbH']);
+	});
+
+	it('suggests nothing for one letter or an empty name', () => {
+		expect(similarCompanies(list, 'a')).toEqual([]);
+		expect(similarCompanies(list, '  ')).toEqual([]);
+	});
+});
+
+describe('search keys', () => {
+	it('folds case, diacritics and letters NFD keeps', () => {
+		expect(fold('Łódź Straße Ærø ÇA')).toBe('lodz strasse aero ca');
+	});
+
+	it('keeps a 10,000-customer workspace fast: indexed once per array, then cheap per keystroke', () => {
+		const list: CustomerSummary[] = [];
+		for (let i = 0; i < 10_000; i++) {
+			list.push(
+				company(`Firma ${i} Müller`, {
+					phone: `+49 30 ${i}`,
+					contacts: [contact({ firstName: `Jörg${i}` }), contact(), contact({ email: `p${i}@example.com` })]
+				})
+			);
+		}
+		const t0 = performance.now();
+		expect(personRows(list, { text: '' })).toHaveLength(30_000);
+		expect(companyRows(list, { text: '' })).toHaveLength(10_000);
+		const built = performance.now() - t0;
+		const t1 = performance.now();
+		for (const q of ['j', 'jo', 'jor', 'jorg', 'jorg1', 'jorg12', 'jorg123']) personRows(list, { text: q });
+		const perKeystroke = (performance.now() - t1) / 7;
+		expect(names(personRows(list, { text: 'jörg1234' }))).toEqual(['Jörg1234 Lovelace']);
+		// Generous bounds (CI machines vary); they catch re-indexing on every keystroke.
+		expect(built).toBeLessThan(3000);
+		expect(perKeystroke).toBeLessThan(built);
+		expect(perKeystroke).toBeLessThan(100);
+	});
+
+	it('rebuilds the index when the workspace replaces the array', () => {
+		const a = [company('Old')];
+		expect(names(companyRows(a))).toEqual(['Old']);
+		const b = [...a, company('New')];
+		expect(names(companyRows(b))).toEqual(['New', 'Old']);
+	});
+});

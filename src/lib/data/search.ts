@@ -1,0 +1,269 @@
+/**
+ * Lists and search over the device's local index (SPEC §4 "Lists", §5: offline, over every
+ * readable record). Pure functions over CustomerSummary[]; each summaries array is indexed
+ * once (search keys, name order) and the index is cached by the array's identity, so a
+ * keystroke costs one pass of substring tests, never re-normalising or re-sorting every row.
+ */
+import type { CustomerSummary } from '$lib/schema/customer-doc';
+import type { Access, CustomerKind } from '$lib/schema/records';
+import { DEFAULT_CONTACT_TYPE_ID } from '$lib/schema/settings';
+
+export const SORT_ORDERS = ['name-asc', 'name-desc', 'updated'] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
+
+export interface ListQuery {
+	/** What the user typed; every word must match (names, e-mail, phone, company). */
+	text?: string;
+	/** Only rows of this contact type; null or undefined = all types. */
+	contactTypeId?: string | null;
+	/**
+	 * Ids of the types that exist. A record whose type was removed counts as the default type
+	 * (as resolveContactType shows it), so filtering "Not specified" finds it.
+	 */
+	knownContactTypeIds?: readonly string[];
+	/** "My customers": only customers this staff user manages. */
+	managerId?: string | null;
+	sort?: SortOrder;
+}
+
+interface RowBase {
+	/** The customer a row opens (`/customers/<customerId>`). */
+	customerId: string;
+	name: string;
+	email: string | null;
+	phone: string | null;
+	contactTypeId: string | null;
+	access: Access;
+	managers: string[];
+	updatedAt: number | null;
+}
+
+export interface CompanyRow extends RowBase {
+	id: string;
+	city: string | null;
+	contactCount: number;
+}
+
+export interface PersonRow extends RowBase {
+	/** The contact's id: unique across the workspace. */
+	id: string;
+	firstName: string;
+	lastName: string;
+	position: string | null;
+	/** The company's name; null for an individual customer (kind person). */
+	company: string | null;
+	customerKind: CustomerKind;
+	primary: boolean;
+}
+
+interface Entry<R> {
+	row: R;
+	/** Folded text of every searchable field, separated so no match spans two fields. */
+	key: string;
+	/** Digits of the phone numbers, so "+49 30" finds "+4930…". */
+	digits: string;
+	/** Folded words of the name without legal forms (companies: the duplicate hint). */
+	words?: string[];
+}
+
+interface Index<R> {
+	/** Entries in name order (A–Z). */
+	byName: Entry<R>[];
+	/** Entries by updatedAt, newest first; built on first use. */
+	byUpdated?: Entry<R>[];
+}
+
+// Caches keyed by the summaries array itself: the workspace replaces the array on every
+// change, so a new array means a new index and the old one is garbage-collected with it.
+const companyIndexes = new WeakMap<readonly CustomerSummary[], Index<CompanyRow>>();
+const personIndexes = new WeakMap<readonly CustomerSummary[], Index<PersonRow>>();
+
+/** Company customers (not in the trash), filtered and sorted. */
+export function companyRows(summaries: readonly CustomerSummary[], query: ListQuery = {}): CompanyRow[] {
+	return run(indexOf(companyIndexes, summaries, buildCompanies), query);
+}
+
+/** Every live contact of every live customer, with its company (SPEC §4 "Persons"). */
+export function personRows(summaries: readonly CustomerSummary[], query: ListQuery = {}): PersonRow[] {
+	return run(indexOf(personIndexes, summaries, buildPersons), query);
+}
+
+/**
+ * Companies whose name resembles `name`, for the duplicate hint while a new company's name is
+ * typed (SPEC §4). Legal forms ("GmbH", "Ltd") are ignored; every typed word must begin a word
+ * of the existing name, or every word of the existing name appears in what was typed.
+ */
+export function similarCompanies(summaries: readonly CustomerSummary[], name: string, limit = 5): CompanyRow[] {
+	const typed = words(name);
+	if (typed.length === 0 || typed.join('').length < 2) return [];
+	const typedSet = new Set(typed);
+	const exact = typed.join(' ');
+	const out: { row: CompanyRow; rank: number }[] = [];
+	for (const e of indexOf(companyIndexes, summaries, buildCompanies).byName) {
+		const own = e.words ?? [];
+		if (own.length === 0) continue;
+		const joined = own.join(' ');
+		if (joined === exact) out.push({ row: e.row, rank: 0 });
+		else if (typed.every((t) => own.some((w) => w.startsWith(t)))) out.push({ row: e.row, rank: 1 });
+		else if (own.every((w) => typedSet.has(w))) out.push({ row: e.row, rank: 2 });
+	}
+	// Stable sort: within a rank the name order of the index stays.
+	return out
+		.sort((a, b) => a.rank - b.rank)
+		.slice(0, limit)
+		.map((x) => x.row);
+}
+
+/**
+ * Lowercase, without diacritics (NFD, combining marks removed), and with the letters NFD
+ * leaves alone folded too, so "lodz" finds "Łódź" and "strasse" finds "Straße".
+ */
+export function fold(s: string): string {
+	return s
+		.normalize('NFD')
+		.replace(/\p{M}/gu, '')
+		.toLowerCase()
+		.replace(/[łøđßæœı]/g, (c) => FOLD[c]);
+}
+const FOLD: Record<string, string> = { ł: 'l', ø: 'o', đ: 'd', ß: 'ss', æ: 'ae', œ: 'oe', ı: 'i' };
+
+const onlyDigits = (s: string | null | undefined) => (s ? s.replace(/\D/g, '') : '');
+/** A query made of phone characters only: compared digit by digit. */
+const PHONE_QUERY = /^[\d\s+\-()./]*\d[\d\s+\-()./]*$/;
+/** Separates fields in a search key; a typed query cannot contain it. */
+const SEP = '\u0000';
+
+/** Legal forms that say nothing about which company is meant. */
+const LEGAL_FORMS = new Set(
+	'gmbh mbh ag kg ohg ug ek ev gbr co ltd limited inc corp llc llp plc sa sas sarl sl srl bv nv ab as oy spa lda ltda me eireli sp zoo oo sc'.split(
+		' '
+	)
+);
+function words(name: string): string[] {
+	return fold(name)
+		.split(/[^\p{L}\p{N}]+/u)
+		.filter((w) => w !== '' && !LEGAL_FORMS.has(w));
+}
+
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+function indexOf<R extends RowBase & { id: string }>(
+	cache: WeakMap<readonly CustomerSummary[], Index<R>>,
+	summaries: readonly CustomerSummary[],
+	build: (summaries: readonly CustomerSummary[]) => Entry<R>[]
+): Index<R> {
+	let index = cache.get(summaries);
+	if (!index) {
+		const entries = build(summaries);
+		entries.sort((a, b) => collator.compare(a.row.name, b.row.name) || cmp(a.row.id, b.row.id));
+		index = { byName: entries };
+		cache.set(summaries, index);
+	}
+	return index;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function buildCompanies(summaries: readonly CustomerSummary[]): Entry<CompanyRow>[] {
+	const out: Entry<CompanyRow>[] = [];
+	for (const s of summaries) {
+		if (s.kind !== 'company' || s.deletedAt != null) continue;
+		const row: CompanyRow = {
+			id: s.id,
+			customerId: s.id,
+			name: s.name,
+			email: s.email,
+			phone: s.phone,
+			city: s.city,
+			contactTypeId: s.contactTypeId,
+			access: s.access,
+			managers: [...s.managers],
+			updatedAt: s.updatedAt,
+			contactCount: s.contacts.length
+		};
+		out.push({
+			row,
+			key: keyOf([s.name, s.email, s.phone, s.city]),
+			digits: onlyDigits(s.phone),
+			words: words(s.name)
+		});
+	}
+	return out;
+}
+
+function buildPersons(summaries: readonly CustomerSummary[]): Entry<PersonRow>[] {
+	const out: Entry<PersonRow>[] = [];
+	for (const s of summaries) {
+		if (s.deletedAt != null) continue;
+		const company = s.kind === 'company' ? s.name : null;
+		const managers = [...s.managers];
+		for (const c of s.contacts) {
+			const name = `${c.firstName} ${c.lastName}`.trim();
+			const row: PersonRow = {
+				id: c.id,
+				customerId: s.id,
+				customerKind: s.kind,
+				name,
+				firstName: c.firstName,
+				lastName: c.lastName,
+				position: c.position,
+				// An individual customer's own e-mail and phone stand in for missing contact ones.
+				email: c.email ?? (s.kind === 'person' ? s.email : null),
+				phone: c.phone ?? (s.kind === 'person' ? s.phone : null),
+				company,
+				contactTypeId: s.contactTypeId,
+				access: s.access,
+				managers,
+				updatedAt: s.updatedAt,
+				primary: c.primary
+			};
+			out.push({
+				row,
+				key: keyOf([name, row.email, row.phone, company]),
+				digits: onlyDigits(row.phone)
+			});
+		}
+	}
+	return out;
+}
+
+function keyOf(fields: (string | null)[]): string {
+	return fold(fields.filter((f) => f).join(SEP));
+}
+
+function run<R extends RowBase>(index: Index<R>, q: ListQuery): R[] {
+	const text = fold((q.text ?? '').trim());
+	const tokens = text.split(/\s+/).filter(Boolean);
+	const phoneDigits = PHONE_QUERY.test(text) ? onlyDigits(text) : '';
+	// "030 12" or "0049 30" typed the national or international way still finds "+49 30 12…".
+	const trunkless = phoneDigits.replace(/^0+/, '');
+	const phones = trunkless !== phoneDigits && trunkless.length >= 3 ? [phoneDigits, trunkless] : [phoneDigits];
+	const known = q.knownContactTypeIds ? new Set(q.knownContactTypeIds) : null;
+	const typeOf = (id: string | null) =>
+		!id || (known && !known.has(id)) ? DEFAULT_CONTACT_TYPE_ID : id;
+	const type = q.contactTypeId ?? null;
+	const manager = q.managerId ?? null;
+
+	let entries = index.byName;
+	if (q.sort === 'updated') {
+		index.byUpdated ??= [...index.byName].sort((a, b) => (b.row.updatedAt ?? 0) - (a.row.updatedAt ?? 0));
+		entries = index.byUpdated;
+	}
+	const out: R[] = [];
+	for (const e of entries) {
+		const r = e.row;
+		if (type !== null && typeOf(r.contactTypeId) !== type) continue;
+		if (manager !== null && !r.managers.includes(manager)) continue;
+		if (tokens.length > 0 && !matches(e, text, tokens, phoneDigits === '' ? [] : phones)) continue;
+		out.push(r);
+	}
+	if (q.sort === 'name-desc') out.reverse();
+	return out;
+}
+
+function matches<R>(e: Entry<R>, text: string, tokens: string[], phones: string[]): boolean {
+	// A phone-like query is one string ("+49 30 12"), not words to find anywhere in the row.
+	if (phones.length > 0) return phones.some((d) => e.digits.includes(d)) || e.key.includes(text);
+	if (tokens.length === 1) return e.key.includes(text);
+	return tokens.every((t) => e.key.includes(t));
+}

@@ -1,0 +1,225 @@
+/**
+ * One customer open on screen: wraps its LiveDoc, mirrors the document into `$state` on every
+ * update (local, from the device, or live from others) and carries out the page's edits with
+ * the schema's functions, so the UI never writes the Y.Doc itself.
+ */
+import {
+	addContact,
+	managers,
+	primaryContactId,
+	readContacts,
+	readCustomer,
+	restoreContact,
+	restoreCustomer,
+	setPrimaryContact,
+	trashContact,
+	trashCustomer,
+	updateContact,
+	updateCustomer,
+	validateContact,
+	validateCustomer,
+	contactsMap,
+	type ContactData,
+	type ContactRecord,
+	type CustomerData,
+	type DraftError
+} from '$lib/schema/customer-doc';
+import { newId } from '$lib/schema/ids';
+import { CUSTOMER_FIELDS, emailKey, type ContactField, type CustomerField } from '$lib/schema/records';
+import type { LiveDoc, Presence } from '$lib/data/live-doc';
+import type { Workspace } from '$lib/data/workspace.svelte';
+
+/** Customer fields edited in place on the page. */
+export type EditableField = Exclude<
+	CustomerField,
+	'kind' | 'primaryContactId' | 'createdBy' | 'createdAt' | 'updatedBy' | 'updatedAt' | 'deletedAt' | 'deletedBy'
+>;
+
+export type ContactError = DraftError | 'duplicate';
+
+export type SaveResult =
+	| { ok: true; id: string }
+	/** `gone`: the contact being edited was deleted meanwhile (by someone else). */
+	| { ok: false; errors: Partial<Record<ContactField, ContactError>>; gone: boolean };
+
+export const contactName = (c: Pick<ContactData, 'firstName' | 'lastName'>): string =>
+	`${c.firstName ?? ''} ${c.lastName ?? ''}`.trim();
+
+export class CustomerState {
+	customer = $state.raw<CustomerData>({});
+	/** Live contacts, primary first. */
+	contacts = $state.raw<ContactRecord[]>([]);
+	/** Contacts in the trash, most recently deleted first. */
+	deletedContacts = $state.raw<ContactRecord[]>([]);
+	managers = $state.raw<string[]>([]);
+	others = $state.raw<Presence[]>([]);
+	/** The server has answered with its copy (false while offline). */
+	synced = $state(false);
+	/** Bumped by every local write, for the "saved on this device" note. */
+	savedAt = $state<number | null>(null);
+
+	readonly exists = $derived(this.customer.kind === 'company' || this.customer.kind === 'person');
+	readonly trashed = $derived(typeof this.customer.deletedAt === 'number');
+	readonly name = $derived.by(() => {
+		if (this.customer.kind === 'company') return String(this.customer.companyName ?? '').trim();
+		const primary = this.contacts.find((c) => c.primary) ?? this.contacts[0];
+		return primary ? contactName(primary) : String(this.customer.companyName ?? '').trim();
+	});
+	readonly primary = $derived(this.contacts.find((c) => c.primary) ?? null);
+
+	private closed = false;
+
+	constructor(
+		private readonly workspace: Workspace,
+		readonly id: string,
+		readonly live: LiveDoc
+	) {
+		this.read();
+		this.readPresence();
+		this.synced = live.provider.synced;
+		live.doc.on('update', this.read);
+		live.provider.awareness.on('change', this.readPresence);
+		live.provider.on('sync', this.onSync);
+	}
+
+	/** SPEC §2: managers and admins always; every staff user when the record is public-write. */
+	get canEdit(): boolean {
+		const user = this.workspace.user;
+		return user.role === 'admin' || this.managers.includes(user.id) || this.customer.access === 'public-write';
+	}
+
+	private readonly read = () => {
+		const doc = this.live.doc;
+		this.customer = readCustomer(doc);
+		this.contacts = readContacts(doc);
+		this.deletedContacts = readContacts(doc, { includeDeleted: true })
+			.filter((c) => typeof c.deletedAt === 'number')
+			.sort((a, b) => Number(b.deletedAt) - Number(a.deletedAt));
+		this.managers = managers(doc);
+	};
+
+	private readonly readPresence = () => {
+		this.others = this.live.others();
+	};
+
+	private readonly onSync = (synced: boolean) => {
+		this.synced = synced;
+	};
+
+	/** Who else is editing `field` ("customer.phone", "contact.<id>.email"; a prefix ending in "."). */
+	editorsOf(field: string): Presence[] {
+		return this.others.filter((o) =>
+			o.editing === null ? false : field.endsWith('.') ? o.editing.startsWith(field) : o.editing === field
+		);
+	}
+
+	setEditing(field: string | null): void {
+		if (!this.closed) this.live.setEditing(field);
+	}
+
+	/**
+	 * Checks one field and writes it if valid (SPEC §8: invalid values are never written).
+	 * Returns the error, or null when the value was written or unchanged.
+	 */
+	setField(field: EditableField, raw: string | null): DraftError | null {
+		let value: string | null = typeof raw === 'string' ? raw.trim() : null;
+		if (value === '') value = null;
+		const spec = CUSTOMER_FIELDS[field];
+		if (value && spec.type === 'text' && spec.format === 'url') value = withScheme(value);
+		const error = validateCustomer({ ...this.customer, [field]: value })[field];
+		if (error) return error;
+		if ((this.customer[field] ?? null) === value) return null;
+		updateCustomer(this.live.doc, { [field]: value }, this.workspace.user.id, Date.now());
+		this.committed();
+		return null;
+	}
+
+	/**
+	 * Validates and saves a contact in one transaction: nothing is written unless every field
+	 * passes. `initial` are the values the form started from; only fields changed since then
+	 * are written, so a concurrent edit of another field by someone else survives.
+	 */
+	saveContact(input: { id: string | null; fields: ContactData; initial: ContactData; primary: boolean }): SaveResult {
+		const errors: Partial<Record<ContactField, ContactError>> = validateContact(input.fields);
+		const key = emailKey(input.fields.email);
+		if (!errors.email && key && this.emailTaken(key, input.id)) errors.email = 'duplicate';
+		const doc = this.live.doc;
+		const existing = input.id ? contactsMap(doc).get(input.id) : null;
+		const gone = existing !== null && (!existing || !!existing.get('deletedAt'));
+		if (gone || Object.keys(errors).length > 0) return { ok: false, errors, gone };
+
+		const author = this.workspace.user.id;
+		const now = Date.now();
+		const id = input.id ?? newId(now);
+		doc.transact(() => {
+			if (input.id) {
+				const changed: ContactData = {};
+				for (const [k, v] of Object.entries(input.fields) as [ContactField, ContactData[ContactField]][]) {
+					if (norm(v) !== norm(input.initial[k])) changed[k] = v;
+				}
+				if (Object.keys(changed).length > 0) updateContact(doc, id, changed, author, now);
+				if (input.primary && primaryContactId(doc) !== id) setPrimaryContact(doc, id);
+			} else {
+				addContact(doc, { id, fields: input.fields, authorId: author, now, primary: input.primary });
+			}
+		});
+		this.committed();
+		return { ok: true, id };
+	}
+
+	/** SPEC §2: contact e-mails are unique (case-insensitive, trimmed) among all contacts. */
+	private emailTaken(key: string, self: string | null): boolean {
+		for (const [id, m] of contactsMap(this.live.doc).entries()) {
+			if (id !== self && !m.get('deletedAt') && emailKey(m.get('email')) === key) return true;
+		}
+		return this.workspace.summaries.some((s) => s.id !== this.id && s.contacts.some((c) => emailKey(c.email) === key));
+	}
+
+	trashContact(id: string): void {
+		trashContact(this.live.doc, id, Date.now());
+		this.committed();
+	}
+
+	restoreContact(id: string): void {
+		restoreContact(this.live.doc, id);
+		this.committed();
+	}
+
+	trash(): void {
+		trashCustomer(this.live.doc, this.workspace.user.id, Date.now());
+		this.committed();
+	}
+
+	restore(): void {
+		restoreCustomer(this.live.doc);
+		this.committed();
+	}
+
+	/** After a local change: write it to the device, refresh the summary, push it. */
+	private committed(): void {
+		this.savedAt = Date.now();
+		const { live, workspace, id } = this;
+		void (async () => {
+			await live.flush();
+			await workspace.recordChanged(id, live.doc);
+		})().catch((e: unknown) => console.error('Fieldbook: saving the change on this device failed', e));
+	}
+
+	/** Stops listening and closes the document (after writing what is queued). */
+	async close(): Promise<void> {
+		if (this.closed) return;
+		this.closed = true;
+		this.live.doc.off('update', this.read);
+		this.live.provider.awareness.off('change', this.readPresence);
+		this.live.provider.off('sync', this.onSync);
+		this.live.setEditing(null);
+		await this.live.close();
+	}
+}
+
+const norm = (v: unknown) => (typeof v === 'string' ? v.trim() || null : (v ?? null));
+
+/** "example.com" → "https://example.com": people rarely type the scheme of a website. */
+function withScheme(v: string): string {
+	return /^[a-z][a-z0-9+.-]*:/i.test(v) || !/^[^\s/]+\.[^\s/]+/.test(v) ? v : `https://${v}`;
+}

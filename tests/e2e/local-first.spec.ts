@@ -1,0 +1,163 @@
+/**
+ * [§5] Local-first, end to end: two staff in two browser contexts see each other's edits and
+ * presence live; one goes offline, keeps working (new company, two contacts, an edit to
+ * another customer), reloads with no connection — the installed app opens with every record
+ * — and on reconnect the other sees everything. Concurrent edits merge field by field.
+ */
+import type { Page } from '@playwright/test';
+import { ADMIN, addStaffMember, expect, signIn, test, uniqueStaff } from './helpers';
+
+test.describe.configure({ mode: 'serial' });
+test.setTimeout(120_000);
+
+/** Creates a company through the Companies page and opens it; returns its URL. */
+async function createCompany(page: Page, name: string): Promise<string> {
+	await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Companies' }).click();
+	await page.getByRole('button', { name: 'Create Company' }).click();
+	const dialog = page.getByRole('dialog');
+	await dialog.getByLabel('Company name').fill(name);
+	await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+	await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+	return page.url();
+}
+
+async function addContact(page: Page, first: string, last: string, extra: { email?: string } = {}): Promise<void> {
+	await page.getByRole('tab', { name: 'Contacts' }).click();
+	await page.getByRole('button', { name: 'New contact' }).click();
+	const dialog = page.getByRole('dialog', { name: 'New contact' });
+	await dialog.getByLabel('First name', { exact: true }).fill(first);
+	await dialog.getByLabel('Last name', { exact: true }).fill(last);
+	if (extra.email) await dialog.getByLabel('E-mail', { exact: true }).fill(extra.email);
+	await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+	await expect(dialog).toBeHidden();
+	await expect(page.getByRole('tabpanel').getByText(`${first} ${last}`)).toBeVisible();
+}
+
+/** Sets who may see and edit the customer (SPEC §2 access). */
+async function setAccess(page: Page, option: 'Private' | 'Public (read)' | 'Public (read and write)'): Promise<void> {
+	await page.getByRole('tab', { name: 'Details' }).click();
+	await page.getByRole('tabpanel').getByLabel('Access', { exact: true }).selectOption({ label: option });
+}
+
+/** Edits a customer field in place (Details tab) and leaves it, which saves it. */
+async function editField(page: Page, label: string, value: string): Promise<void> {
+	await page.getByRole('tab', { name: 'Details' }).click();
+	const field = page.getByRole('tabpanel').getByLabel(label, { exact: true });
+	await field.fill(value);
+	await field.blur();
+}
+
+async function goOffline(page: Page): Promise<void> {
+	// setOffline does not cut open WebSockets (playwright#4910): the app drops them itself on
+	// the browser's offline event, which setOffline fires.
+	await page.context().setOffline(true);
+	await expect(page.getByRole('status', { name: 'Sync status' })).toContainText(/Offline|changes waiting/);
+}
+
+test('two staff edit live, one works offline and reloads offline, and everything converges', async ({
+	page,
+	newContext
+}) => {
+	// Set-up: a second staff member.
+	const bea = uniqueStaff('Bea');
+	await signIn(page, ADMIN);
+	await addStaffMember(page, bea);
+	const ada = page;
+
+	const beaContext = await newContext();
+	const beaPage = await beaContext.newPage();
+	await signIn(beaPage, bea);
+
+	// Both open one customer and see each other's edits and presence live.
+	const acme = `Acme ${Date.now()}`;
+	const acmeUrl = await createCompany(ada, acme);
+	await setAccess(ada, 'Public (read and write)'); // new records are private to their managers
+	await beaPage.goto(acmeUrl);
+	await expect(beaPage.getByRole('heading', { name: acme, level: 1 })).toBeVisible();
+	await expect(ada.getByText(bea.name)).toBeVisible(); // "Also viewing"
+	await editField(ada, 'Phone', '+49 30 1234567');
+	await expect(beaPage.getByRole('tabpanel').getByLabel('Phone', { exact: true })).toHaveValue('+49 30 1234567');
+	await editField(beaPage, 'City', 'Berlin');
+	await expect(ada.getByRole('tabpanel').getByLabel('City', { exact: true })).toHaveValue('Berlin');
+
+	// Ada goes offline and keeps working.
+	await goOffline(ada);
+	await editField(ada, 'City', 'Potsdam'); // an edit to a customer the other has open
+	await expect(ada.getByRole('status', { name: 'Sync status' })).toContainText('1 change waiting');
+	const offlineCo = `Offline GmbH ${Date.now()}`;
+	const offlineUrl = await createCompany(ada, offlineCo);
+	await setAccess(ada, 'Public (read)');
+	await addContact(ada, 'Olga', 'Erste', { email: `olga.${Date.now()}@example.com` });
+	await addContact(ada, 'Otto', 'Zweiter');
+	// [§2] the first contact is primary, and its box cannot be unticked
+	await ada.getByRole('button', { name: /Edit .*Olga Erste/ }).click();
+	const edit = ada.getByRole('dialog', { name: 'Edit contact' });
+	await expect(edit.getByLabel('Primary contact')).toBeChecked();
+	await expect(edit.getByLabel('Primary contact')).toBeDisabled();
+	await edit.getByRole('button', { name: 'Close' }).click();
+	await expect(edit).toBeHidden();
+
+	// The other staff member sees none of it yet.
+	await beaPage.waitForTimeout(1000);
+	await expect(beaPage.getByRole('tabpanel').getByLabel('City', { exact: true })).toHaveValue('Berlin');
+
+	// Reload with no connection: the installed app opens and every record is there.
+	await ada.reload();
+	await expect(ada.getByRole('heading', { name: offlineCo, level: 1 })).toBeVisible();
+	await ada.getByRole('tab', { name: 'Contacts' }).click();
+	await expect(ada.getByRole('tabpanel').getByText('Olga Erste')).toBeVisible();
+	await expect(ada.getByRole('tabpanel').getByText('Otto Zweiter')).toBeVisible();
+	await ada.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Companies' }).click();
+	await expect(ada.getByRole('link', { name: acme })).toBeVisible();
+	await expect(ada.getByRole('link', { name: offlineCo })).toBeVisible();
+
+	// Back online: the other sees everything.
+	await ada.context().setOffline(false);
+	await expect(ada.getByRole('status', { name: 'Sync status' })).toContainText('Synced', { timeout: 15_000 });
+	await expect(beaPage.getByRole('tabpanel').getByLabel('City', { exact: true })).toHaveValue('Potsdam', {
+		timeout: 15_000
+	});
+	await beaPage.goto(offlineUrl);
+	await expect(beaPage.getByRole('heading', { name: offlineCo, level: 1 })).toBeVisible();
+	await beaPage.getByRole('tab', { name: 'Contacts' }).click();
+	await expect(beaPage.getByRole('tabpanel').getByText('Olga Erste')).toBeVisible();
+	await expect(beaPage.getByRole('tabpanel').getByText('Otto Zweiter')).toBeVisible();
+});
+
+test('concurrent offline edits: different fields both survive, the same field ends equal everywhere', async ({
+	page,
+	newContext
+}) => {
+	const cai = uniqueStaff('Cai');
+	await signIn(page, ADMIN);
+	await addStaffMember(page, cai);
+	const caiContext = await newContext();
+	const caiPage = await caiContext.newPage();
+	await signIn(caiPage, cai);
+
+	const name = `Merge KG ${Date.now()}`;
+	const url = await createCompany(page, name);
+	await setAccess(page, 'Public (read and write)');
+	await caiPage.goto(url);
+	await expect(caiPage.getByRole('heading', { name, level: 1 })).toBeVisible();
+
+	await goOffline(page);
+	await goOffline(caiPage);
+	await editField(page, 'Phone', '+33 1 11 11 11 11');
+	await editField(caiPage, 'Street', 'Rue de la Paix 1');
+	await editField(page, 'Country', 'France');
+	await editField(caiPage, 'Country', 'Belgique');
+	await page.context().setOffline(false);
+	await caiPage.context().setOffline(false);
+
+	for (const p of [page, caiPage]) {
+		const panel = p.getByRole('tabpanel');
+		await expect(panel.getByLabel('Phone', { exact: true })).toHaveValue('+33 1 11 11 11 11', { timeout: 15_000 });
+		await expect(panel.getByLabel('Street', { exact: true })).toHaveValue('Rue de la Paix 1', { timeout: 15_000 });
+	}
+	const a = await page.getByRole('tabpanel').getByLabel('Country', { exact: true }).inputValue();
+	await expect(caiPage.getByRole('tabpanel').getByLabel('Country', { exact: true })).toHaveValue(a, {
+		timeout: 15_000
+	});
+	expect(['France', 'Belgique']).toContain(a);
+});
