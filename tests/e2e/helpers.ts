@@ -82,7 +82,8 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
 
 /** Signs in through the login form and waits for the app frame (its top bar). */
 export async function signIn(page: Page, account: { email: string; password: string }): Promise<void> {
-	await page.goto('/login');
+	// Wait for the page's scripts: hydration would reset a field typed into before it.
+	await page.goto('/login', { waitUntil: 'networkidle' });
 	await submitLogin(page, account);
 	await expect(page.getByRole('banner').getByRole('link', { name: 'Fieldbook' })).toBeVisible();
 	await expect(page).not.toHaveURL(/\/login(\?|$)/);

@@ -161,3 +161,43 @@ test('concurrent offline edits: different fields both survive, the same field en
 	});
 	expect(['France', 'Belgique']).toContain(a);
 });
+
+test('a session that ends while offline keeps every pending change and asks to sign in again', async ({
+	page,
+	newContext
+}) => {
+	const dan = uniqueStaff('Dan');
+	await signIn(page, ADMIN);
+	await addStaffMember(page, dan);
+	const danPage = await (await newContext()).newPage();
+	await signIn(danPage, dan);
+	const name = `Session SA ${Date.now()}`;
+	const url = await createCompany(danPage, name);
+	await expect(danPage.getByRole('status', { name: 'Sync status' })).toContainText('Synced', { timeout: 15_000 });
+
+	await goOffline(danPage);
+	await editField(danPage, 'City', 'Lyon');
+	await expect(danPage.getByRole('status', { name: 'Sync status' })).toContainText('1 change waiting');
+
+	// Meanwhile an admin resets Dan's password, which ends all of Dan's sessions.
+	await page.goto('/admin/staff');
+	const row = page.getByRole('table', { name: 'Staff members' }).getByRole('row').filter({ hasText: dan.email });
+	await row.getByRole('button', { name: 'Reset password' }).click();
+	const newPassword = `${dan.password}-new`;
+	await row.getByLabel(`New password for ${dan.name}`).fill(newPassword);
+	await row.getByRole('button', { name: 'Set new password' }).click();
+	await expect(page.getByRole('main').getByRole('status')).toContainText('was changed');
+
+	await danPage.context().setOffline(false);
+	const status = danPage.getByRole('status', { name: 'Sync status' });
+	await expect(status).toContainText('sign in again', { timeout: 15_000 });
+	await status.getByRole('link', { name: 'Sign in again' }).click();
+	await danPage.getByLabel('E-mail').fill(dan.email);
+	await danPage.getByLabel('Password').fill(newPassword);
+	await danPage.getByRole('button', { name: 'Sign in' }).click();
+	await expect(danPage.getByRole('heading', { name, level: 1 })).toBeVisible();
+	await expect(danPage.getByRole('status', { name: 'Sync status' })).toContainText('Synced', { timeout: 15_000 });
+
+	await page.goto(url);
+	await expect(page.getByRole('tabpanel').getByLabel('City', { exact: true })).toHaveValue('Lyon', { timeout: 15_000 });
+});

@@ -100,8 +100,22 @@ export class BackgroundSync {
 			if (e.code === 4401 || e.code === 1008) return this.setStatus('signed-out');
 			if (this.stopped) return;
 			this.setStatus(navigator.onLine ? 'connecting' : 'offline');
-			if (navigator.onLine) this.timer = setTimeout(() => this.connect(), backoff(this.attempt++));
+			if (navigator.onLine) void this.retryUnlessSignedOut();
 		};
+	}
+
+	/**
+	 * A refused upgrade reaches the browser as a bare close (1006) with no status, so when a
+	 * connection fails, ask whether the session still exists before trying again.
+	 */
+	private async retryUnlessSignedOut(): Promise<void> {
+		try {
+			const res = await fetch('/api/session', { headers: { accept: 'application/json' } });
+			if (res.status === 401) return this.setStatus('signed-out');
+		} catch {
+			// the server is unreachable: retry below
+		}
+		if (!this.stopped && !this.ws) this.timer = setTimeout(() => this.connect(), backoff(this.attempt++));
 	}
 
 	private async hello(ws: WebSocket): Promise<void> {
@@ -180,6 +194,11 @@ export class BackgroundSync {
 		})().finally(() => {
 			this.flushing = null;
 		});
+	}
+
+	/** Re-evaluates synced / syncing (after changes were acknowledged elsewhere). */
+	recheck(): void {
+		void this.markSyncedIfIdle();
 	}
 
 	private async markSyncedIfIdle(): Promise<void> {

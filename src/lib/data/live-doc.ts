@@ -36,7 +36,8 @@ export class LiveDoc {
 	private constructor(
 		readonly name: string,
 		private readonly store: DeviceStore,
-		user: LiveDocUser
+		user: LiveDocUser,
+		onAcknowledged?: () => void
 	) {
 		this.doc = new Y.Doc({ guid: name });
 		this.provider = new WebsocketProvider(syncUrl(), name, this.doc, {
@@ -47,7 +48,7 @@ export class LiveDoc {
 		});
 		this.acks = new AckTracker(this.doc, this.provider);
 		// Through the binding: a change still queued for IndexedDB must not miss its ack.
-		this.acks.onAck(() => void this.binding?.acknowledge(this.acks.committed));
+		this.acks.onAck(() => void this.binding?.acknowledge(this.acks.committed).then(() => onAcknowledged?.()));
 		this.provider.awareness.setLocalStateField('user', { id: user.id, name: user.name, color: colorFor(user.id) });
 		this.provider.on('status', ({ status }: { status: string }) => {
 			if (status === 'connected') this.attempt = 0;
@@ -61,8 +62,14 @@ export class LiveDoc {
 		window.addEventListener('offline', this.onOffline);
 	}
 
-	static async open(name: string, store: DeviceStore, user: LiveDocUser): Promise<LiveDoc> {
-		const live = new LiveDoc(name, store, user);
+	/** `onAcknowledged` runs after the server's acknowledgement moved local changes to committed. */
+	static async open(
+		name: string,
+		store: DeviceStore,
+		user: LiveDocUser,
+		onAcknowledged?: () => void
+	): Promise<LiveDoc> {
+		const live = new LiveDoc(name, store, user, onAcknowledged);
 		live.binding = await bindDoc(store, name, live.doc, { remoteOrigin: live.provider });
 		if (navigator.onLine) live.provider.connect();
 		return live;

@@ -66,7 +66,7 @@ export class Workspace {
 		await this.refreshPending();
 		this.channel = new BroadcastChannel(`fieldbook:${this.user.id}`);
 		this.channel.onmessage = (e: MessageEvent<TabMessage>) => void this.onTabMessage(e.data);
-		this.settings = await LiveDoc.open(SETTINGS_DOC, this.store, this.user);
+		this.settings = await LiveDoc.open(SETTINGS_DOC, this.store, this.user, () => void this.refreshPending());
 		const readSettings = () => {
 			this.contactTypes = readContactTypes(this.settings!.doc);
 			this.defaultPermissions = readDefaultPermissions(this.settings!.doc);
@@ -136,6 +136,8 @@ export class Workspace {
 
 	async refreshPending(): Promise<void> {
 		this.pendingCount = (await this.store.pendingDocs()).filter((d) => d !== SETTINGS_DOC).length;
+		// A live document's own acknowledgement may have emptied the queue: let the feed say so.
+		if (this.pendingCount === 0) this.sync?.recheck();
 	}
 
 	/** A local edit of an open record: update its summary and tell the syncing tab. */
@@ -157,7 +159,7 @@ export class Workspace {
 
 	/** Opens a customer document (from the device, then live). */
 	open(id: string): Promise<LiveDoc> {
-		return LiveDoc.open(id, this.store, this.user);
+		return LiveDoc.open(id, this.store, this.user, () => void this.refreshPending());
 	}
 
 	get settingsDoc(): Y.Doc | null {
