@@ -65,7 +65,7 @@ export class Feed {
 	}
 
 	/** A committed update: streamed to every other feed whose user may read the document. */
-	committed(doc: string, update: Uint8Array, seq: number, from: Connection): void {
+	committed(doc: string, update: Uint8Array, seq: number, from: Connection | null): void {
 		if (this.live.size === 0) return;
 		const msg = encodeFeed({ type: FeedMsg.change, seq, doc, update });
 		for (const c of this.live) if (c !== from && this.host.canRead(c.userId, doc)) c.send(msg);

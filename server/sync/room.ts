@@ -10,6 +10,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { CloseCode, MessageType } from '../../src/lib/schema/protocol.ts';
+import { customerMap, primaryContactId } from '../../src/lib/schema/customer-doc.ts';
 import { SETTINGS_DOC } from '../../src/lib/schema/settings.ts';
 import { validateUpdate } from './validate.ts';
 import type { CommitQueue } from './commit-queue.ts';
@@ -20,7 +21,12 @@ import type { DocStore } from './doc-store.ts';
  * Transaction origins, tagged so the server never re-stores what it loaded: an update from
  * this document's live socket, one pushed over a device's background-sync feed, or the load.
  */
-type Origin = { kind: 'remote'; conn: Connection } | { kind: 'feed'; conn: Connection } | { kind: 'load' };
+type Origin =
+	| { kind: 'remote'; conn: Connection }
+	| { kind: 'feed'; conn: Connection }
+	| { kind: 'load' }
+	/** The server's own change: an invariant restored after concurrent offline edits. */
+	| { kind: 'server' };
 
 export interface RoomOptions {
 	store: DocStore;
@@ -30,7 +36,7 @@ export interface RoomOptions {
 	/** Called when the room can no longer be trusted (storage failed); the server drops it. */
 	onBroken: (room: Room) => void;
 	/** Called after each committed update (the server streams it to background-sync feeds). */
-	onCommitted: (room: Room, update: Uint8Array, seq: number, from: Connection) => void;
+	onCommitted: (room: Room, update: Uint8Array, seq: number, from: Connection | null) => void;
 	/** Called when a feed push is done with the room (it may be unloaded if idle). */
 	onReleased?: (room: Room) => void;
 }
@@ -68,12 +74,12 @@ export class Room {
 
 	private onUpdate(update: Uint8Array, origin: Origin): void {
 		if (origin.kind === 'load') return;
-		const from = origin.conn;
-		const liveSender = origin.kind === 'remote' ? from : null;
+		const from = origin.kind === 'server' ? null : origin.conn;
+		const liveSender = origin.kind === 'remote' ? origin.conn : null;
 		this.opts.queue.enqueue({
 			doc: this.name,
 			data: update,
-			userId: from.userId,
+			userId: from?.userId ?? null,
 			committed: (seq) => {
 				this.logCount++;
 				this.lastSeq = seq;
@@ -179,6 +185,7 @@ export class Room {
 				this.check(conn, payload);
 				const origin: Origin = { kind: 'remote', conn };
 				Y.applyUpdate(this.doc, payload, origin);
+				this.restoreInvariants();
 				break;
 			}
 			default:
@@ -195,6 +202,7 @@ export class Room {
 		this.check(conn, update);
 		const origin: Origin = { kind: 'feed', conn };
 		Y.applyUpdate(this.doc, update, origin);
+		this.restoreInvariants();
 		this.holds++;
 		this.opts.queue.afterCommit(() => {
 			this.holds--;
@@ -216,6 +224,23 @@ export class Room {
 		}
 		const verdict = validateUpdate(this.doc, update, settings ? 'settings' : 'customer');
 		if (!verdict.ok) throw new RefusedUpdateError(CloseCode.invalidUpdate, verdict.reason);
+	}
+
+	/**
+	 * After concurrent offline edits a customer can end up with primaryContactId naming a
+	 * contact that was deleted meanwhile. The server repairs it as its own change, the same
+	 * way on every run (the remaining contact with the lowest id), committed and relayed like
+	 * any other update.
+	 */
+	private restoreInvariants(): void {
+		if (this.name === SETTINGS_DOC) return;
+		const customer = customerMap(this.doc);
+		if (customer.size === 0) return;
+		const named = customer.get('primaryContactId') ?? null;
+		const effective = primaryContactId(this.doc);
+		if (named === effective) return;
+		const origin: Origin = { kind: 'server' };
+		this.doc.transact(() => customer.set('primaryContactId', effective), origin);
 	}
 
 	/** Tells a connection what the server has committed of this document. */

@@ -247,3 +247,40 @@ describe('[§6] every change is validated before it is applied', () => {
 		expect(readFromDisk(server.dataDir, 'settings').getMap('defaultPermissions').toJSON()).toEqual({ invoices: true });
 	});
 });
+
+describe('[§6] invariants restored by the server after concurrent offline edits', () => {
+	it('primaryContactId naming a contact deleted meanwhile is repaired to the remaining contact with the lowest id', async () => {
+		const server = await boot();
+		const c = await signIn(server);
+		const a = open(server, c, 'cust-primary');
+		const b = open(server, c, 'cust-primary');
+		await until(() => a.provider.synced && b.provider.synced);
+		a.doc.transact(() => {
+			a.doc.getMap('customer').set('kind', 'company');
+			a.doc.getMap('customer').set('companyName', 'Primary GmbH');
+			for (const id of ['k-c', 'k-a', 'k-b']) {
+				const contact = new Y.Map<string | number | null>();
+				contact.set('firstName', id);
+				contact.set('lastName', 'X');
+				a.doc.getMap('contacts').set(id, contact);
+			}
+			a.doc.getMap('customer').set('primaryContactId', 'k-c');
+		});
+		await a.acks.whenCommitted();
+		await until(() => b.doc.getMap('contacts').size === 3);
+
+		// Offline: one device makes k-a primary; the other deletes k-a (not primary there).
+		// Merged, primaryContactId names a deleted contact.
+		a.provider.disconnect();
+		b.provider.disconnect();
+		a.doc.getMap('customer').set('primaryContactId', 'k-a');
+		(b.doc.getMap('contacts').get('k-a') as Y.Map<number>).set('deletedAt', 1000);
+		a.provider.connect();
+		b.provider.connect();
+
+		const repaired = (d: Y.Doc) => d.getMap('customer').get('primaryContactId') === 'k-b';
+		await until(() => repaired(a.doc) && repaired(b.doc), 5000, 'the repair on both clients');
+		await a.acks.whenCommitted();
+		expect(readFromDisk(server.dataDir, 'cust-primary').getMap('customer').get('primaryContactId')).toBe('k-b');
+	});
+});
