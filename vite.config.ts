@@ -47,6 +47,8 @@ export default defineConfig({
 		}),
 		fieldbookDev()
 	],
+	// Build output, bench pages and the dev database are not sources: no reload when they change.
+	server: { watch: { ignored: ['**/build/**', '**/bench/.build/**', '**/data/**', '**/test-results/**'] } },
 	test: {
 		expect: { requireAssertions: true },
 		projects: [
