@@ -13,7 +13,8 @@ export type FeedStatus = 'offline' | 'connecting' | 'syncing' | 'synced' | 'sign
 
 export interface BackgroundSyncEvents {
 	/** Committed changes arrived for these documents (already written to the device store). */
-	onChanged(docs: string[], updates: Map<string, Uint8Array[]>): void;
+	/** Awaited before the sequence number advances: the local index never lags what lastSeq claims. */
+	onChanged(docs: string[], updates: Map<string, Uint8Array[]>): Promise<void>;
 	/** The server acknowledged pending changes of these documents. */
 	onAcknowledged(docs: string[]): void;
 	onStatus(status: FeedStatus, lastSyncedAt: number | null): void;
@@ -36,6 +37,8 @@ export class BackgroundSync {
 	private incoming: { doc: string; update: Uint8Array; seq: number }[] = [];
 	private flushing: Promise<void> | null = null;
 	private caughtUpSeq: number | null = null;
+	/** This connection's catch-up is written to the device; until then it is not "synced". */
+	private caughtUp = false;
 	private pushing = false;
 	/** Row ids of each push per document, in order: the server acknowledges pushes in order. */
 	private sent = new Map<string, number[][]>();
@@ -87,6 +90,7 @@ export class BackgroundSync {
 		ws.binaryType = 'arraybuffer';
 		this.ws = ws;
 		ws.onopen = () => {
+			this.caughtUp = false;
 			this.attempt = 0;
 			this.setStatus('syncing');
 			void this.hello(ws);
@@ -184,12 +188,15 @@ export class BackgroundSync {
 					await this.store.putCommittedMany(batch.map(({ doc, update }) => ({ name: doc, update })));
 					const byDoc = new Map<string, Uint8Array[]>();
 					for (const c of batch) byDoc.set(c.doc, [...(byDoc.get(c.doc) ?? []), c.update]);
-					this.events.onChanged([...byDoc.keys()], byDoc);
+					await this.events.onChanged([...byDoc.keys()], byDoc);
 				}
 				const seq = Math.max(caughtUp ?? 0, ...batch.map((c) => c.seq));
 				const known = ((await this.store.getMeta('lastSeq')) as number | undefined) ?? 0;
 				if (seq > known && (caughtUp !== null || this.status === 'synced')) await this.store.setMeta('lastSeq', seq);
-				if (caughtUp !== null) await this.markSyncedIfIdle();
+				if (caughtUp !== null) {
+					this.caughtUp = true;
+					await this.markSyncedIfIdle();
+				}
 			}
 		})().finally(() => {
 			this.flushing = null;
@@ -202,7 +209,7 @@ export class BackgroundSync {
 	}
 
 	private async markSyncedIfIdle(): Promise<void> {
-		if (!this.ws) return;
+		if (!this.ws || !this.caughtUp) return;
 		const pending = await this.store.pendingDocs();
 		if (pending.length === 0) {
 			this.lastSyncedAt = Date.now();

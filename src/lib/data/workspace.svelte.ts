@@ -87,7 +87,7 @@ export class Workspace {
 	private startBackgroundSync(): void {
 		const run = () => {
 			this.sync = new BackgroundSync(this.store, {
-				onChanged: (docs, updates) => void this.applyChanges(docs, updates, true),
+				onChanged: (docs, updates) => this.applyChanges(docs, updates, true),
 				onAcknowledged: () => void this.refreshPending(),
 				onStatus: (status, at) => {
 					this.feedStatus = status;

@@ -39,6 +39,8 @@ describe('[§2] customers and contacts in one document', () => {
 		addContact(doc, { id: 'a', fields: { firstName: 'Ada', lastName: 'Lovelace' }, authorId: AUTHOR, now: 1 });
 		addContact(doc, { id: 'b', fields: { firstName: 'Bob', lastName: 'Baker' }, authorId: AUTHOR, now: 2 });
 		expect(primaryContactId(doc)).toBe('a');
+		// Stored, not only derived: the server has nothing to repair.
+		expect(doc.getMap('customer').get('primaryContactId')).toBe('a');
 		expect(readContacts(doc).map((c) => [c.id, c.primary])).toEqual([
 			['a', true],
 			['b', false]

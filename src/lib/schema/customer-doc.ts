@@ -106,14 +106,15 @@ export function addContact(
 	}
 ): void {
 	doc.transact(() => {
+		// Asked before the new contact exists (afterwards it would count as its own primary).
+		const hadPrimary = primaryContactId(doc) !== null;
 		const m = new Y.Map<FieldValue>();
 		for (const p of PORTAL_PERMISSIONS) m.set(permissionKey(p), input.defaultPermissions?.[p] ?? false);
 		for (const [k, v] of Object.entries(clean(input.fields))) m.set(k, v ?? null);
 		m.set('createdBy', input.authorId);
 		m.set('createdAt', input.now);
 		contactsMap(doc).set(input.id, m);
-		const current = primaryContactId(doc);
-		if (input.primary || !current) customerMap(doc).set('primaryContactId', input.id);
+		if (input.primary || !hadPrimary) customerMap(doc).set('primaryContactId', input.id);
 		customerMap(doc).set('updatedBy', input.authorId);
 		customerMap(doc).set('updatedAt', input.now);
 	});
