@@ -37,9 +37,18 @@ export class AckTracker {
 		(provider.messageHandlers as Handler[])[MessageType.ack] = handler;
 	}
 
-	/** True when everything this document holds is committed on the server. */
+	/**
+	 * True when everything this client made in this document is committed on the server.
+	 * (Changes of other clients arrived from the server, so they are committed already; an
+	 * acknowledgement may predate them, which is why they are not compared.)
+	 */
 	get allCommitted(): boolean {
-		return covers(this.committed, Y.decodeStateVector(Y.encodeStateVector(this.doc)));
+		return covers(this.committed, this.ownState());
+	}
+
+	private ownState(): Map<number, number> {
+		const clock = Y.decodeStateVector(Y.encodeStateVector(this.doc)).get(this.doc.clientID) ?? 0;
+		return new Map([[this.doc.clientID, clock]]);
 	}
 
 	/** True when the server has committed every change of `clientId` up to `clock`. */
@@ -52,9 +61,9 @@ export class AckTracker {
 		return () => this.listeners.delete(fn);
 	}
 
-	/** Resolves once the server has committed everything the document holds now. */
+	/** Resolves once the server has committed everything this client made so far. */
 	whenCommitted(): Promise<void> {
-		const target = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+		const target = this.ownState();
 		return new Promise((resolve) => {
 			if (covers(this.committed, target)) return resolve();
 			const off = this.onAck(() => {
