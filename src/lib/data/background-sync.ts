@@ -80,6 +80,7 @@ export class BackgroundSync {
 	private readonly onOffline = () => {
 		this.ws?.close();
 		this.ws = null;
+		this.caughtUp = false;
 		this.setStatus('offline');
 	};
 
@@ -97,7 +98,10 @@ export class BackgroundSync {
 		};
 		ws.onmessage = (e: MessageEvent<ArrayBuffer>) => this.receive(new Uint8Array(e.data));
 		ws.onclose = (e) => {
-			if (this.ws === ws) this.ws = null;
+			if (this.ws === ws) {
+				this.ws = null;
+				this.caughtUp = false;
+			}
 			this.sent.clear(); // unacknowledged pushes are sent again on the next connection
 			// 4401: the session ended (expired while offline, signed out elsewhere). Pending
 			// changes stay on the device; the app asks the user to sign in again.
@@ -209,8 +213,11 @@ export class BackgroundSync {
 	}
 
 	private async markSyncedIfIdle(): Promise<void> {
-		if (!this.ws || !this.caughtUp) return;
+		const ws = this.ws;
+		if (!ws || !this.caughtUp) return;
 		const pending = await this.store.pendingDocs();
+		// The socket may have gone meanwhile (the browser went offline): then this says nothing.
+		if (this.ws !== ws || !this.caughtUp) return;
 		if (pending.length === 0) {
 			this.lastSyncedAt = Date.now();
 			this.setStatus('synced');
