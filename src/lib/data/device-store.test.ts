@@ -187,6 +187,21 @@ describe('DeviceStore', () => {
 		expect(await store.pendingDocs()).toEqual([]);
 	});
 
+	it('loadDocs reads many documents in one call, each as loadDoc would', async () => {
+		const store = await openStore('user-a');
+		const one = recordingDoc(1);
+		initCustomer(one.doc, { kind: 'company', authorId: 'u', now: 1, fields: { companyName: 'One' } });
+		await store.putCommitted('one', Y.encodeStateAsUpdate(one.doc));
+		const two = recordingDoc(2);
+		initCustomer(two.doc, { kind: 'company', authorId: 'u', now: 1, fields: { companyName: 'Two' } });
+		for (const u of two.updates) await store.addPending('two', u);
+		const loaded = await store.loadDocs(['one', 'two', 'missing']);
+		expect(rebuild(loaded.get('one')!).getMap('customer').get('companyName')).toBe('One');
+		expect(rebuild(loaded.get('two')!).getMap('customer').get('companyName')).toBe('Two');
+		expect(loaded.get('missing')).toEqual([]);
+		expect(loaded.get('two')).toEqual(await store.loadDoc('two'));
+	});
+
 	it('deleteDoc removes the snapshot, pending updates and summary of that doc only', async () => {
 		const store = await openStore('u1');
 		for (const name of ['c1', 'c2']) {

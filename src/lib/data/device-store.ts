@@ -109,6 +109,21 @@ export class DeviceStore {
 		});
 	}
 
+	/** loadDoc for many documents in ONE transaction (a catch-up of thousands of documents). */
+	loadDocs(names: readonly string[]): Promise<Map<string, Uint8Array[]>> {
+		return this.tx(['docs', 'pending'], 'readonly', (t) => {
+			const out = new Map<string, Uint8Array[]>();
+			for (const name of names) {
+				let row: DocRow | undefined;
+				onSuccess(t.objectStore('docs').get(name), (r) => (row = r as DocRow | undefined));
+				onSuccess(pendingOf(t, name), (r) => {
+					out.set(name, [...(row ? [row.snapshot] : []), ...(r as PendingUpdate[]).map((p) => p.update)]);
+				});
+			}
+			return () => out;
+		});
+	}
+
 	addPending(name: string, update: Uint8Array): Promise<void> {
 		return this.write(name, { pending: [update] });
 	}
