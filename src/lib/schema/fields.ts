@@ -17,7 +17,7 @@ export const MIN_PASSWORD = 8;
 export const MAX_PASSWORD_BYTES = 1024;
 
 // Deliberately simple: one "@", no spaces, a dot in the domain. Deliverability is the SMTP server's call.
-const EMAIL_RE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+export const EMAIL_RE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
 const fail = (error: FieldError): Check<never> => ({ ok: false, error });
 const pass = <T>(value: T): Check<T> => ({ ok: true, value });

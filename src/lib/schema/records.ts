@@ -7,7 +7,7 @@
  * Every field is its own map key, so concurrent edits of different fields merge field by
  * field; portal permissions and notification flags are one key each for the same reason.
  */
-import { MAX_EMAIL } from './fields.ts';
+import { EMAIL_RE, MAX_EMAIL } from './fields.ts';
 
 export const CUSTOMER_KINDS = ['company', 'person'] as const;
 export type CustomerKind = (typeof CUSTOMER_KINDS)[number];
@@ -119,8 +119,6 @@ export function checkValue(
 			return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? null : 'invalid';
 	}
 }
-
-const EMAIL_RE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
 function isHttpUrl(v: string): boolean {
 	try {
