@@ -192,6 +192,7 @@ test('a session that ends while offline keeps every pending change and asks to s
 	const status = danPage.getByRole('status', { name: 'Sync status' });
 	await expect(status).toContainText('sign in again', { timeout: 15_000 });
 	await status.getByRole('link', { name: 'Sign in again' }).click();
+	await expect(danPage.getByRole('heading', { name: 'Sign in to Fieldbook' })).toBeVisible();
 	await danPage.getByLabel('E-mail').fill(dan.email);
 	await danPage.getByLabel('Password').fill(newPassword);
 	await danPage.getByRole('button', { name: 'Sign in' }).click();
