@@ -14,7 +14,7 @@ export type FeedStatus = 'offline' | 'connecting' | 'syncing' | 'synced' | 'sign
 export interface BackgroundSyncEvents {
 	/** Committed changes arrived for these documents (already written to the device store). */
 	/** Awaited before the sequence number advances: the local index never lags what lastSeq claims. */
-	onChanged(docs: string[], updates: Map<string, Uint8Array[]>): Promise<void>;
+	onChanged(docs: string[]): Promise<void>;
 	/** The server acknowledged pending changes of these documents. */
 	onAcknowledged(docs: string[]): void;
 	onStatus(status: FeedStatus, lastSyncedAt: number | null): void;
@@ -190,9 +190,7 @@ export class BackgroundSync {
 				this.caughtUpSeq = null;
 				if (batch.length > 0) {
 					await this.store.putCommittedMany(batch.map(({ doc, update }) => ({ name: doc, update })));
-					const byDoc = new Map<string, Uint8Array[]>();
-					for (const c of batch) byDoc.set(c.doc, [...(byDoc.get(c.doc) ?? []), c.update]);
-					await this.events.onChanged([...byDoc.keys()], byDoc);
+					await this.events.onChanged([...new Set(batch.map((c) => c.doc))]);
 				}
 				const seq = Math.max(caughtUp ?? 0, ...batch.map((c) => c.seq));
 				const known = ((await this.store.getMeta('lastSeq')) as number | undefined) ?? 0;

@@ -87,7 +87,7 @@ export class Workspace {
 	private startBackgroundSync(): void {
 		const run = () => {
 			this.sync = new BackgroundSync(this.store, {
-				onChanged: (docs, updates) => this.applyChanges(docs, updates, true),
+				onChanged: (docs) => this.applyChanges(docs),
 				onAcknowledged: () => void this.refreshPending(),
 				onStatus: (status, at) => {
 					this.feedStatus = status;
@@ -113,7 +113,7 @@ export class Workspace {
 	}
 
 	/** Committed changes written by background sync: rebuild those records' summaries. */
-	private async applyChanges(docs: string[], _updates: Map<string, Uint8Array[]>, broadcast: boolean): Promise<void> {
+	private async applyChanges(docs: string[]): Promise<void> {
 		const fresh: CustomerSummary[] = [];
 		// One read transaction for the whole batch, not one per document.
 		const stored = await this.store.loadDocs(docs.filter((d) => d !== SETTINGS_DOC));
@@ -130,7 +130,7 @@ export class Workspace {
 			for (const s of fresh) this.byId.set(s.id, s);
 			this.summaries = [...this.byId.values()];
 		}
-		if (broadcast) this.channel?.postMessage({ type: 'changed', docs } satisfies TabMessage);
+		this.channel?.postMessage({ type: 'changed', docs } satisfies TabMessage);
 	}
 
 	private setSummaries(list: CustomerSummary[]): void {
