@@ -103,7 +103,8 @@ export async function submitLogin(page: Page, account: { email: string; password
 
 /** Signs in with a password that must be refused, and checks the one generic error. */
 export async function expectSignInRefused(page: Page, account: { email: string; password: string }): Promise<void> {
-	await page.goto('/login');
+	// As in signIn: wait for the page's scripts, or hydration resets what was typed.
+	await page.goto('/login', { waitUntil: 'networkidle' });
 	await submitLogin(page, account);
 	await expect(page.getByRole('alert')).toHaveText('Incorrect e-mail or password.');
 	await expect(page).toHaveURL(/\/login$/);
