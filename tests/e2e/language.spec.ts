@@ -55,7 +55,7 @@ test('a signed-in user switches to German and keeps it at the next sign-in', asy
 	// A new browser without cookies starts in English; signing in brings the user's German back.
 	const fresh = await newContext();
 	const other = await fresh.newPage();
-	await other.goto('/login');
+	await other.goto('/login', { waitUntil: 'networkidle' }); // see signIn: hydration resets typed fields
 	await expect(other.getByRole('heading', { name: 'Sign in to Fieldbook' })).toBeVisible();
 	await submitLogin(other, staff);
 	await expect(other.getByRole('navigation', { name: 'Hauptnavigation' })).toBeVisible();
