@@ -45,8 +45,11 @@ export default defineConfig({
 			DATA_DIR: dataDir,
 			ADMIN_EMAIL: ADMIN.email,
 			ADMIN_PASSWORD: ADMIN.password,
-			// Every test signs in from 127.0.0.1; the limit itself is tested in tests/integration.
-			LOGIN_MAX_PER_ADDRESS: '10000'
+			// Every test signs in from 127.0.0.1, mostly as one user; the limits themselves are
+			// tested in tests/integration.
+			LOGIN_MAX_PER_ADDRESS: '10000',
+			SYNC_UPGRADES_PER_ADDRESS: '1000000',
+			SYNC_UPGRADES_PER_USER: '1000000'
 		}
 	}
 });

@@ -8,13 +8,17 @@ import type { AddressInfo } from 'node:net';
 import { Auth } from './auth.ts';
 import type { Config } from './config.ts';
 import { type AppContext, installContext, uninstallContext } from './context.ts';
-import { openDatabase } from './db.ts';
+import { openDatabase, type Db } from './db.ts';
 import { ContactCredentials } from './contact-credentials.ts';
-import { decideWelcomeMails } from './outbox.ts';
+import { decideManagerMails, decideWelcomeMails } from './outbox.ts';
+import { EmailClaims } from './email-claims.ts';
+import { HistoryLog } from './history.ts';
 import { projectCustomer } from './projection.ts';
+import { AccessIndex } from './sync/access-index.ts';
 import { SqliteDocStore } from './sync/doc-store.ts';
 import { SETTINGS_DOC } from '../src/lib/schema/settings.ts';
-import { SyncServer } from './sync/sync-server.ts';
+import { SyncServer, type SyncServerOptions } from './sync/sync-server.ts';
+import { UpgradeLimits } from './sync/upgrade-limits.ts';
 import { CloseCode } from '../src/lib/schema/protocol.ts';
 
 /**
@@ -38,6 +42,20 @@ export interface App {
 	close(): Promise<void>;
 }
 
+/**
+ * What a commit derives from a customer document, inside its transaction: the SQL mirror and
+ * the mails it calls for. Shared with the in-process convergence simulation (tests/simulation).
+ */
+export function projectDocument(db: Db): SyncServerOptions['project'] {
+	return (name, doc, by) => {
+		if (name === SETTINGS_DOC) return;
+		// Before projectCustomer: it compares the document's managers with the projected ones.
+		decideManagerMails(db, name, doc, by ?? undefined);
+		projectCustomer(db, name, doc);
+		decideWelcomeMails(db, name, doc);
+	};
+}
+
 /** Opens the database and creates the shared context (no network yet). */
 export async function createApp(config: Config): Promise<App> {
 	const db = openDatabase(path.join(config.dataDir, 'fieldbook.sqlite'));
@@ -47,21 +65,38 @@ export async function createApp(config: Config): Promise<App> {
 		const host = req instanceof Request ? req.headers.get('host') : req.headers.host;
 		return `http://${host ?? `${config.host}:${config.port}`}`;
 	};
+	const access = new AccessIndex(db);
+	const history = new HistoryLog(db);
 	const sync = new SyncServer({
+		access,
+		history,
+		emails: new EmailClaims(db),
 		sessions: auth.sessions,
 		expectedOrigin: originFor,
 		maxMessageBytes: config.syncMaxMessageBytes,
+		upgradeLimits: new UpgradeLimits({
+			perAddress: config.syncUpgradesPerAddress,
+			perUser: config.syncUpgradesPerUser,
+			windowMs: config.syncUpgradeWindowMs,
+			addressHeader: config.addressHeader,
+			xffDepth: config.xffDepth
+		}),
 		keepaliveMs: config.syncKeepaliveMs,
 		store: new SqliteDocStore(db),
 		compactAfter: config.syncCompactAfter,
-		project: (name, doc) => {
-			if (name === SETTINGS_DOC) return;
-			projectCustomer(db, name, doc);
-			decideWelcomeMails(db, name, doc);
-		}
+		project: projectDocument(db)
 	});
 	auth.onAccessRevoked((userId) => sync.closeUser(userId, CloseCode.unauthorized, 'account deactivated'));
-	const ctx: AppContext = { config, db, auth, sync, contacts: new ContactCredentials(db), originFor };
+	const ctx: AppContext = {
+		config,
+		db,
+		auth,
+		sync,
+		access,
+		history,
+		contacts: new ContactCredentials(db, (user, customer) => access.canWrite(user, customer)),
+		originFor
+	};
 	installContext(ctx);
 
 	if (config.adminEmail && config.adminPassword) await auth.bootstrapAdmin(config.adminEmail, config.adminPassword);

@@ -85,11 +85,41 @@ describe('parseConfig', () => {
 		['ADMIN_PASSWORD', { ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: '🔑🔑🔑🔑' }],
 		['ADMIN_PASSWORD', { ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'short' }],
 		['ADMIN_PASSWORD', { ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'x'.repeat(1025) }],
-		['LOGIN_WINDOW_MS', { LOGIN_WINDOW_MS: '10' }]
+		['LOGIN_WINDOW_MS', { LOGIN_WINDOW_MS: '10' }],
+		['SYNC_UPGRADES_PER_ADDRESS', { SYNC_UPGRADES_PER_ADDRESS: '0' }],
+		['SYNC_UPGRADES_PER_ADDRESS', { SYNC_UPGRADES_PER_ADDRESS: 'many' }],
+		['SYNC_UPGRADES_PER_USER', { SYNC_UPGRADES_PER_USER: '-5' }],
+		['SYNC_UPGRADE_WINDOW_MS', { SYNC_UPGRADE_WINDOW_MS: '999' }],
+		['ADDRESS_HEADER', { ADDRESS_HEADER: 'x forwarded for' }],
+		['XFF_DEPTH', { XFF_DEPTH: '0' }]
 	])('a bad value stops start-up with a ConfigError naming %s (%j)', (variable, env) => {
 		const error = configError(env);
 		expect(error.variable).toBe(variable);
 		expect(error.message.startsWith(`${variable}: `)).toBe(true);
+	});
+
+	it('[§8] upgrade rate limits default to generous values and take configured ones', () => {
+		const defaults = parseConfig({}, CWD);
+		expect(defaults.syncUpgradesPerAddress).toBe(3000);
+		expect(defaults.syncUpgradesPerUser).toBe(600);
+		expect(defaults.syncUpgradeWindowMs).toBe(60_000);
+		expect(defaults.addressHeader).toBeNull();
+		expect(defaults.xffDepth).toBe(1);
+		const set = parseConfig(
+			{
+				SYNC_UPGRADES_PER_ADDRESS: '40',
+				SYNC_UPGRADES_PER_USER: '20',
+				SYNC_UPGRADE_WINDOW_MS: '5000',
+				ADDRESS_HEADER: 'X-Forwarded-For',
+				XFF_DEPTH: '2'
+			},
+			CWD
+		);
+		expect(set.syncUpgradesPerAddress).toBe(40);
+		expect(set.syncUpgradesPerUser).toBe(20);
+		expect(set.syncUpgradeWindowMs).toBe(5000);
+		expect(set.addressHeader).toBe('x-forwarded-for');
+		expect(set.xffDepth).toBe(2);
 	});
 
 	it('the message quotes the bad value so the operator can find it', () => {

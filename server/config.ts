@@ -24,6 +24,15 @@ export interface Config {
 	loginMaxPerAccount: number;
 	loginMaxPerAddress: number;
 	loginWindowMs: number;
+	/** WebSocket upgrades (/sync, /feed) per client address per window; over it: HTTP 429. */
+	syncUpgradesPerAddress: number;
+	/** WebSocket upgrades per signed-in user per window; over it: HTTP 429. */
+	syncUpgradesPerUser: number;
+	syncUpgradeWindowMs: number;
+	/** adapter-node's ADDRESS_HEADER (lower case), read here too so upgrades count the same address; null = the peer. */
+	addressHeader: string | null;
+	/** adapter-node's XFF_DEPTH: trusted proxies counted from the right of X-Forwarded-For. */
+	xffDepth: number;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +102,12 @@ export function parseConfig(env: Env = process.env, cwd = process.cwd()): Config
 		throw new ConfigError('ADMIN_PASSWORD', 'must be 8 characters to 1 KB long');
 	}
 
+	const addressHeader = str(env, 'ADDRESS_HEADER')?.toLowerCase() ?? null;
+	// An HTTP header name (RFC 9110 token).
+	if (addressHeader !== null && !/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(addressHeader)) {
+		throw new ConfigError('ADDRESS_HEADER', `not a header name: "${addressHeader}"`);
+	}
+
 	return {
 		port: int(env, 'PORT', 3000, 0, 65535),
 		host,
@@ -106,6 +121,13 @@ export function parseConfig(env: Env = process.env, cwd = process.cwd()): Config
 		syncCompactAfter: int(env, 'SYNC_COMPACT_AFTER', 500, 1, 1_000_000),
 		loginMaxPerAccount: int(env, 'LOGIN_MAX_PER_ACCOUNT', 10, 1, 10_000),
 		loginMaxPerAddress: int(env, 'LOGIN_MAX_PER_ADDRESS', 50, 1, 100_000),
-		loginWindowMs: int(env, 'LOGIN_WINDOW_MS', 15 * 60_000, 1000, 24 * 3600_000)
+		loginWindowMs: int(env, 'LOGIN_WINDOW_MS', 15 * 60_000, 1000, 24 * 3600_000),
+		// Generous: a browser opens one socket per customer on screen plus one feed, and the
+		// stock client reconnects every 2.5 s at worst; these only stop loops and scripts.
+		syncUpgradesPerAddress: int(env, 'SYNC_UPGRADES_PER_ADDRESS', 3000, 1, 10_000_000),
+		syncUpgradesPerUser: int(env, 'SYNC_UPGRADES_PER_USER', 600, 1, 10_000_000),
+		syncUpgradeWindowMs: int(env, 'SYNC_UPGRADE_WINDOW_MS', 60_000, 1000, 24 * 3600_000),
+		addressHeader,
+		xffDepth: int(env, 'XFF_DEPTH', 1, 1, 100)
 	};
 }

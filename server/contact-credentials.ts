@@ -4,6 +4,7 @@
  * idempotency key (the device makes the key, so a command retried after a lost answer is
  * not sent twice).
  */
+import type { StaffRef } from '../src/lib/schema/access.ts';
 import type { Db } from './db.ts';
 import { enqueue } from './outbox.ts';
 import { hashPassword } from './password.ts';
@@ -20,7 +21,11 @@ interface ContactRow {
 }
 
 export class ContactCredentials {
-	constructor(private readonly db: Db) {}
+	constructor(
+		private readonly db: Db,
+		/** May this staff user change that customer (src/lib/schema/access.ts)? */
+		private readonly canWrite: (user: StaffRef, customerId: string) => boolean
+	) {}
 
 	private contact(id: string): ContactRow | undefined {
 		return this.db
@@ -31,15 +36,16 @@ export class ContactCredentials {
 			.get(id) as ContactRow | undefined;
 	}
 
-	private check(row: ContactRow | undefined): ContactCommandResult | null {
-		if (!row) return { ok: false, reason: 'not_found' };
+	/** A contact of a record the user may not change is answered as if it did not exist. */
+	private check(row: ContactRow | undefined, by: StaffRef): ContactCommandResult | null {
+		if (!row || !this.canWrite(by, row.customer_id)) return { ok: false, reason: 'not_found' };
 		if (row.deleted_at || row.customer_deleted_at) return { ok: false, reason: 'deleted' };
 		return null;
 	}
 
 	/** Sets a contact's portal password (validated by the caller: 8 characters to 1 KB). */
-	async setPassword(contactId: string, password: string, byUserId: string): Promise<ContactCommandResult> {
-		const failed = this.check(this.contact(contactId));
+	async setPassword(contactId: string, password: string, by: StaffRef): Promise<ContactCommandResult> {
+		const failed = this.check(this.contact(contactId), by);
 		if (failed) return failed;
 		const hash = await hashPassword(password);
 		this.db
@@ -48,14 +54,14 @@ export class ContactCredentials {
 				 ON CONFLICT (contact_id) DO UPDATE SET password_hash = excluded.password_hash,
 				 updated_by = excluded.updated_by, updated_at = excluded.updated_at`
 			)
-			.run(contactId, hash, byUserId, Date.now());
+			.run(contactId, hash, by.id, Date.now());
 		return { ok: true };
 	}
 
 	/** Queues the set-password e-mail; the same idempotency key never queues a second one. */
-	requestSetPasswordEmail(contactId: string, idempotencyKey: string, byUserId: string): ContactCommandResult {
+	requestSetPasswordEmail(contactId: string, idempotencyKey: string, by: StaffRef): ContactCommandResult {
 		const row = this.contact(contactId);
-		const failed = this.check(row);
+		const failed = this.check(row, by);
 		if (failed) return failed;
 		if (!row!.email) return { ok: false, reason: 'no_email' };
 		const queued = enqueue(this.db, {
@@ -64,7 +70,7 @@ export class ContactCredentials {
 			customerId: row!.customer_id,
 			contactId,
 			toEmail: row!.email,
-			createdBy: byUserId
+			createdBy: by.id
 		});
 		return { ok: true, queued };
 	}

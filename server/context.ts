@@ -9,6 +9,8 @@ import type { Auth } from './auth.ts';
 import type { Config } from './config.ts';
 import type { ContactCredentials } from './contact-credentials.ts';
 import type { Db } from './db.ts';
+import type { HistoryLog } from './history.ts';
+import type { AccessIndex } from './sync/access-index.ts';
 import type { SyncServer } from './sync/sync-server.ts';
 
 export interface AppContext {
@@ -16,6 +18,10 @@ export interface AppContext {
 	db: Db;
 	auth: Auth;
 	sync: SyncServer;
+	/** Who may read and write each record (src/lib/schema/access.ts): every endpoint asks here. */
+	access: AccessIndex;
+	/** Who changed which fields of which record, and when (server/history.ts). */
+	history: HistoryLog;
 	contacts: ContactCredentials;
 	/** The origin browsers use for this server: PUBLIC_URL, else derived from the Host header. */
 	originFor(req: IncomingMessage | Request): string;

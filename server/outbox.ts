@@ -4,7 +4,7 @@
  * are the writers and the one-time welcome decision.
  */
 import type * as Y from 'yjs';
-import { contactsMap } from '../src/lib/schema/customer-doc.ts';
+import { contactsMap, customerMap, managers, managersMap, summarize } from '../src/lib/schema/customer-doc.ts';
 import type { Db } from './db.ts';
 
 export interface OutboxRow {
@@ -29,7 +29,9 @@ function prepare(db: Db) {
 		seen: db.prepare('SELECT 1 FROM contacts_seen WHERE contact_id = ?'),
 		markSeen: db.prepare(
 			'INSERT INTO contacts_seen (contact_id, customer_id, first_seen_at, welcome) VALUES (?, ?, ?, ?)'
-		)
+		),
+		projectedManagers: db.prepare('SELECT user_id FROM customer_managers WHERE customer_id = ?').pluck(),
+		activeStaff: db.prepare('SELECT email FROM users WHERE id = ? AND active = 1').pluck()
 	};
 }
 
@@ -81,3 +83,50 @@ export function decideWelcomeMails(db: Db, customerId: string, doc: Y.Doc, now =
 		}
 	}
 }
+
+/**
+ * An assigned staff member is notified (SPEC §2): one outbox row per assignment, for the
+ * managers the document has and the projection does not have yet. So it runs inside the
+ * commit transaction and BEFORE projectCustomer rewrites customer_managers.
+ *
+ * `byUserId` is who assigned (no mail about assigning oneself, e.g. the author of a new
+ * record); left out, it is the record's last editor, which addManager stamps.
+ *
+ * The idempotency key names the Yjs item that holds the assignment: a replayed or re-merged
+ * update carries the same item and never queues a second mail, while an assignment made
+ * again after a removal is a new item and notifies again.
+ */
+export function decideManagerMails(
+	db: Db,
+	customerId: string,
+	doc: Y.Doc,
+	byUserId?: string | null,
+	now = Date.now()
+): void {
+	const s = stmts(db);
+	const summary = summarize(customerId, doc);
+	if (!summary || summary.deletedAt !== null) return;
+	const before = new Set(s.projectedManagers.all(customerId) as string[]);
+	const by = byUserId === undefined ? text(customerMap(doc).get('updatedBy')) : byUserId;
+	for (const userId of managers(doc)) {
+		if (before.has(userId) || userId === by) continue;
+		const email = s.activeStaff.get(userId) as string | undefined;
+		if (!email) continue; // an unknown or deactivated account gets no mail
+		const item = managersMap(doc)._map.get(userId)?.id;
+		const assignment = item ? `${item.client}.${item.clock}` : String(now);
+		enqueue(
+			db,
+			{
+				kind: 'manager_assigned',
+				idempotencyKey: `manager_assigned:${customerId}:${userId}:${assignment}`,
+				customerId,
+				toEmail: email,
+				payload: { customerId, customerName: summary.name, assignedBy: by },
+				createdBy: by
+			},
+			now
+		);
+	}
+}
+
+const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);

@@ -66,6 +66,7 @@ const CONTACT_COLUMNS = [
 	'phone',
 	'is_primary',
 	'do_not_send_welcome',
+	'duplicate_email',
 	...PORTAL_PERMISSIONS.map((p) => PERMISSION_COLUMNS[p]),
 	...NOTIFICATIONS.map((n) => NOTIFICATION_COLUMNS[n]),
 	'created_at',
@@ -170,6 +171,7 @@ export function projectCustomer(db: Db, docName: string, doc: Y.Doc): void {
 			phone: text(m.get('phone')),
 			is_primary: id === primary ? 1 : 0,
 			do_not_send_welcome: flag(m.get('doNotSendWelcome')),
+			duplicate_email: flag(m.get('duplicateEmail')),
 			created_at: time(m.get('createdAt')),
 			deleted_at: time(m.get('deletedAt'))
 		};

@@ -5,9 +5,12 @@
  * batch instead of per update is what keeps acknowledging after commit fast (see the SQLite
  * figures in shared/STACK.md: ~2.7k/s one-by-one vs ~30k/s batched with synchronous=FULL).
  */
+import type { FieldChange } from '../../src/lib/schema/history.ts';
 import type { AppendedUpdate, DocStore } from './doc-store.ts';
 
 export interface QueuedUpdate extends AppendedUpdate {
+	/** What the update changed, field by field (for the history), when known. */
+	changes?: FieldChange[];
 	/** Runs after the commit with the update's global sequence number. */
 	committed(seq: number): void;
 	/** Runs when the batch could not be stored (nothing in it was committed). */
@@ -25,8 +28,8 @@ export class CommitQueue {
 
 	constructor(
 		private readonly store: DocStore,
-		/** Runs inside the commit transaction with the names of the documents in the batch. */
-		private readonly withinCommit: (docs: Set<string>) => void = () => {}
+		/** Runs inside the commit transaction with the batch, its seqs and the documents in it. */
+		private readonly withinCommit: (docs: Set<string>, batch: QueuedUpdate[], seqs: number[]) => void = () => {}
 	) {}
 
 	enqueue(update: QueuedUpdate): void {
@@ -69,7 +72,7 @@ export class CommitQueue {
 		if (batch.length > 0) {
 			let seqs: number[];
 			try {
-				seqs = this.store.append(batch, () => this.withinCommit(new Set(batch.map((u) => u.doc))));
+				seqs = this.store.append(batch, (s) => this.withinCommit(new Set(batch.map((u) => u.doc)), batch, s));
 			} catch (e) {
 				for (const u of batch) u.failed(e);
 				for (const fn of after) fn();

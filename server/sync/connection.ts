@@ -1,14 +1,34 @@
 /** One authenticated WebSocket: on one document, or (docName null) a device's background-sync feed. */
-import type { WebSocket } from 'ws';
+import type { RawData } from 'ws';
 import type { CloseCode } from '../../src/lib/schema/protocol.ts';
 import type { Role } from '../../src/lib/schema/staff.ts';
+
+/**
+ * What the server uses of a socket; ws's WebSocket is one. Also the seam through which the
+ * convergence simulation (tests/simulation) attaches clients over a simulated network.
+ */
+export interface SocketLike {
+	readonly readyState: number;
+	readonly CONNECTING: number;
+	readonly OPEN: number;
+	readonly CLOSING: number;
+	binaryType: 'nodebuffer' | 'arraybuffer' | 'fragments';
+	send(data: Uint8Array, cb?: (err?: Error) => void): void;
+	close(code?: number, reason?: string): void;
+	terminate(): void;
+	ping(): void;
+	on(event: 'message', listener: (data: RawData, isBinary: boolean) => void): this;
+	on(event: 'close', listener: () => void): this;
+	on(event: 'pong', listener: () => void): this;
+	on(event: 'error', listener: (err: Error) => void): this;
+}
 
 export class Connection {
 	/** Set by a pong; a socket that misses one keep-alive round is terminated. */
 	alive = true;
 
 	constructor(
-		readonly ws: WebSocket,
+		readonly ws: SocketLike,
 		readonly userId: string,
 		readonly role: Role,
 		readonly docName: string | null,

@@ -24,7 +24,7 @@ export interface DocStore {
 	 * Appends updates in ONE transaction (all committed when this returns, or none) and
 	 * returns their seqs; `within` runs inside that transaction (derived tables).
 	 */
-	append(updates: AppendedUpdate[], within?: () => void): number[];
+	append(updates: AppendedUpdate[], within?: (seqs: number[]) => void): number[];
 	/** Replaces the log of a document up to `uptoSeq` with a snapshot of its state. */
 	compact(name: string, snapshot: Uint8Array, uptoSeq: number): void;
 	/**
@@ -83,7 +83,7 @@ export class SqliteDocStore implements DocStore {
 		return { updates, lastSeq: row.last_seq, logCount: row.log_count };
 	}
 
-	append(updates: AppendedUpdate[], within?: () => void): number[] {
+	append(updates: AppendedUpdate[], within?: (seqs: number[]) => void): number[] {
 		if (updates.length === 0) return [];
 		const now = this.now();
 		return this.db.transaction(() => {
@@ -93,7 +93,7 @@ export class SqliteDocStore implements DocStore {
 				this.stmts.touch.run(seq, now, u.doc);
 				return seq;
 			});
-			within?.();
+			within?.(seqs);
 			return seqs;
 		})();
 	}

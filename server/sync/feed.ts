@@ -1,14 +1,17 @@
 /**
  * Background sync over one socket per device (protocol in src/lib/schema/protocol.ts,
  * FEED_PATH): catch-up since the device's last sequence number, live changes after that,
- * and batched pushes of the device's offline changes, acknowledged after commit.
+ * and batched pushes of the device's offline changes, acknowledged after commit. Every
+ * message about a document goes only to users who may read it (src/lib/schema/access.ts).
  */
 import * as Y from 'yjs';
+import { canRead, type RecordAccess, type StaffRef } from '../../src/lib/schema/access.ts';
 import { decodeFeed, encodeFeed } from '../../src/lib/schema/feed-protocol.ts';
-import { FeedMsg, isValidDocName } from '../../src/lib/schema/protocol.ts';
+import { CloseCode, FeedMsg, isValidDocName } from '../../src/lib/schema/protocol.ts';
+import { SETTINGS_DOC } from '../../src/lib/schema/settings.ts';
 import type { Connection } from './connection.ts';
 import type { DocStore } from './doc-store.ts';
-import type { Room } from './room.ts';
+import { checkCreation, NO_ACCESS, RefusedUpdateError, type Room } from './room.ts';
 
 export interface FeedHost {
 	store: DocStore;
@@ -16,13 +19,28 @@ export interface FeedHost {
 	room(name: string): Room;
 	/** Unloads the room if nothing uses it any more. */
 	release(room: Room): void;
-	/** May this user read the document? (Per-record access comes with the access rules.) */
-	canRead(userId: string, doc: string): boolean;
+	/** May this user read the document now (committed access)? */
+	canRead(user: StaffRef, doc: string): boolean;
+	/** Does the document exist (committed, or created in a room not yet committed)? */
+	exists(doc: string): boolean;
+	/** The newest commit that changed who may read `doc`. */
+	accessChangedSeq(doc: string): number;
+	/** Who could read `doc` before the commit being delivered, if that commit changed it. */
+	accessBefore(doc: string): RecordAccess | null | undefined;
+	/** The whole committed document. */
+	state(doc: string): Uint8Array;
 }
+
+const userOf = (c: Connection): StaffRef => ({ id: c.userId, role: c.role });
+
+/** Bytes that are not a Yjs update at all close the feed (answering each would cost a state). */
+const isMalformed = (e: RefusedUpdateError) => e.message.startsWith('malformed');
 
 export class Feed {
 	/** Feeds that said hello and receive live changes. */
 	private readonly live = new Set<Connection>();
+	/** Documents whose state a connection was sent with a refusal. */
+	private readonly stateSent = new WeakMap<Connection, Set<string>>();
 
 	constructor(private readonly host: FeedHost) {}
 
@@ -32,31 +50,77 @@ export class Feed {
 			case FeedMsg.hello:
 				this.catchUp(conn, m.since);
 				break;
-			case FeedMsg.push: {
+			case FeedMsg.push:
 				if (!isValidDocName(m.doc)) throw new Error('bad document name');
-				const room = this.host.room(m.doc);
-				try {
-					room.applyFromFeed(conn, m.update, (sv) => encodeFeed({ type: FeedMsg.ack, doc: m.doc, sv }));
-				} finally {
-					this.host.release(room); // unloaded at once if the push failed; else after its ack
-				}
+				this.push(conn, m.doc, m.update);
 				break;
-			}
 			default:
 				throw new Error(`a client may not send feed message ${m.type}`);
 		}
 	}
 
 	/**
-	 * Sends every change after `since`, then caughtUp, then registers for live changes, all
-	 * in one synchronous turn: no commit can fall between the catch-up and the live stream.
+	 * A device's pending changes of one document. A refusal does not close the feed (the
+	 * device's other documents keep syncing): the device is told why, with the server's
+	 * state of the document when the user may read it, so it can rebuild.
+	 */
+	private push(conn: Connection, doc: string, update: Uint8Array): void {
+		const user = userOf(conn);
+		try {
+			if (!this.host.exists(doc)) checkCreation(user, update);
+			else if (!this.host.canRead(user, doc)) throw new RefusedUpdateError(CloseCode.forbidden, NO_ACCESS);
+		} catch (e) {
+			if (e instanceof RefusedUpdateError && !isMalformed(e)) return this.refuse(conn, doc, e);
+			throw e;
+		}
+		const room = this.host.room(doc);
+		try {
+			room.applyFromFeed(conn, update, (sv) => encodeFeed({ type: FeedMsg.ack, doc, sv }));
+		} catch (e) {
+			if (e instanceof RefusedUpdateError && !isMalformed(e)) this.refuse(conn, doc, e);
+			else throw e;
+		} finally {
+			this.host.release(room); // unloaded at once if the push failed; else after its ack
+		}
+	}
+
+	/**
+	 * The server's state goes with the first refusal of a document on a connection only: the
+	 * device rebuilds from it, and later refusals (pushes already in flight) need nothing more,
+	 * however large the document.
+	 */
+	private refuse(conn: Connection, doc: string, e: RefusedUpdateError): void {
+		const sent = this.stateSent.get(conn) ?? new Set<string>();
+		this.stateSent.set(conn, sent);
+		const send = !sent.has(doc) && this.host.canRead(userOf(conn), doc);
+		if (send) sent.add(doc);
+		const state = send ? this.host.state(doc) : new Uint8Array();
+		conn.send(encodeFeed({ type: FeedMsg.refused, doc, code: e.code, reason: e.message.slice(0, 200), state }));
+	}
+
+	/**
+	 * Sends every change after `since` the user may read, then caughtUp, then registers for
+	 * live changes, all in one synchronous turn: no commit can fall between the catch-up and
+	 * the live stream. A document whose access changed after `since` is sent whole (the
+	 * device may never have had it) or as removed (the device may still have it).
 	 */
 	private catchUp(conn: Connection, since: number): void {
+		const user = userOf(conn);
 		let seq = since;
 		for (const change of this.host.store.changesSince(since)) {
 			seq = Math.max(seq, change.seq);
-			if (!this.host.canRead(conn.userId, change.doc)) continue;
-			const update = change.updates.length === 1 ? change.updates[0] : Y.mergeUpdates(change.updates);
+			const readable = this.host.canRead(user, change.doc);
+			const accessChanged = change.doc !== SETTINGS_DOC && this.host.accessChangedSeq(change.doc) > since;
+			if (!readable) {
+				if (accessChanged && since > 0) conn.send(encodeFeed({ type: FeedMsg.removed, doc: change.doc }));
+				continue;
+			}
+			const update =
+				accessChanged && !change.whole
+					? this.host.state(change.doc)
+					: change.updates.length === 1
+						? change.updates[0]
+						: Y.mergeUpdates(change.updates);
 			conn.send(encodeFeed({ type: FeedMsg.change, seq: change.seq, doc: change.doc, update }));
 		}
 		seq = Math.max(seq, this.host.store.maxSeq());
@@ -64,11 +128,29 @@ export class Feed {
 		this.live.add(conn);
 	}
 
-	/** A committed update: streamed to every other feed whose user may read the document. */
+	/**
+	 * A committed update, streamed to every other feed whose user may read the document. When
+	 * the commit changed who may read it, a user who gained access gets the whole document
+	 * and one who lost it is told to remove it (the pusher too).
+	 */
 	committed(doc: string, update: Uint8Array, seq: number, from: Connection | null): void {
 		if (this.live.size === 0) return;
-		const msg = encodeFeed({ type: FeedMsg.change, seq, doc, update });
-		for (const c of this.live) if (c !== from && this.host.canRead(c.userId, doc)) c.send(msg);
+		const before = this.host.accessBefore(doc);
+		let msg: Uint8Array | null = null;
+		let whole: Uint8Array | null = null;
+		for (const c of this.live) {
+			const user = userOf(c);
+			const now = this.host.canRead(user, doc);
+			const was = before === undefined ? now : canRead(user, before);
+			if (now && was) {
+				if (c !== from) c.send((msg ??= encodeFeed({ type: FeedMsg.change, seq, doc, update })));
+			} else if (now) {
+				whole ??= encodeFeed({ type: FeedMsg.change, seq, doc, update: this.host.state(doc) });
+				c.send(whole);
+			} else if (was) {
+				c.send(encodeFeed({ type: FeedMsg.removed, doc }));
+			}
+		}
 	}
 
 	remove(conn: Connection): void {

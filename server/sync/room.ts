@@ -10,9 +10,19 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { CloseCode, MessageType } from '../../src/lib/schema/protocol.ts';
-import { customerMap, primaryContactId } from '../../src/lib/schema/customer-doc.ts';
-import { SETTINGS_DOC } from '../../src/lib/schema/settings.ts';
-import { validateUpdate } from './validate.ts';
+import { customerMap, managers, managersMap, primaryContactId } from '../../src/lib/schema/customer-doc.ts';
+import { DEFAULT_CONTACT_TYPE_ID, SETTINGS_DOC } from '../../src/lib/schema/settings.ts';
+import {
+	canManage,
+	canWrite,
+	isManagerOnly,
+	isValidCreation,
+	recordAccess,
+	type StaffRef
+} from '../../src/lib/schema/access.ts';
+import { describeTransaction } from '../history.ts';
+import { validateUpdate, type Verdict } from './validate.ts';
+import { recordPresence, screenPresence } from './awareness-guard.ts';
 import type { CommitQueue } from './commit-queue.ts';
 import type { Connection } from './connection.ts';
 import type { DocStore } from './doc-store.ts';
@@ -39,6 +49,8 @@ export interface RoomOptions {
 	onCommitted: (room: Room, update: Uint8Array, seq: number, from: Connection | null) => void;
 	/** Called when a feed push is done with the room (it may be unloaded if idle). */
 	onReleased?: (room: Room) => void;
+	/** Is this contact type in the workspace settings? (Unknown types are repaired to the default.) */
+	contactTypeExists?: (id: string) => boolean;
 }
 
 export class Room {
@@ -68,11 +80,13 @@ export class Room {
 		}
 		this.awareness = new awarenessProtocol.Awareness(this.doc);
 		this.awareness.setLocalState(null);
-		this.doc.on('update', (update: Uint8Array, origin: Origin) => this.onUpdate(update, origin));
+		this.doc.on('update', (update: Uint8Array, origin: Origin, _doc: Y.Doc, tr: Y.Transaction) =>
+			this.onUpdate(update, origin, tr)
+		);
 		this.awareness.on('update', this.onAwareness);
 	}
 
-	private onUpdate(update: Uint8Array, origin: Origin): void {
+	private onUpdate(update: Uint8Array, origin: Origin, tr: Y.Transaction): void {
 		if (origin.kind === 'load') return;
 		const from = origin.kind === 'server' ? null : origin.conn;
 		const liveSender = origin.kind === 'remote' ? origin.conn : null;
@@ -80,6 +94,8 @@ export class Room {
 			doc: this.name,
 			data: update,
 			userId: from?.userId ?? null,
+			// From the transaction itself: what it touched, not a walk of the document.
+			changes: this.name === SETTINGS_DOC ? undefined : describeTransaction(tr),
 			committed: (seq) => {
 				this.logCount++;
 				this.lastSeq = seq;
@@ -142,7 +158,11 @@ export class Room {
 			case MessageType.awareness: {
 				const update = decoding.readVarUint8Array(dec);
 				assertFullyRead(dec);
-				awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn);
+				// Each socket speaks only for its own presence, under its own user (awareness-guard.ts);
+				// readers' presence is relayed like anyone's. Throws to close the socket.
+				const presence = screenPresence(conn, update, this.awareness, this.conns);
+				if (presence.update) awarenessProtocol.applyAwarenessUpdate(this.awareness, presence.update, conn);
+				recordPresence(conn, this.conns, presence);
 				break;
 			}
 			case MessageType.queryAwareness: {
@@ -171,6 +191,8 @@ export class Room {
 		const type = decoding.readVarUint(dec);
 		const payload = decoding.readVarUint8Array(dec);
 		assertFullyRead(dec);
+		// Zero bytes is neither a state vector nor an update (the empty update is two bytes).
+		if (payload.length === 0) throw new MalformedMessageError();
 		switch (type) {
 			case syncProtocol.messageYjsSyncStep1: {
 				Y.decodeStateVector(payload);
@@ -217,13 +239,29 @@ export class Room {
 	 * admins change the workspace settings. A refused update is refused whole.
 	 */
 	private check(conn: Connection, update: Uint8Array): void {
-		const settings = this.name === SETTINGS_DOC;
-		if (settings && conn.role !== 'admin') {
-			if (isNoop(this.doc, update)) return;
-			throw new RefusedUpdateError(CloseCode.forbidden, 'only admins change the settings');
+		const user = { id: conn.userId, role: conn.role };
+		if (this.name === SETTINGS_DOC) {
+			if (conn.role !== 'admin') {
+				if (isNoop(this.doc, update)) return;
+				throw new RefusedUpdateError(CloseCode.forbidden, 'only admins change the settings');
+			}
+			return refuseUnlessValid(validateUpdate(this.doc, update, 'settings'));
 		}
-		const verdict = validateUpdate(this.doc, update, settings ? 'settings' : 'customer');
-		if (!verdict.ok) throw new RefusedUpdateError(CloseCode.invalidUpdate, verdict.reason);
+		const rec = recordAccess(this.doc);
+		// No customer here yet: the update creates one, and must make its author a manager.
+		if (rec === null) return checkCreation(user, update);
+		if (!canWrite(user, rec)) {
+			// A reader's sync step 2 that adds nothing is harmless; anything else is refused.
+			if (isNoop(this.doc, update)) return;
+			throw new RefusedUpdateError(CloseCode.forbidden, NO_WRITE);
+		}
+		const protect = canManage(user, rec) ? undefined : isManagerOnly;
+		refuseUnlessValid(validateUpdate(this.doc, update, 'customer', undefined, protect));
+	}
+
+	/** True once the document holds a customer (committed or not). */
+	get exists(): boolean {
+		return this.name === SETTINGS_DOC || recordAccess(this.doc) !== null;
 	}
 
 	/**
@@ -238,9 +276,38 @@ export class Room {
 		if (customer.size === 0) return;
 		const named = customer.get('primaryContactId') ?? null;
 		const effective = primaryContactId(this.doc);
-		if (named === effective) return;
+		// A value from an admin-edited list that is gone (a contact type removed meanwhile) is
+		// never refused: it becomes the default.
+		const type = customer.get('contactTypeId');
+		const typeGone =
+			typeof type === 'string' && type !== DEFAULT_CONTACT_TYPE_ID && this.opts.contactTypeExists?.(type) === false;
+		// Two devices that each removed a different manager offline can leave none: the record's
+		// creator manages it again (a record with no manager would be reachable by admins only).
+		const creator = customer.get('createdBy');
+		const orphaned = typeof creator === 'string' && managers(this.doc).length === 0;
+		if (named === effective && !typeGone && !orphaned) return;
 		const origin: Origin = { kind: 'server' };
-		this.doc.transact(() => customer.set('primaryContactId', effective), origin);
+		this.doc.transact(() => {
+			if (named !== effective) customer.set('primaryContactId', effective);
+			if (typeGone) customer.set('contactTypeId', DEFAULT_CONTACT_TYPE_ID);
+			if (orphaned) managersMap(this.doc).set(creator, true);
+		}, origin);
+	}
+
+	/**
+	 * A change the server makes on its own (an invariant that spans documents, such as the
+	 * duplicate e-mail flag): committed, relayed and streamed like any other. The room stays
+	 * loaded until it is committed.
+	 */
+	serverChange(fn: (doc: Y.Doc) => void): void {
+		if (this.destroyed) return;
+		const origin: Origin = { kind: 'server' };
+		this.holds++;
+		this.doc.transact(() => fn(this.doc), origin);
+		this.opts.queue.afterCommit(() => {
+			this.holds--;
+			this.opts.onReleased?.(this);
+		});
 	}
 
 	/** Tells a connection what the server has committed of this document. */
@@ -292,6 +359,35 @@ const encodeSync = (write: (enc: encoding.Encoder) => void) => encodeMessage(Mes
 /** lib0 reads past the end of a buffer without throwing; a frame must be exactly one message. */
 function assertFullyRead(dec: decoding.Decoder): void {
 	if (dec.pos !== dec.arr.length) throw new MalformedMessageError();
+}
+
+/** The one refusal for a name the user may not read and a name that does not exist. */
+export const NO_ACCESS = 'no access to this record';
+const NO_WRITE = 'read only: you may not change this record';
+
+function refuseUnlessValid(verdict: Verdict): void {
+	if (verdict.ok) return;
+	throw new RefusedUpdateError(verdict.forbidden ? CloseCode.forbidden : CloseCode.invalidUpdate, verdict.reason);
+}
+
+/**
+ * A document that holds no customer is created by its first update, which must be valid on
+ * its own and make its author a manager (initCustomer does). Anything else is refused as if
+ * the name were someone else's record: nothing is loaded or created.
+ */
+export function checkCreation(user: StaffRef, update: Uint8Array): void {
+	const scratch = new Y.Doc({ gc: true });
+	try {
+		const verdict = validateUpdate(scratch, update, 'customer');
+		if (!verdict.ok) {
+			if (verdict.reason.startsWith('unresolved')) throw new RefusedUpdateError(CloseCode.forbidden, NO_ACCESS);
+			return refuseUnlessValid(verdict);
+		}
+		Y.applyUpdate(scratch, update);
+		if (!isValidCreation(user.id, recordAccess(scratch))) throw new RefusedUpdateError(CloseCode.forbidden, NO_ACCESS);
+	} finally {
+		scratch.destroy();
+	}
 }
 
 /** An update the server will not apply; the connection is closed with `code`. */

@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData } from 'ws';
 import {
 	ACK_PARAM,
 	CloseCode,
@@ -19,12 +19,20 @@ import {
 } from '../../src/lib/schema/protocol.ts';
 import type { SessionStore } from '../sessions.ts';
 import { SESSION_COOKIE } from '../sessions.ts';
-import { Connection } from './connection.ts';
+import { Connection, type SocketLike } from './connection.ts';
 import { CommitQueue } from './commit-queue.ts';
 import type { DocStore } from './doc-store.ts';
 import { Feed } from './feed.ts';
 import { RefusedUpdateError, Room } from './room.ts';
 import type { Role } from '../../src/lib/schema/staff.ts';
+import type { RecordAccess, StaffRef } from '../../src/lib/schema/access.ts';
+import { contactTypesMap, SETTINGS_DOC } from '../../src/lib/schema/settings.ts';
+import type { AccessIndex } from './access-index.ts';
+import type { HistoryLog } from '../history.ts';
+import type { EmailClaims } from '../email-claims.ts';
+import { contactsMap } from '../../src/lib/schema/customer-doc.ts';
+import { PresenceRefusedError } from './awareness-guard.ts';
+import type { UpgradeLimits } from './upgrade-limits.ts';
 
 export interface SyncServerOptions {
 	sessions: SessionStore;
@@ -35,8 +43,19 @@ export interface SyncServerOptions {
 	store: DocStore;
 	/** Compact a document's log into a snapshot once it holds this many updates. */
 	compactAfter: number;
-	/** Keeps derived SQL tables in step with a document; runs inside the commit transaction. */
-	project: (name: string, doc: Y.Doc) => void;
+	/**
+	 * Keeps derived SQL tables in step with a document; runs inside the commit transaction.
+	 * `by`: the user whose update is the batch's last one of this document (null: the server's).
+	 */
+	project: (name: string, doc: Y.Doc, by: string | null) => void;
+	/** Who may read and write each document, kept in step by every commit. */
+	access: AccessIndex;
+	/** Who changed which fields, recorded in the commit of the change. */
+	history?: HistoryLog;
+	/** The duplicate e-mail rule across documents (server/email-claims.ts). */
+	emails?: EmailClaims;
+	/** Upgrades per address and per user (HTTP 429 over them). */
+	upgradeLimits: UpgradeLimits;
 }
 
 export class SyncServer {
@@ -49,15 +68,36 @@ export class SyncServer {
 	private readonly ping: Uint8Array;
 	readonly queue: CommitQueue;
 	private readonly feed: Feed;
+	private readonly settingsPinned = new WeakSet<Room>();
+	/** Documents whose readers the commit being delivered changed, with who could read them before. */
+	private accessChanges = new Map<string, RecordAccess | null>();
 
 	constructor(private readonly opts: SyncServerOptions) {
 		this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes });
 		// Projections are written in the same transaction as the updates they derive from.
-		this.queue = new CommitQueue(opts.store, (docs) => {
+		this.queue = new CommitQueue(opts.store, (docs, batch, seqs) => {
+			this.accessChanges = new Map();
+			const now = Date.now();
+			batch.forEach((u, i) => {
+				if (u.changes) opts.history?.record(u.doc, u.userId, now, u.changes, seqs[i]);
+			});
+			const emailKeys = new Set<string>();
+			const authors = new Map(batch.map((u) => [u.doc, u.userId]));
 			for (const name of docs) {
 				const room = this.rooms.get(name);
-				if (room) opts.project(name, room.doc);
+				if (!room) continue;
+				const heldBefore = opts.emails && name !== SETTINGS_DOC ? opts.emails.keysOf(name) : [];
+				opts.project(name, room.doc, authors.get(name) ?? null);
+				if (name === SETTINGS_DOC) continue;
+				if (opts.emails) for (const key of opts.emails.settle(name, heldBefore)) emailKeys.add(key);
+				const changed = opts.access.update(name, room.doc);
+				if (changed) this.accessChanges.set(name, changed.before);
 			}
+			if (this.accessChanges.size > 0) {
+				const changes = this.accessChanges;
+				this.queue.afterCommit(() => this.enforceAccess(changes));
+			}
+			if (opts.emails) this.queue.afterCommit(() => this.restoreEmailFlags(docs, emailKeys));
 		});
 		this.feed = new Feed({
 			store: opts.store,
@@ -65,7 +105,11 @@ export class SyncServer {
 			release: (room) => {
 				if (room.idle) this.drop(room);
 			},
-			canRead: () => true
+			canRead: (user, doc) => opts.access.canRead(user, doc),
+			exists: (doc) => opts.access.exists(doc) || (this.rooms.get(doc)?.exists ?? false),
+			accessChangedSeq: (doc) => opts.access.changedSeq(doc),
+			accessBefore: (doc) => (this.accessChanges.has(doc) ? this.accessChanges.get(doc)! : undefined),
+			state: (doc) => this.state(doc)
 		});
 		const enc = encoding.createEncoder();
 		encoding.writeVarUint(enc, MessageType.awareness);
@@ -74,6 +118,7 @@ export class SyncServer {
 			awarenessProtocol.encodeAwarenessUpdate(new awarenessProtocol.Awareness(new Y.Doc()), [])
 		);
 		this.ping = encoding.toUint8Array(enc);
+		this.settings(); // loaded now, not in the middle of another document's update
 		this.keepalive = setInterval(() => this.sweep(), opts.keepaliveMs);
 		this.keepalive.unref();
 	}
@@ -90,11 +135,15 @@ export class SyncServer {
 			);
 			return true;
 		};
+		// Rate limits (upgrade-limits.ts): per address before anything is looked up, per user
+		// right after the session; either way before any document is touched.
+		if (!this.opts.upgradeLimits.admitAddress(req)) return refuse(429, 'Too Many Requests');
 		// Origin first: a page on another site must not ride on the user's cookie (CSWSH).
 		if (req.headers.origin !== this.opts.expectedOrigin(req)) return refuse(403, 'Forbidden origin');
 		const token = readCookie(req.headers.cookie, SESSION_COOKIE);
 		const auth = token ? this.opts.sessions.validate(token) : null;
 		if (!auth) return refuse(401, 'Unauthorized');
+		if (!this.opts.upgradeLimits.admitUser(auth.user.id)) return refuse(429, 'Too Many Requests');
 		if (isFeed) {
 			this.wss.handleUpgrade(req, socket, head, (ws) => this.acceptFeed(ws, auth.user.id, auth.user.role));
 			return true;
@@ -102,11 +151,30 @@ export class SyncServer {
 		// Names are plain [A-Za-z0-9_-]: anything percent-encoded or nested is refused as it stands.
 		const docName = url.pathname.slice(SYNC_PATH.length + 1);
 		if (!isValidDocName(docName)) return refuse(400, 'Bad document name');
+		// A record the user may not read and a name that does not exist get the same answer,
+		// and neither loads anything. New records are created through the feed's push.
+		if (!this.opts.access.canRead(auth.user, docName)) return refuse(403, 'Forbidden');
 
 		const wantsAcks = url.searchParams.get(ACK_PARAM) === '1';
 		this.wss.handleUpgrade(req, socket, head, (ws) =>
 			this.accept(ws, auth.user.id, auth.user.role, docName, wantsAcks)
 		);
+		return true;
+	}
+
+	/**
+	 * Attaches a socket of an authenticated user, as an upgrade does once its session, origin,
+	 * rate limits and document name have passed: a feed (docName null) or a document socket,
+	 * which is not attached (false) when the user may not read the document. The seam through
+	 * which tests/simulation connects clients over a simulated network.
+	 */
+	attach(socket: SocketLike, user: StaffRef, docName: string | null, wantsAcks: boolean): boolean {
+		if (docName === null) {
+			this.acceptFeed(socket, user.id, user.role);
+			return true;
+		}
+		if (!isValidDocName(docName) || !this.opts.access.canRead(user, docName)) return false;
+		this.accept(socket, user.id, user.role, docName, wantsAcks);
 		return true;
 	}
 
@@ -121,11 +189,16 @@ export class SyncServer {
 				store: this.opts.store,
 				queue: this.queue,
 				compactAfter: this.opts.compactAfter,
-				onBroken: (broken) => this.drop(broken),
+				onBroken: (broken) => {
+					// The failed commit's access changes were rolled back with it.
+					this.opts.access.reload(broken.name);
+					this.drop(broken);
+				},
 				onCommitted: (r, update, seq, from) => this.feed.committed(r.name, update, seq, from),
 				onReleased: (r) => {
 					if (r.idle) this.drop(r);
-				}
+				},
+				contactTypeExists: (id) => contactTypesMap(this.settings().doc).has(id)
 			});
 			this.rooms.set(name, room);
 		}
@@ -140,17 +213,25 @@ export class SyncServer {
 		const ws = conn.ws;
 		ws.binaryType = 'nodebuffer';
 		ws.on('message', (data: RawData, isBinary: boolean) => {
-			if (this.closing) return;
+			// Once a socket is refused, nothing more it sent is handled (ws still delivers frames
+			// until the closing handshake ends).
+			if (this.closing || ws.readyState !== ws.OPEN) return;
 			if (!isBinary) return conn.close(CloseCode.malformed, 'binary frames only');
 			try {
 				onMessage(toBytes(data));
 			} catch (e) {
-				if (e instanceof RefusedUpdateError) conn.close(e.code, e.message.slice(0, 120));
-				else conn.close(CloseCode.malformed, 'malformed message');
+				if (e instanceof RefusedUpdateError || e instanceof PresenceRefusedError) {
+					conn.close(e.code, e.message.slice(0, 120));
+				} else conn.close(CloseCode.malformed, 'malformed message');
 			}
 		});
 		ws.on('pong', () => (conn.alive = true));
-		ws.on('error', () => ws.terminate());
+		ws.on('error', () => {
+			// For a protocol error ws has sent its close frame already (1009 for a frame over
+			// maxPayload): a moment for the peer to read the code, then the socket goes regardless.
+			if (ws.readyState === ws.CLOSING) setTimeout(() => ws.terminate(), 1000).unref();
+			else ws.terminate();
+		});
 		ws.on('close', () => {
 			userConns.delete(conn);
 			if (userConns.size === 0) this.byUser.delete(conn.userId);
@@ -158,7 +239,7 @@ export class SyncServer {
 		});
 	}
 
-	private accept(ws: WebSocket, userId: string, role: Role, docName: string, wantsAcks: boolean): void {
+	private accept(ws: SocketLike, userId: string, role: Role, docName: string, wantsAcks: boolean): void {
 		const conn = new Connection(ws, userId, role, docName, wantsAcks);
 		const room = this.room(docName);
 		this.register(
@@ -172,13 +253,63 @@ export class SyncServer {
 		room.join(conn);
 	}
 
-	private acceptFeed(ws: WebSocket, userId: string, role: Role): void {
+	private acceptFeed(ws: SocketLike, userId: string, role: Role): void {
 		const conn = new Connection(ws, userId, role, null, true);
 		this.register(
 			conn,
 			(data) => this.feed.receive(conn, data),
 			() => this.feed.remove(conn)
 		);
+	}
+
+	/** The workspace settings, kept loaded (every customer update may ask about its contact types). */
+	private settings(): Room {
+		const room = this.room(SETTINGS_DOC);
+		if (!this.settingsPinned.has(room)) {
+			this.settingsPinned.add(room);
+			room.holds++;
+		}
+		return room;
+	}
+
+	/** The whole committed document (for a device that gains access or must rebuild). */
+	private state(doc: string): Uint8Array {
+		const room = this.rooms.get(doc);
+		if (room) return Y.encodeStateAsUpdate(room.doc);
+		const stored = this.opts.store.load(doc);
+		if (!stored || stored.updates.length === 0) return new Uint8Array();
+		return stored.updates.length === 1 ? stored.updates[0] : Y.mergeUpdates(stored.updates);
+	}
+
+	/**
+	 * After a commit that changed who may read documents: live sockets of users who lost read
+	 * access are closed (their feeds were told to remove the document as the commit was delivered).
+	 */
+	private enforceAccess(changes: Map<string, RecordAccess | null>): void {
+		for (const doc of changes.keys()) {
+			const room = this.rooms.get(doc);
+			if (!room) continue;
+			for (const c of room.conns.keys()) {
+				if (!this.opts.access.canRead({ id: c.userId, role: c.role }, doc))
+					c.close(CloseCode.forbidden, 'access revoked');
+			}
+		}
+	}
+
+	/**
+	 * After a commit: contacts whose "duplicate e-mail" flag no longer matches the truth get
+	 * it set or cleared by the server, in whichever document they are (loaded if needed).
+	 */
+	private restoreEmailFlags(docs: Set<string>, keys: Set<string>): void {
+		if (this.closing || !this.opts.emails) return;
+		for (const { doc, contactId, duplicate } of this.opts.emails.flagsToChange(docs, keys)) {
+			const room = this.room(doc);
+			room.serverChange((d) => {
+				const contact = contactsMap(d).get(contactId);
+				if (contact && (contact.get('duplicateEmail') === true) !== duplicate) contact.set('duplicateEmail', duplicate);
+			});
+			if (room.idle) this.drop(room);
+		}
 	}
 
 	/** Unloads a document from memory (idle, or broken by a storage failure). */

@@ -32,6 +32,8 @@ import {
 	type FieldSpec
 } from '../../src/lib/schema/records.ts';
 
+type DeleteSet = ReturnType<typeof Y.decodeUpdate>['ds'];
+
 /** A field spec, plus whole numbers (the order of a contact type). */
 export type ValueSpec = FieldSpec | { type: 'integer' };
 
@@ -65,7 +67,14 @@ export const SETTINGS_LAYOUT: DocLayout = {
 export const LAYOUTS = { customer: CUSTOMER_LAYOUT, settings: SETTINGS_LAYOUT } as const;
 export type DocKind = keyof typeof LAYOUTS;
 
-export type Verdict = { ok: true } | { ok: false; reason: string };
+/**
+ * Parts of the document this writer may not change (root name, map key; key null = the
+ * whole root): checked for new items and for deletions alike.
+ */
+export type Protected = (root: string, key: string | null) => boolean;
+
+/** `forbidden`: the update is valid but touches what this writer may not change. */
+export type Verdict = { ok: true } | { ok: false; reason: string; forbidden?: true };
 
 /** Work done by one validation, for tests that check it does not grow with the document. */
 export interface ValidationWork {
@@ -75,16 +84,25 @@ export interface ValidationWork {
 	lookups: number;
 }
 
-export function validateUpdate(doc: Y.Doc, update: Uint8Array, docKind: DocKind, work?: ValidationWork): Verdict {
-	let structs: (Y.Item | Y.GC | Y.Skip)[];
+export function validateUpdate(
+	doc: Y.Doc,
+	update: Uint8Array,
+	docKind: DocKind,
+	work?: ValidationWork,
+	protect?: Protected
+): Verdict {
+	let decoded: ReturnType<typeof Y.decodeUpdate>;
 	try {
-		structs = Y.decodeUpdate(update).structs;
+		decoded = Y.decodeUpdate(update);
 	} catch {
 		return { ok: false, reason: 'malformed update' };
 	}
 	try {
-		const reason = new Validator(doc, LAYOUTS[docKind], work ?? { structs: 0, lookups: 0 }).run(structs);
-		return reason === null ? { ok: true } : { ok: false, reason };
+		const validator = new Validator(doc, LAYOUTS[docKind], work ?? { structs: 0, lookups: 0 }, protect);
+		const reason = validator.run(decoded.structs);
+		if (reason !== null) return { ok: false, reason };
+		const forbidden = validator.forbiddenDeletes(decoded.ds) ?? validator.forbidden;
+		return forbidden === null ? { ok: true } : { ok: false, reason: forbidden, forbidden: true };
 	} catch {
 		// A crafted update can decode yet break an assumption (a bad id lookup); refuse, never throw.
 		return { ok: false, reason: 'malformed update' };
@@ -111,11 +129,53 @@ class Validator {
 	private readonly inUpdate = new Set<Y.Item>();
 	private readonly placements = new Map<Y.Item, Placement>();
 
+	/** The first new item placed where this writer may not write (see Protected). */
+	forbidden: string | null = null;
+
 	constructor(
 		private readonly doc: Y.Doc,
 		private readonly layout: DocLayout,
-		private readonly work: ValidationWork
+		private readonly work: ValidationWork,
+		private readonly protect?: Protected
 	) {}
+
+	/**
+	 * Deletions of protected items (removing a manager, clearing the access level). Only asked
+	 * when something is protected; costs one visit per deleted struct the server holds.
+	 */
+	forbiddenDeletes(ds: DeleteSet): string | null {
+		if (!this.protect) return null;
+		for (const [client, ranges] of ds.clients) {
+			const structs = this.doc.store.clients.get(client);
+			if (!structs) continue;
+			const state = Y.getState(this.doc.store, client);
+			for (const { clock, len } of ranges) {
+				if (clock >= state) continue;
+				for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
+					const s = structs[i];
+					if (s.id.clock >= clock + len) break;
+					this.work.structs++;
+					if (!(s instanceof Y.Item) || s.deleted) continue;
+					const p = this.fromStore(s);
+					const reason = this.protectedAt(p);
+					if (reason) return `${reason} (deletion)`;
+				}
+			}
+		}
+		return null;
+	}
+
+	private protectedAt(p: Placement): string | null {
+		if (!this.protect) return null;
+		if (p.at === 'root' && this.protect(p.name, p.key))
+			return `forbidden: only managers and admins change ${p.name}${p.key === null ? '' : `.${show(p.key)}`}`;
+		if (p.at === 'type') {
+			const where = this.placementOf(p.item);
+			if (where.at === 'root' && this.protect(where.name, null))
+				return `forbidden: only managers and admins change ${where.name}`;
+		}
+		return null;
+	}
 
 	run(structs: (Y.Item | Y.GC | Y.Skip)[]): string | null {
 		const next = new Map<number, number>();
@@ -147,6 +207,7 @@ class Validator {
 
 	private check(item: Y.Item): string | null {
 		const p = this.placementOf(item);
+		this.forbidden ??= this.protectedAt(p);
 		switch (p.at) {
 			case 'dropped':
 				return null;

@@ -4,55 +4,11 @@
  * another customer), reloads with no connection — the installed app opens with every record
  * — and on reconnect the other sees everything. Concurrent edits merge field by field.
  */
-import type { Page } from '@playwright/test';
+import { addContact, createCompany, editField, goOffline, setAccess } from './customers';
 import { ADMIN, addStaffMember, expect, signIn, test, uniqueStaff } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
 test.setTimeout(120_000);
-
-/** Creates a company through the Companies page and opens it; returns its URL. */
-async function createCompany(page: Page, name: string): Promise<string> {
-	await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Companies' }).click();
-	await page.getByRole('button', { name: 'Create Company' }).click();
-	const dialog = page.getByRole('dialog');
-	await dialog.getByLabel('Company name').fill(name);
-	await dialog.getByRole('button', { name: 'Save', exact: true }).click();
-	await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
-	return page.url();
-}
-
-async function addContact(page: Page, first: string, last: string, extra: { email?: string } = {}): Promise<void> {
-	await page.getByRole('tab', { name: 'Contacts' }).click();
-	await page.getByRole('button', { name: 'New contact' }).click();
-	const dialog = page.getByRole('dialog', { name: 'New contact' });
-	await dialog.getByLabel('First name', { exact: true }).fill(first);
-	await dialog.getByLabel('Last name', { exact: true }).fill(last);
-	if (extra.email) await dialog.getByLabel('E-mail', { exact: true }).fill(extra.email);
-	await dialog.getByRole('button', { name: 'Save', exact: true }).click();
-	await expect(dialog).toBeHidden();
-	await expect(page.getByRole('tabpanel').getByText(`${first} ${last}`)).toBeVisible();
-}
-
-/** Sets who may see and edit the customer (SPEC §2 access). */
-async function setAccess(page: Page, option: 'Private' | 'Public (read)' | 'Public (read and write)'): Promise<void> {
-	await page.getByRole('tab', { name: 'Details' }).click();
-	await page.getByRole('tabpanel').getByLabel('Access', { exact: true }).selectOption({ label: option });
-}
-
-/** Edits a customer field in place (Details tab) and leaves it, which saves it. */
-async function editField(page: Page, label: string, value: string): Promise<void> {
-	await page.getByRole('tab', { name: 'Details' }).click();
-	const field = page.getByRole('tabpanel').getByLabel(label, { exact: true });
-	await field.fill(value);
-	await field.blur();
-}
-
-async function goOffline(page: Page): Promise<void> {
-	// setOffline does not cut open WebSockets (playwright#4910): the app drops them itself on
-	// the browser's offline event, which setOffline fires.
-	await page.context().setOffline(true);
-	await expect(page.getByRole('status', { name: 'Sync status' })).toContainText(/Offline|changes waiting/);
-}
 
 test('two staff edit live, one works offline and reloads offline, and everything converges', async ({
 	page,
@@ -74,7 +30,7 @@ test('two staff edit live, one works offline and reloads offline, and everything
 	await setAccess(ada, 'Public (read and write)'); // new records are private to their managers
 	await beaPage.goto(acmeUrl);
 	await expect(beaPage.getByRole('heading', { name: acme, level: 1 })).toBeVisible();
-	await expect(ada.getByText(bea.name)).toBeVisible(); // "Also viewing"
+	await expect(ada.getByRole('list', { name: 'Also viewing' }).getByText(bea.name)).toBeVisible();
 	await editField(ada, 'Phone', '+49 30 1234567');
 	await expect(beaPage.getByRole('tabpanel').getByLabel('Phone', { exact: true })).toHaveValue('+49 30 1234567');
 	await editField(beaPage, 'City', 'Berlin');

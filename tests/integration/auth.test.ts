@@ -203,6 +203,20 @@ describe('staff administration', () => {
 		expect((await new Client(server.url).login('sneaky@example.com', 'sneaky-password')).status).toBe(400);
 	});
 
+	it('[§2] every staff user reads the staff directory (names for managers), without e-mails or roles', async () => {
+		const admin = await adminClient();
+		await addStaff(admin, 'directory@example.com', 'directory-password', 'staff', 'Dora Directory');
+		const staff = new Client(server.url);
+		await staff.login('directory@example.com', 'directory-password');
+		const res = await staff.request('/api/staff/directory');
+		expect(res.status).toBe(200);
+		const { staff: list } = (await res.json()) as { staff: Record<string, unknown>[] };
+		const id = await admin.staffId('directory@example.com');
+		expect(list).toContainEqual({ id, name: 'Dora Directory', active: true });
+		for (const entry of list) expect(Object.keys(entry).sort()).toEqual(['active', 'id', 'name']);
+		expect((await new Client(server.url).request('/api/staff/directory')).status).toBe(401);
+	});
+
 	it('resetting a password ends the old sessions and only the new password works', async () => {
 		const admin = await adminClient();
 		await addStaff(admin, 'reset@example.com', 'old-password');

@@ -6,9 +6,10 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addContact, initCustomer } from '../../src/lib/schema/customer-doc.ts';
+import { addContact } from '../../src/lib/schema/customer-doc.ts';
 import { Client } from './helpers/http.ts';
 import { ADMIN, startServer, type TestServer } from './helpers/server.ts';
+import { createCustomer } from './helpers/records.ts';
 import { connect, until } from './helpers/sync.ts';
 
 let server: TestServer;
@@ -18,9 +19,9 @@ beforeAll(async () => {
 	server = await startServer({ LOGIN_MAX_PER_ADDRESS: '10000' });
 	staff = new Client(server.url);
 	expect((await staff.login(ADMIN.email, ADMIN.password)).status).toBe(303);
+	await createCustomer(server, staff, 'cust-cmd', { fields: { companyName: 'Command AG' } });
 	const s = connect(server, staff, 'cust-cmd');
 	await until(() => s.provider.synced);
-	initCustomer(s.doc, { kind: 'company', authorId: 'u1', now: 1, fields: { companyName: 'Command AG' } });
 	addContact(s.doc, {
 		id: 'with-mail',
 		fields: { firstName: 'Eva', lastName: 'Mail', email: 'eva@example.com' },

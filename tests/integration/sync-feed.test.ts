@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { FeedMsg } from '../../src/lib/schema/protocol.ts';
 import { FeedClient } from './helpers/feed.ts';
+import { createCustomer } from './helpers/records.ts';
+import { initCustomer } from '../../src/lib/schema/customer-doc.ts';
 import { Client } from './helpers/http.ts';
 import { ADMIN, startServer, type TestServer } from './helpers/server.ts';
 import { connect, until } from './helpers/sync.ts';
@@ -33,8 +35,14 @@ async function openFeed(server: TestServer, client: Client): Promise<FeedClient>
 	return f;
 }
 
-/** Writes a field into a document through a live socket and waits for the commit. */
+const created = new Set<string>();
+
+/** Writes a field into a document (created first, as a device would) through a live socket and waits for the commit. */
 async function edit(server: TestServer, client: Client, doc: string, key: string, value: string): Promise<void> {
+	if (!created.has(`${server.url} ${doc}`)) {
+		await createCustomer(server, client, doc);
+		created.add(`${server.url} ${doc}`);
+	}
 	const s = connect(server, client, doc);
 	try {
 		await until(() => s.provider.synced);
@@ -126,16 +134,19 @@ describe('background sync feed', () => {
 	it('offline changes pushed in a batch are acknowledged after commit and reach live viewers and restarts', async () => {
 		const server = await boot();
 		const c = await signIn(server);
+		const existing = await createCustomer(server, c, 'pushed-1');
 		const viewer = connect(server, c, 'pushed-1');
 		cleanup.push(() => viewer.destroy());
 		await until(() => viewer.provider.synced);
 
-		// A device that worked offline: two documents, one of them new.
+		// A device that worked offline: two documents, one of them new (created by its author).
 		const device = new Map([
 			['pushed-1', new Y.Doc()],
 			['pushed-2', new Y.Doc()]
 		]);
+		Y.applyUpdate(device.get('pushed-1')!, existing.update);
 		device.get('pushed-1')!.getMap('customer').set('companyName', 'Offline One');
+		initCustomer(device.get('pushed-2')!, { kind: 'company', authorId: existing.authorId, now: 1 });
 		device.get('pushed-2')!.getMap('customer').set('companyName', 'Offline Two');
 		const feed = await openFeed(server, c);
 		for (const [doc, d] of device) feed.send({ type: FeedMsg.push, doc, update: Y.encodeStateAsUpdate(d) });

@@ -7,7 +7,14 @@
 import * as Y from 'yjs';
 import { decodeFeed, encodeFeed, type FeedMessage } from '$lib/schema/feed-protocol';
 import { FEED_PATH, FeedMsg } from '$lib/schema/protocol';
+import { SETTINGS_DOC } from '$lib/schema/settings';
 import type { DeviceStore } from './device-store';
+
+/** What becomes of a refused document on the device. */
+export type RefusalOutcome =
+	| { remove: true }
+	/** state: the server's copy to take; null: keep the device's committed copy. */
+	| { remove: false; state: Uint8Array | null };
 
 export type FeedStatus = 'offline' | 'connecting' | 'syncing' | 'synced' | 'signed-out';
 
@@ -17,6 +24,12 @@ export interface BackgroundSyncEvents {
 	onChanged(docs: string[]): Promise<void>;
 	/** The server acknowledged pending changes of these documents. */
 	onAcknowledged(docs: string[]): void;
+	/**
+	 * The server refused this device's changes of a document (`rebuild`: its state to rebuild
+	 * from, or the device's committed copy), or the user lost read access (`remove`). Must move
+	 * the pending changes to "not saved" and rebuild the document before resolving.
+	 */
+	onRefused(doc: string, outcome: RefusalOutcome, refusal: { code: number; reason: string }): Promise<void>;
 	onStatus(status: FeedStatus, lastSyncedAt: number | null): void;
 }
 
@@ -42,6 +55,8 @@ export class BackgroundSync {
 	private pushing = false;
 	/** Row ids of each push per document, in order: the server acknowledges pushes in order. */
 	private sent = new Map<string, number[][]>();
+	/** Refusals and removals are handled one after another. */
+	private refusals: Promise<void> = Promise.resolve();
 
 	constructor(
 		private readonly store: DeviceStore,
@@ -138,7 +153,9 @@ export class BackgroundSync {
 		if (this.pushing || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
 		this.pushing = true;
 		try {
-			for (const doc of await this.store.pendingDocs()) {
+			// Settings first: a customer may use a contact type the same device just added.
+			const docs = (await this.store.pendingDocs()).sort((a, b) => Number(b === SETTINGS_DOC) - Number(a === SETTINGS_DOC));
+			for (const doc of docs) {
 				const rows = await this.store.pendingUpdates(doc);
 				if (rows.length === 0 || !this.ws || this.ws.readyState !== WebSocket.OPEN) continue;
 				send(this.ws, { type: FeedMsg.push, doc, update: Y.mergeUpdates(rows.map((r) => r.update)) });
@@ -167,6 +184,28 @@ export class BackgroundSync {
 				this.caughtUpSeq = m.seq;
 				this.scheduleFlush();
 				break;
+			case FeedMsg.refused:
+			case FeedMsg.removed: {
+				// Later pushes of this document build on the refused changes: they are refused too.
+				this.sent.delete(m.doc);
+				const refusal =
+					m.type === FeedMsg.refused ? { code: m.code, reason: m.reason } : { code: 4403, reason: ACCESS_REVOKED };
+				const outcome: RefusalOutcome =
+					m.type === FeedMsg.removed
+						? { remove: true }
+						: { remove: false, state: m.state.length > 0 ? m.state : null };
+				// In order with incoming changes: a change of this document already queued lands first.
+				this.refusals = this.refusals.then(async () => {
+					while (this.flushing) await this.flushing;
+					try {
+						await this.events.onRefused(m.doc, outcome, refusal);
+						await this.markSyncedIfIdle();
+					} catch (e) {
+						console.error('Fieldbook: rebuilding a refused document failed', e);
+					}
+				});
+				break;
+			}
 			case FeedMsg.ack: {
 				const sent = this.sent.get(m.doc)?.shift() ?? [];
 				void this.store.acknowledge(m.doc, Y.decodeStateVector(m.sv), { sent }).then(() => {
@@ -232,6 +271,9 @@ export class BackgroundSync {
 function send(ws: WebSocket, m: FeedMessage): void {
 	ws.send(encodeFeed(m) as Uint8Array<ArrayBuffer>);
 }
+
+/** The reason kept in "not saved" for changes to a record the user can no longer read. */
+export const ACCESS_REVOKED = 'access revoked';
 
 export function feedUrl(loc: Location = location): string {
 	return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}${FEED_PATH}`;

@@ -263,6 +263,94 @@ describe('DeviceStore', () => {
 		expect(row.update).toEqual(update);
 	});
 
+	it('[§8] a refused document: pending changes move to "not saved" with the reason, the copy becomes the server’s', async () => {
+		const store = await openStore('u1');
+		const server = new Y.Doc();
+		initCustomer(server, { kind: 'company', authorId: 'u2', now: 1, fields: { companyName: 'Server Co' } });
+		await store.putCommitted('c1', Y.encodeStateAsUpdate(server));
+		await store.putSummaries([{ id: 'c1', name: 'Server Co' }]);
+		const local = rebuild(await store.loadDoc('c1'));
+		const sv = Y.encodeStateVector(local);
+		customerMap(local).set('city', 'Offline City');
+		await store.addPending('c1', Y.encodeStateAsUpdate(local, sv));
+		await store.addPending('c2', new Uint8Array([0, 0])); // another document's change stays
+
+		customerMap(server).set('phone', '+1 555');
+		const moved = await store.rebuildDoc('c1', { remove: false, state: Y.encodeStateAsUpdate(server) }, {
+			code: 4403,
+			reason: 'read only: you may not change this record',
+			recordName: 'Server Co'
+		});
+		expect(moved).toBe(true);
+		expect(await store.pendingDocs()).toEqual(['c2']);
+		const copy = rebuild(await store.loadDoc('c1'));
+		expect(customerMap(copy).toJSON()).toMatchObject({ companyName: 'Server Co', phone: '+1 555' });
+		expect(customerMap(copy).get('city')).toBeUndefined();
+		const [entry] = await store.notSaved();
+		expect(entry).toMatchObject({ doc: 'c1', name: 'Server Co', code: 4403, reason: 'read only: you may not change this record' });
+		// What was not saved can be shown: the device's copy plus its refused changes.
+		const refused = rebuild([entry.base!, ...entry.updates]);
+		expect(customerMap(refused).get('city')).toBe('Offline City');
+
+		await store.dismissNotSaved(entry.id);
+		expect(await store.notSaved()).toEqual([]);
+	});
+
+	it('[§2] a record the user may no longer read is deleted with its summary; unsent changes go to "not saved"', async () => {
+		const store = await openStore('u1');
+		const { doc, updates } = recordingDoc(3);
+		initCustomer(doc, { kind: 'company', authorId: 'u1', now: 1, fields: { companyName: 'Gone Co' } });
+		await store.putCommitted('c1', updates[0]);
+		await store.putSummaries([{ id: 'c1', name: 'Gone Co' }]);
+		customerMap(doc).set('city', 'Nowhere');
+		await store.addPending('c1', updates[1]);
+
+		expect(await store.rebuildDoc('c1', { remove: true }, { code: 4403, reason: 'access revoked', recordName: 'Gone Co' })).toBe(
+			true
+		);
+		expect(await store.loadDoc('c1')).toEqual([]);
+		expect(await store.allSummaries()).toEqual([]);
+		expect(await store.pendingDocs()).toEqual([]);
+		expect((await store.notSaved()).map((e) => e.reason)).toEqual(['access revoked']);
+		// Nothing pending: nothing to keep, the copy still goes.
+		await store.putCommitted('c3', updates[0]);
+		expect(await store.rebuildDoc('c3', { remove: true }, { code: 4403, reason: 'access revoked', recordName: '' })).toBe(false);
+		// A refusal without the server's state keeps the committed copy and drops only what was pending.
+		await store.putCommitted('c4', updates[0]);
+		await store.addPending('c4', updates[1]);
+		expect(await store.rebuildDoc('c4', { remove: false, state: null }, { code: 4422, reason: 'x', recordName: 'Gone Co' })).toBe(
+			true
+		);
+		expect(await store.loadDoc('c4')).toEqual([updates[0]]);
+		expect((await store.notSaved()).map((e) => e.doc)).toEqual(['c1', 'c4']);
+	});
+
+	it('opens a database made by the previous version and keeps its data', async () => {
+		const old = await new Promise<IDBDatabase>((resolve, reject) => {
+			const req = idb.open(DeviceStore.dbName('u1'), 1);
+			req.onupgradeneeded = () => {
+				req.result.createObjectStore('docs', { keyPath: 'name' });
+				const pending = req.result.createObjectStore('pending', { keyPath: 'id', autoIncrement: true });
+				pending.createIndex('doc', 'doc');
+				const index = req.result.createObjectStore('index', { keyPath: 'id' });
+				index.createIndex('kind', 'kind');
+				index.createIndex('updatedAt', 'updatedAt');
+				req.result.createObjectStore('meta').put('u1', 'userId');
+			};
+			req.onsuccess = () => resolve(req.result);
+			req.onerror = () => reject(req.error ?? new Error('open failed'));
+		});
+		await new Promise<void>((resolve) => {
+			const t = old.transaction(['docs'], 'readwrite');
+			t.objectStore('docs').put({ name: 'c1', snapshot: new Uint8Array([0, 0]), updatedAt: 1 });
+			t.oncomplete = () => resolve();
+		});
+		old.close();
+		const store = await openStore('u1');
+		expect(await store.loadDoc('c1')).toEqual([new Uint8Array([0, 0])]);
+		expect(await store.notSaved()).toEqual([]);
+	});
+
 	it('destroy removes the user’s database', async () => {
 		const store = await openStore('u1');
 		await store.setMeta('lastSeq', 3);

@@ -16,7 +16,7 @@
 import * as Y from 'yjs';
 import { covers } from './acks';
 
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /** A document's committed state: merged snapshot of everything the server has. */
 export interface DocRow {
@@ -46,7 +46,25 @@ export interface Summary {
 	id: string;
 }
 
-type StoreName = 'docs' | 'pending' | 'index' | 'meta';
+/**
+ * Local changes the server refused (no access, or invalid), kept for their author with the
+ * reason (SPEC §8: nothing is silently lost). The document itself was rebuilt from the
+ * server's state; `base` + `updates` are what this device had, to show what was not saved.
+ */
+export interface NotSavedEntry {
+	id: number;
+	doc: string;
+	/** The record's name when it was refused (the device may no longer have the record). */
+	name: string;
+	/** The server's close code: 4403 no access / may not change that, 4422 invalid. */
+	code: number;
+	reason: string;
+	at: number;
+	base: Uint8Array | null;
+	updates: Uint8Array[];
+}
+
+type StoreName = 'docs' | 'pending' | 'index' | 'meta' | 'notSaved';
 
 export class DeviceStore {
 	private constructor(
@@ -77,6 +95,7 @@ export class DeviceStore {
 					index.createIndex('updatedAt', 'updatedAt');
 					db.createObjectStore('meta').put(userId, 'userId');
 				}
+				if (event.oldVersion < 2) db.createObjectStore('notSaved', { keyPath: 'id', autoIncrement: true });
 			};
 			req.onsuccess = () => resolve(new DeviceStore(req.result, userId));
 			req.onerror = () => reject(req.error ?? new Error('IndexedDB open failed'));
@@ -283,6 +302,66 @@ export class DeviceStore {
 			onSuccess(pending.index('doc').getAllKeys(name), (keys) => {
 				for (const key of keys) pending.delete(key);
 			});
+			return () => undefined;
+		});
+	}
+
+	/**
+	 * The server refused this device's changes of `name` (or the user lost access): in ONE
+	 * transaction, the unacknowledged rows move to the "not saved" list with the reason, and
+	 * the document becomes the server's `state`, stays the committed snapshot (`state` null),
+	 * or is deleted with its summary (`remove`). Resolves to whether anything was moved to the list.
+	 */
+	rebuildDoc(
+		name: string,
+		outcome: { remove: true } | { remove: false; state: Uint8Array | null },
+		refusal: { code: number; reason: string; recordName: string }
+	): Promise<boolean> {
+		return this.tx(['docs', 'pending', 'index', 'notSaved'], 'readwrite', (t) => {
+			let moved = false;
+			const docs = t.objectStore('docs');
+			const pending = t.objectStore('pending');
+			onSuccess(docs.get(name), (row) => {
+				const base = (row as DocRow | undefined)?.snapshot ?? null;
+				onSuccess(pendingOf(t, name), (result) => {
+					const rows = result as PendingUpdate[];
+					if (rows.length > 0) {
+						moved = true;
+						const entry: Omit<NotSavedEntry, 'id'> = {
+							doc: name,
+							name: refusal.recordName,
+							code: refusal.code,
+							reason: refusal.reason,
+							at: Date.now(),
+							base,
+							updates: rows.map((r) => r.update)
+						};
+						t.objectStore('notSaved').add(entry);
+						for (const r of rows) pending.delete(r.id);
+					}
+					if (outcome.remove) {
+						docs.delete(name);
+						t.objectStore('index').delete(name);
+					} else if (outcome.state) {
+						docs.put({ name, snapshot: own(outcome.state), updatedAt: Date.now() } satisfies DocRow);
+					}
+				});
+			});
+			return () => moved;
+		});
+	}
+
+	notSaved(): Promise<NotSavedEntry[]> {
+		return this.tx(['notSaved'], 'readonly', (t) => {
+			let all: NotSavedEntry[] = [];
+			onSuccess(t.objectStore('notSaved').getAll(), (r) => (all = r as NotSavedEntry[]));
+			return () => all;
+		});
+	}
+
+	dismissNotSaved(id: number): Promise<void> {
+		return this.tx(['notSaved'], 'readwrite', (t) => {
+			t.objectStore('notSaved').delete(id);
 			return () => undefined;
 		});
 	}

@@ -40,6 +40,11 @@ export interface DocBinding {
 	acknowledge(committedSv: Map<number, number>): Promise<number>;
 	/** Stops listening and writes what is queued. Also runs when the doc is destroyed. */
 	unbind(): Promise<void>;
+	/**
+	 * Stops listening and drops what is queued, writing nothing more: the server refused this
+	 * document's local changes and the device store is being rebuilt from the server's state.
+	 */
+	discard(): void;
 }
 
 interface Queued {
@@ -164,7 +169,13 @@ export async function bindDoc(
 			await flush();
 			return store.acknowledge(name, committedSv);
 		},
-		unbind
+		unbind,
+		discard: () => {
+			unbound = true;
+			queue = [];
+			doc.off('update', onUpdate);
+			doc.off('destroy', onDestroy);
+		}
 	};
 }
 

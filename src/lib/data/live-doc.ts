@@ -4,7 +4,7 @@
  */
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { SYNC_PATH } from '$lib/schema/protocol';
+import { CloseCode, SYNC_PATH } from '$lib/schema/protocol';
 import { AckTracker, ackParams } from './acks';
 import { backoff } from './background-sync';
 import type { DeviceStore } from './device-store';
@@ -17,6 +17,13 @@ export interface Presence {
 	color: string;
 	/** The field being edited, e.g. "customer.phone" or "contact.<id>.email". */
 	editing: string | null;
+}
+
+export interface LiveDocEvents {
+	/** The server's acknowledgement moved local changes to committed. */
+	onAcknowledged?: () => void;
+	/** The live socket refused a change of this document (closed 4403 or 4422). */
+	onRefused?: (name: string) => void;
 }
 
 export interface LiveDocUser {
@@ -37,7 +44,7 @@ export class LiveDoc {
 		readonly name: string,
 		private readonly store: DeviceStore,
 		user: LiveDocUser,
-		onAcknowledged?: () => void
+		private readonly events: LiveDocEvents
 	) {
 		this.doc = new Y.Doc({ guid: name });
 		this.provider = new WebsocketProvider(syncUrl(), name, this.doc, {
@@ -48,28 +55,35 @@ export class LiveDoc {
 		});
 		this.acks = new AckTracker(this.doc, this.provider);
 		// Through the binding: a change still queued for IndexedDB must not miss its ack.
-		this.acks.onAck(() => void this.binding?.acknowledge(this.acks.committed).then(() => onAcknowledged?.()));
+		this.acks.onAck(() => void this.binding?.acknowledge(this.acks.committed).then(() => events.onAcknowledged?.()));
 		this.provider.awareness.setLocalStateField('user', { id: user.id, name: user.name, color: colorFor(user.id) });
 		this.provider.on('status', ({ status }: { status: string }) => {
-			if (status === 'connected') this.attempt = 0;
+			if (status === 'connected') {
+				this.attempt = 0;
+				// Others may still hold this client's presence from before the drop, at the same
+				// version, and ignore a resend at that version (seen as ~15 s without presence):
+				// a fresh version is taken at once.
+				this.provider.awareness.setLocalState({ ...this.provider.awareness.getLocalState() });
+			}
 			if (status === 'disconnected' && !this.closed && navigator.onLine) this.reconnectLater();
 		});
 		this.provider.on('connection-close', (e: CloseEvent | null) => {
 			// 4400–4499: a refusal that retrying cannot fix (signed out, no access).
-			if (e && e.code >= 4400 && e.code < 4500) this.provider.disconnect();
+			if (!e || e.code < 4400 || e.code >= 4500) return;
+			this.provider.disconnect();
+			// A refused change (no access, read only, invalid): background sync pushes the
+			// document's pending changes, gets the refusal with the server's state, and the
+			// workspace rebuilds the document and keeps the change in "not saved".
+			if (e.code === CloseCode.forbidden || e.code === CloseCode.invalidUpdate) {
+				void this.flush().then(() => this.events.onRefused?.(this.name));
+			}
 		});
 		window.addEventListener('online', this.onOnline);
 		window.addEventListener('offline', this.onOffline);
 	}
 
-	/** `onAcknowledged` runs after the server's acknowledgement moved local changes to committed. */
-	static async open(
-		name: string,
-		store: DeviceStore,
-		user: LiveDocUser,
-		onAcknowledged?: () => void
-	): Promise<LiveDoc> {
-		const live = new LiveDoc(name, store, user, onAcknowledged);
+	static async open(name: string, store: DeviceStore, user: LiveDocUser, events: LiveDocEvents = {}): Promise<LiveDoc> {
+		const live = new LiveDoc(name, store, user, events);
 		live.binding = await bindDoc(store, name, live.doc, { remoteOrigin: live.provider });
 		if (navigator.onLine) live.provider.connect();
 		return live;
@@ -129,7 +143,17 @@ export class LiveDoc {
 		this.destroy();
 	}
 
+	/**
+	 * Drops the document without writing anything more to the device (its local changes were
+	 * refused and the device copy is rebuilt from the server's state); it must be reopened.
+	 */
+	discard(): void {
+		this.binding?.discard();
+		this.destroy();
+	}
+
 	destroy(): void {
+		if (this.closed) return;
 		this.closed = true;
 		if (this.retry) clearTimeout(this.retry);
 		window.removeEventListener('online', this.onOnline);

@@ -15,10 +15,12 @@ import {
 import { newId } from '$lib/schema/ids';
 import { readContactTypes, readDefaultPermissions, SETTINGS_DOC, type ContactType } from '$lib/schema/settings';
 import type { PortalPermission } from '$lib/schema/records';
-import { BackgroundSync, type FeedStatus } from './background-sync';
+import type { DirectoryEntry } from '$lib/schema/staff';
+import { BackgroundSync, type FeedStatus, type RefusalOutcome } from './background-sync';
 import { commandQueue, stopCommandQueues } from './commands';
-import { DeviceStore } from './device-store';
+import { DeviceStore, type NotSavedEntry } from './device-store';
 import { LiveDoc } from './live-doc';
+import { cachedDirectory, fetchDirectory } from './staff-directory';
 
 export interface WorkspaceUser {
 	id: string;
@@ -29,7 +31,7 @@ export interface WorkspaceUser {
 
 export type SyncState = 'offline' | 'waiting' | 'syncing' | 'synced' | 'signed-out';
 
-type TabMessage = { type: 'changed'; docs: string[] } | { type: 'pending' };
+type TabMessage = { type: 'changed'; docs: string[] } | { type: 'pending' } | { type: 'rebuilt'; doc: string };
 
 export class Workspace {
 	/** Every readable customer, from the device's local index. */
@@ -37,8 +39,14 @@ export class Workspace {
 	summaries = $state.raw<CustomerSummary[]>([]);
 	contactTypes = $state<ContactType[]>([]);
 	defaultPermissions = $state<Record<PortalPermission, boolean> | null>(null);
+	/** Staff names for the managers picker and manager names: the device's copy, refreshed when online. */
+	staff = $state.raw<DirectoryEntry[]>([]);
 	/** Records with local changes the server has not acknowledged. */
 	pendingCount = $state(0);
+	/** Changes the server refused, kept with the reason (SPEC §8: nothing silently lost). */
+	notSaved = $state.raw<NotSavedEntry[]>([]);
+	/** Bumped per document when it was rebuilt from the server's state: open views reopen it. */
+	rebuilt = $state<Record<string, number>>({});
 	feedStatus = $state<FeedStatus>('offline');
 	lastSyncedAt = $state<number | null>(null);
 	ready = $state(false);
@@ -55,6 +63,10 @@ export class Workspace {
 	private settings: LiveDoc | null = null;
 	private channel: BroadcastChannel | null = null;
 	private releaseLock: (() => void) | null = null;
+	/** Documents open in this tab (a customer page, the settings). */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, not state
+	private live = new Map<string, Set<LiveDoc>>();
+	private staffRequest: Promise<void> | null = null;
 	// An index, not reactive state: `summaries` is what components read.
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	private byId = new Map<string, CustomerSummary>();
@@ -64,16 +76,13 @@ export class Workspace {
 	async init(): Promise<void> {
 		this.store = await DeviceStore.open(this.user.id);
 		this.setSummaries((await this.store.allSummaries()) as CustomerSummary[]);
+		this.staff = await cachedDirectory(this.store);
+		void this.refreshStaff();
 		await this.refreshPending();
 		this.channel = new BroadcastChannel(`fieldbook:${this.user.id}`);
 		this.channel.onmessage = (e: MessageEvent<TabMessage>) => void this.onTabMessage(e.data);
-		this.settings = await LiveDoc.open(SETTINGS_DOC, this.store, this.user, () => void this.refreshPending());
-		const readSettings = () => {
-			this.contactTypes = readContactTypes(this.settings!.doc);
-			this.defaultPermissions = readDefaultPermissions(this.settings!.doc);
-		};
-		readSettings();
-		this.settings.doc.on('update', readSettings);
+		this.notSaved = await this.store.notSaved();
+		await this.reopenSettings();
 		this.startBackgroundSync();
 		// Queued commands (set-password e-mails) wait until this device's changes reached the server.
 		commandQueue(this.user.id).setReady(() => this.pendingCount === 0);
@@ -89,6 +98,7 @@ export class Workspace {
 			this.sync = new BackgroundSync(this.store, {
 				onChanged: (docs) => this.applyChanges(docs),
 				onAcknowledged: () => void this.refreshPending(),
+				onRefused: (doc, outcome, refusal) => this.rebuild(doc, outcome, refusal),
 				onStatus: (status, at) => {
 					this.feedStatus = status;
 					if (at) this.lastSyncedAt = at;
@@ -104,7 +114,13 @@ export class Workspace {
 	}
 
 	private async onTabMessage(m: TabMessage): Promise<void> {
-		if (m.type === 'changed') {
+		if (m.type === 'rebuilt') {
+			this.discardLive(m.doc);
+			if (m.doc === SETTINGS_DOC) await this.reopenSettings();
+			this.notSaved = await this.store.notSaved();
+			this.rebuilt[m.doc] = (this.rebuilt[m.doc] ?? 0) + 1;
+		}
+		if (m.type === 'changed' || m.type === 'rebuilt') {
 			const summaries = (await this.store.allSummaries()) as CustomerSummary[];
 			this.setSummaries(summaries);
 		}
@@ -161,24 +177,101 @@ export class Workspace {
 		this.channel?.postMessage({ type: 'pending' } satisfies TabMessage);
 	}
 
+	/** Asks the server for the staff directory (one request at a time); offline, the device's copy stays. */
+	refreshStaff(): Promise<void> {
+		this.staffRequest ??= fetchDirectory(this.store)
+			.then((list) => {
+				if (list) this.staff = list;
+			})
+			.catch((e: unknown) => console.error('Fieldbook: keeping the staff directory failed', e))
+			.finally(() => (this.staffRequest = null));
+		return this.staffRequest;
+	}
+
 	summary(id: string): CustomerSummary | undefined {
 		return this.byId.get(id);
 	}
 
 	/** Opens a customer document (from the device, then live). */
-	open(id: string): Promise<LiveDoc> {
-		return LiveDoc.open(id, this.store, this.user, () => void this.refreshPending());
+	async open(id: string): Promise<LiveDoc> {
+		const live = await LiveDoc.open(id, this.store, this.user, {
+			onAcknowledged: () => void this.refreshPending(),
+			// The live socket refused a change: the syncing tab pushes it and gets the refusal.
+			onRefused: () => {
+				this.sync?.pushPending();
+				this.channel?.postMessage({ type: 'pending' } satisfies TabMessage);
+			}
+		});
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, not state
+		const open = this.live.get(id) ?? new Set<LiveDoc>();
+		open.add(live);
+		this.live.set(id, open);
+		live.doc.on('destroy', () => open.delete(live));
+		return live;
+	}
+
+	/**
+	 * The server refused this device's changes of `doc` (or the user lost access to it): the
+	 * open copies are dropped without writing, the pending changes move to "not saved" with
+	 * the reason, the device copy becomes the server's state (or is deleted), and every tab
+	 * reopens it.
+	 */
+	private async rebuild(doc: string, outcome: RefusalOutcome, refusal: { code: number; reason: string }): Promise<void> {
+		this.discardLive(doc);
+		const recordName = this.byId.get(doc)?.name ?? '';
+		await this.store.rebuildDoc(doc, outcome, { ...refusal, recordName });
+		const rebuiltDoc = new Y.Doc({ guid: doc });
+		for (const u of await this.store.loadDoc(doc)) Y.applyUpdate(rebuiltDoc, u);
+		const s = doc === SETTINGS_DOC ? null : summarize(doc, rebuiltDoc);
+		rebuiltDoc.destroy();
+		if (s) {
+			await this.store.putSummaries([s]);
+			this.byId.set(doc, s);
+		} else {
+			await this.store.deleteSummary(doc);
+			this.byId.delete(doc);
+		}
+		this.summaries = [...this.byId.values()];
+		this.notSaved = await this.store.notSaved();
+		await this.refreshPending();
+		if (doc === SETTINGS_DOC) await this.reopenSettings();
+		this.rebuilt[doc] = (this.rebuilt[doc] ?? 0) + 1;
+		this.channel?.postMessage({ type: 'rebuilt', doc } satisfies TabMessage);
+	}
+
+	/** Opens the workspace settings document (again, after a rebuild) and mirrors it. */
+	private async reopenSettings(): Promise<void> {
+		this.settings?.destroy();
+		const settings = await this.open(SETTINGS_DOC);
+		this.settings = settings;
+		const readSettings = () => {
+			this.contactTypes = readContactTypes(settings.doc);
+			this.defaultPermissions = readDefaultPermissions(settings.doc);
+		};
+		readSettings();
+		settings.doc.on('update', readSettings);
+	}
+
+	/** Drops this tab's open copies of `doc` without writing their queued changes. */
+	private discardLive(doc: string): void {
+		for (const live of this.live.get(doc) ?? []) live.discard();
+		this.live.delete(doc);
+	}
+
+	async dismissNotSaved(id: number): Promise<void> {
+		await this.store.dismissNotSaved(id);
+		this.notSaved = await this.store.notSaved();
 	}
 
 	get settingsDoc(): Y.Doc | null {
 		return this.settings?.doc ?? null;
 	}
 
-	/** Creates a company customer on this device (online or not). */
-	async createCompany(fields: CustomerData): Promise<string> {
+	/** Creates a company customer on this device (online or not); `managers` join its author. */
+	async createCompany(fields: CustomerData, managers: readonly string[] = []): Promise<string> {
 		const id = newId();
 		const live = await this.open(id);
-		initCustomer(live.doc, { kind: 'company', authorId: this.user.id, now: Date.now(), fields });
+		initCustomer(live.doc, { kind: 'company', authorId: this.user.id, now: Date.now(), fields, managers });
 		await live.flush();
 		await this.recordChanged(id, live.doc);
 		await live.close();
@@ -186,11 +279,15 @@ export class Workspace {
 	}
 
 	/** Creates an individual customer with that person as its one (primary) contact (SPEC §2). */
-	async createPerson(contact: ContactData, customer: CustomerData = {}): Promise<string> {
+	async createPerson(
+		contact: ContactData,
+		customer: CustomerData = {},
+		managers: readonly string[] = []
+	): Promise<string> {
 		const id = newId();
 		const live = await this.open(id);
 		const now = Date.now();
-		initCustomer(live.doc, { kind: 'person', authorId: this.user.id, now, fields: customer });
+		initCustomer(live.doc, { kind: 'person', authorId: this.user.id, now, fields: customer, managers });
 		addContact(live.doc, {
 			id: newId(now),
 			fields: contact,

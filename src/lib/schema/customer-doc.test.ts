@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
 	addContact,
+	addManager,
 	initCustomer,
+	managers,
+	managersMap,
+	readCustomer,
+	removeManager,
 	primaryContactId,
 	readContacts,
 	setPrimaryContact,
@@ -140,5 +145,48 @@ describe('ids', () => {
 		const b = newId(1_700_000_000_001);
 		expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 		expect(a < b).toBe(true);
+	});
+});
+
+describe('[§2] managers', () => {
+	it('the author is always a manager; others chosen on create join them', () => {
+		const doc = new Y.Doc();
+		initCustomer(doc, { kind: 'company', authorId: AUTHOR, now: 1, managers: ['user-2', AUTHOR] });
+		expect(managers(doc).sort()).toEqual([AUTHOR, 'user-2']);
+	});
+
+	it('adding a manager sets one key and stamps who changed the record; adding twice changes nothing', () => {
+		const doc = company();
+		addManager(doc, 'user-2', 'user-3', 5000);
+		expect(managers(doc).sort()).toEqual([AUTHOR, 'user-2']);
+		expect(readCustomer(doc)).toMatchObject({ updatedBy: 'user-3', updatedAt: 5000 });
+		let updates = 0;
+		doc.on('update', () => updates++);
+		addManager(doc, 'user-2', 'user-3', 6000);
+		expect(updates).toBe(0);
+	});
+
+	it('removing deletes the key; the last manager cannot be removed', () => {
+		const doc = company();
+		addManager(doc, 'user-2', AUTHOR, 2000);
+		expect(removeManager(doc, AUTHOR, 'user-2', 3000)).toBe(true);
+		expect(managersMap(doc).has(AUTHOR)).toBe(false);
+		expect(managers(doc)).toEqual(['user-2']);
+		expect(readCustomer(doc)).toMatchObject({ updatedBy: 'user-2', updatedAt: 3000 });
+		expect(removeManager(doc, 'user-2', 'user-2', 4000)).toBe(false);
+		expect(removeManager(doc, 'nobody', 'user-2', 4000)).toBe(false);
+		expect(managers(doc)).toEqual(['user-2']);
+	});
+
+	it('managers assigned on two devices offline are both kept after the merge', () => {
+		const a = company();
+		const b = new Y.Doc();
+		sync(a, b);
+		addManager(a, 'user-2', AUTHOR, 2000);
+		addManager(b, 'user-3', AUTHOR, 2001);
+		sync(a, b);
+		expect(managers(a).sort()).toEqual([AUTHOR, 'user-2', 'user-3']);
+		expect(managers(b).sort()).toEqual(managers(a).sort());
+		expect(summarize('c1', b)!.managers.sort()).toEqual([AUTHOR, 'user-2', 'user-3']);
 	});
 });

@@ -62,10 +62,13 @@ function clean<T extends Record<string, FieldValue | undefined>>(data: T): T {
 	return out as T;
 }
 
-/** Writes a new customer into an empty document. The author becomes its first manager. */
+/**
+ * Writes a new customer into an empty document. The author becomes its first manager;
+ * `managers` are further managers chosen on create (SPEC §4).
+ */
 export function initCustomer(
 	doc: Y.Doc,
-	input: { kind: CustomerKind; authorId: string; now: number; fields?: CustomerData }
+	input: { kind: CustomerKind; authorId: string; now: number; fields?: CustomerData; managers?: readonly string[] }
 ): void {
 	doc.transact(() => {
 		const c = customerMap(doc);
@@ -77,6 +80,7 @@ export function initCustomer(
 		c.set('updatedAt', input.now);
 		for (const [k, v] of Object.entries(clean(input.fields ?? {}))) if (k !== 'kind') c.set(k, v ?? null);
 		managersMap(doc).set(input.authorId, true);
+		for (const id of input.managers ?? []) managersMap(doc).set(id, true);
 	});
 }
 
@@ -215,6 +219,35 @@ export function readContacts(doc: Y.Doc, opts: { includeDeleted?: boolean } = {}
 
 export function managers(doc: Y.Doc): string[] {
 	return [...managersMap(doc).entries()].filter(([, v]) => v === true).map(([k]) => k);
+}
+
+/**
+ * Makes a staff user a manager of the customer (SPEC §2). One key per user, so assignments
+ * made on two devices merge. Stamps who changed the record: the server names that user as
+ * the one who assigned when it notifies the new manager.
+ */
+export function addManager(doc: Y.Doc, userId: string, authorId: string, now: number): void {
+	if (managersMap(doc).get(userId) === true) return;
+	doc.transact(() => {
+		managersMap(doc).set(userId, true);
+		customerMap(doc).set('updatedBy', authorId);
+		customerMap(doc).set('updatedAt', now);
+	});
+}
+
+/**
+ * Removes a manager: the key is deleted, so a later assignment is a new one. Refuses to remove
+ * the last manager (a record keeps at least one) and returns whether it removed.
+ */
+export function removeManager(doc: Y.Doc, userId: string, authorId: string, now: number): boolean {
+	const current = managers(doc);
+	if (!current.includes(userId) || current.length <= 1) return false;
+	doc.transact(() => {
+		managersMap(doc).delete(userId);
+		customerMap(doc).set('updatedBy', authorId);
+		customerMap(doc).set('updatedAt', now);
+	});
+	return true;
 }
 
 /** What lists and search need of a customer, kept in the device's local index. */

@@ -8,7 +8,9 @@ export type FeedMessage =
 	| { type: typeof FeedMsg.push; doc: string; update: Uint8Array }
 	| { type: typeof FeedMsg.change; seq: number; doc: string; update: Uint8Array }
 	| { type: typeof FeedMsg.caughtUp; seq: number }
-	| { type: typeof FeedMsg.ack; doc: string; sv: Uint8Array };
+	| { type: typeof FeedMsg.ack; doc: string; sv: Uint8Array }
+	| { type: typeof FeedMsg.refused; doc: string; code: number; reason: string; state: Uint8Array }
+	| { type: typeof FeedMsg.removed; doc: string };
 
 export function encodeFeed(m: FeedMessage): Uint8Array {
 	const e = encoding.createEncoder();
@@ -33,11 +35,20 @@ export function encodeFeed(m: FeedMessage): Uint8Array {
 			encoding.writeVarString(e, m.doc);
 			encoding.writeVarUint8Array(e, m.sv);
 			break;
+		case FeedMsg.refused:
+			encoding.writeVarString(e, m.doc);
+			encoding.writeVarUint(e, m.code);
+			encoding.writeVarString(e, m.reason);
+			encoding.writeVarUint8Array(e, m.state);
+			break;
+		case FeedMsg.removed:
+			encoding.writeVarString(e, m.doc);
+			break;
 	}
 	return encoding.toUint8Array(e);
 }
 
-/** Decodes one message; throws on an unknown type, a truncated frame or trailing bytes. */
+/** Decodes one message; throws on an unknown type, a truncated frame, trailing bytes or an empty push. */
 export function decodeFeed(data: Uint8Array): FeedMessage {
 	const d = decoding.createDecoder(data);
 	const type = decoding.readVarUint(d);
@@ -48,6 +59,8 @@ export function decodeFeed(data: Uint8Array): FeedMessage {
 			break;
 		case FeedMsg.push:
 			m = { type, doc: decoding.readVarString(d), update: decoding.readVarUint8Array(d) };
+			// Zero bytes is no Yjs update at all (the empty one is two bytes: no structs, no deletions).
+			if (m.update.length === 0) throw new Error('empty update');
 			break;
 		case FeedMsg.change:
 			m = { type, seq: decoding.readVarUint(d), doc: decoding.readVarString(d), update: decoding.readVarUint8Array(d) };
@@ -57,6 +70,18 @@ export function decodeFeed(data: Uint8Array): FeedMessage {
 			break;
 		case FeedMsg.ack:
 			m = { type, doc: decoding.readVarString(d), sv: decoding.readVarUint8Array(d) };
+			break;
+		case FeedMsg.refused:
+			m = {
+				type,
+				doc: decoding.readVarString(d),
+				code: decoding.readVarUint(d),
+				reason: decoding.readVarString(d),
+				state: decoding.readVarUint8Array(d)
+			};
+			break;
+		case FeedMsg.removed:
+			m = { type, doc: decoding.readVarString(d) };
 			break;
 		default:
 			throw new Error(`unknown feed message type ${type}`);

@@ -28,24 +28,59 @@ export const ACK_PARAM = 'ack';
 /**
  * Close codes. 4400–4499 tell the stock y-websocket client not to reconnect (it retries
  * any other code forever), so every refusal that retrying cannot fix uses that range.
+ * Each closes only the one socket that earned it; the server and every other socket carry on.
+ * (A refused upgrade never becomes a socket: it gets an HTTP status instead, e.g. 401 without
+ * a session, 429 over the upgrade rate limits; README "Sync protocol" lists them.)
  */
 export const CloseCode = {
 	/** Server shutting down or restarting: the client should reconnect. */
 	goingAway: 1001,
-	/** A frame that does not decode as the protocol. */
+	/**
+	 * A frame over SYNC_MAX_MESSAGE_BYTES (RFC 6455 §7.4.1 "message too big"). Sent by the
+	 * WebSocket layer (ws maxPayload) as soon as a frame's header announces the length, before
+	 * any of it is buffered, so the code is the RFC's, not one of ours; the stock client
+	 * retries it, and the upgrade rate limits bound how often.
+	 */
+	messageTooBig: 1009,
+	/**
+	 * A frame that does not decode as the protocol: a text frame, an unknown message type
+	 * (sync, sync sub-type or feed), a truncated varint or length, trailing bytes, an empty
+	 * update (zero bytes; the empty Yjs update is two), a feed push to a malformed document
+	 * name, presence (awareness) that is not JSON objects or is nested too deep.
+	 */
 	malformed: 4400,
 	/** The session ended (sign-out, expiry, deactivation). */
 	unauthorized: 4401,
-	/** The user may not open this document, or may not change it. */
+	/**
+	 * The user may not open this document, or may not change it; or their presence
+	 * (awareness) claims another user's identity, or a client id another user introduced.
+	 */
 	forbidden: 4403,
-	/** An update that breaks the schema (unknown key, wrong type, too long): refused whole. */
+	/**
+	 * An update that breaks the schema (unknown key, wrong type, too long) or is not a Yjs
+	 * update at all (a well-formed frame carrying garbage): refused whole.
+	 */
 	invalidUpdate: 4422,
-	/** A message over the configured size limit. */
+	/** Presence over PRESENCE_LIMITS: one state too long, or one socket introducing too many client ids. */
 	tooLarge: 4413,
 	/** The server could not store a change; nothing of it was acknowledged: reconnect and resend. */
 	storageError: 1011
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/**
+ * Presence (y-protocols awareness) is relayed to everyone viewing a document, so what one
+ * socket may put there is bounded (server/sync/awareness-guard.ts). The stock client speaks
+ * for one client id over a socket's life (its document's); the rest is headroom.
+ */
+export const PRESENCE_LIMITS = {
+	/** Client ids one socket may introduce presence for, over its life. */
+	idsPerConnection: 4,
+	/** Bytes of one state's JSON as sent. Fieldbook's (user, field being edited) is ~200. */
+	stateBytes: 8 * 1024,
+	/** Nesting of one state's JSON; deeper would make re-encoding it overflow the stack. */
+	depth: 16
+} as const;
 
 /** Document names: the customer's id (UUIDv7, made on the device) or a fixed name such as "settings". */
 export const DOC_NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -67,6 +102,22 @@ export function isValidDocName(name: string): boolean {
  *                                     document when the log was compacted past it)
  *   server → client  FeedMsg.caughtUp varUint seq   (catch-up complete up to seq)
  *   server → client  FeedMsg.ack      varString doc, varUint8Array committed state vector
+ *   server → client  FeedMsg.refused  varString doc, varUint code, varString reason,
+ *                                     varUint8Array state
+ *                                     (a push the server did not apply — code is a CloseCode:
+ *                                     4403 no access / may not change that, 4422 invalid;
+ *                                     state is the server's whole document with the first
+ *                                     refusal of it on this connection when the user may read
+ *                                     it, else empty. The device keeps its unacknowledged edits
+ *                                     of it in the "not saved" list and rebuilds the document
+ *                                     from state, or from its committed copy when state is
+ *                                     empty. Bytes that are no Yjs update close the feed.)
+ *   server → client  FeedMsg.removed  varString doc
+ *                                     (the user may no longer read the document: the device
+ *                                     deletes it; unsent edits go to "not saved")
+ *
+ * Access (src/lib/schema/access.ts) applies to all of it: catch-up and live changes carry only
+ * documents the user may read; a user who gains read access gets the whole document.
  */
 export const FEED_PATH = '/feed';
 
@@ -75,5 +126,7 @@ export const FeedMsg = {
 	push: 1,
 	change: 10,
 	caughtUp: 11,
-	ack: 12
+	ack: 12,
+	refused: 13,
+	removed: 14
 } as const;

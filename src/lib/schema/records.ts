@@ -70,6 +70,8 @@ export const CONTACT_FIELDS = {
 	email: text(MAX_EMAIL, 'email'),
 	phone: text(50, 'phone'),
 	doNotSendWelcome: { type: 'boolean' },
+	/** Set and cleared by the server only: another live contact uses this e-mail (SPEC §2, §6). */
+	duplicateEmail: { type: 'boolean' },
 	...(Object.fromEntries(PORTAL_PERMISSIONS.map((p) => [permissionKey(p), { type: 'boolean' }])) as Record<
 		`permissions.${PortalPermission}`,
 		FieldSpec

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCredentials, parseFirstAdmin, parseNewStaff } from './staff.ts';
+import { parseCredentials, parseDirectory, parseFirstAdmin, parseNewStaff } from './staff.ts';
 
 describe('parseCredentials', () => {
 	it('accepts an e-mail and password, trimming and lower-casing the e-mail only', () => {
@@ -116,5 +116,27 @@ describe('parseFirstAdmin', () => {
 			ok: false,
 			errors: { name: 'required', email: 'invalid_email', password: 'too_short' }
 		});
+	});
+});
+
+describe('parseDirectory', () => {
+	it('keeps id, name and whether the account is active, nothing else', () => {
+		expect(
+			parseDirectory({
+				staff: [
+					{ id: 'u1', name: 'Ada', active: true, email: 'ada@example.com' },
+					{ id: 'u2', name: 'Bob', active: false }
+				]
+			})
+		).toEqual([
+			{ id: 'u1', name: 'Ada', active: true },
+			{ id: 'u2', name: 'Bob', active: false }
+		]);
+	});
+
+	it('refuses what is not a directory', () => {
+		for (const bad of [null, 'x', {}, { staff: 'x' }, { staff: [{ id: 1, name: 'A' }] }, { staff: [{ id: 'u' }] }]) {
+			expect(parseDirectory(bad)).toBeNull();
+		}
 	});
 });

@@ -47,3 +47,27 @@ export function parseFirstAdmin(
 		password: newPassword(input.password)
 	});
 }
+
+/**
+ * One staff member as every signed-in staff user sees them: enough to pick managers and to
+ * show a manager's name (no e-mail, no role). Deactivated accounts stay listed so that a
+ * record they still manage shows their name, but they are not offered as new managers.
+ */
+export interface DirectoryEntry {
+	id: string;
+	name: string;
+	active: boolean;
+}
+
+/** The directory as the server sent it or the device kept it; null when it is not one. */
+export function parseDirectory(input: unknown): DirectoryEntry[] | null {
+	const list = (input as { staff?: unknown } | null)?.staff;
+	if (!Array.isArray(list)) return null;
+	const out: DirectoryEntry[] = [];
+	for (const e of list as unknown[]) {
+		const r = (typeof e === 'object' && e !== null ? e : {}) as Record<string, unknown>;
+		if (typeof r.id !== 'string' || r.id === '' || typeof r.name !== 'string') return null;
+		out.push({ id: r.id, name: r.name, active: r.active !== false });
+	}
+	return out;
+}

@@ -57,6 +57,13 @@ export class Client {
 		});
 	}
 
+	/** The signed-in user's own id (GET /api/session). */
+	async userId(): Promise<string> {
+		const res = await this.request('/api/session', { headers: { accept: 'application/json' } });
+		if (res.status !== 200) throw new Error(`/api/session answered ${res.status}`);
+		return ((await res.json()) as { user: { id: string } }).user.id;
+	}
+
 	/** The id of a staff account, from the admin staff API (this client must be an admin). */
 	async staffId(email: string): Promise<string> {
 		const res = await this.request('/api/staff');

@@ -3,12 +3,15 @@
  * update (local, from the device, or live from others) and carries out the page's edits with
  * the schema's functions, so the UI never writes the Y.Doc itself.
  */
+import { canManage, toAccess } from '$lib/schema/access';
 import {
 	addContact,
+	addManager,
 	managers,
 	primaryContactId,
 	readContacts,
 	readCustomer,
+	removeManager,
 	restoreContact,
 	restoreCustomer,
 	setPrimaryContact,
@@ -86,6 +89,12 @@ export class CustomerState {
 	get canEdit(): boolean {
 		const user = this.workspace.user;
 		return user.role === 'admin' || this.managers.includes(user.id) || this.customer.access === 'public-write';
+	}
+
+	/** SPEC §2, §4: only managers and admins change who manages the record and its access. */
+	get canManage(): boolean {
+		const managers = new Set(this.managers); // eslint-disable-line svelte/prefer-svelte-reactivity -- an argument, not state
+		return canManage(this.workspace.user, { access: toAccess(this.customer.access), managers });
 	}
 
 	private readonly read = () => {
@@ -173,6 +182,20 @@ export class CustomerState {
 			if (id !== self && !m.get('deletedAt') && emailKey(m.get('email')) === key) return true;
 		}
 		return this.workspace.summaries.some((s) => s.id !== this.id && s.contacts.some((c) => emailKey(c.email) === key));
+	}
+
+	/** Makes a staff member a manager; the server notifies them (SPEC §2). */
+	addManager(userId: string): void {
+		if (this.managers.includes(userId)) return;
+		addManager(this.live.doc, userId, this.workspace.user.id, Date.now());
+		this.committed();
+	}
+
+	/** Removes a manager; false when refused (the last manager stays: a record keeps one). */
+	removeManager(userId: string): boolean {
+		if (!removeManager(this.live.doc, userId, this.workspace.user.id, Date.now())) return false;
+		this.committed();
+		return true;
 	}
 
 	trashContact(id: string): void {

@@ -9,7 +9,7 @@ export const POST: RequestHandler = async ({ params, request, locals }) => {
 	const body = (await request.json().catch(() => null)) as { password?: unknown } | null;
 	const pw = newPassword(body?.password);
 	if (!pw.ok) return json({ error: 'invalid_input', fields: { password: pw.error } }, { status: 400 });
-	const r = await getContext().contacts.setPassword(params.id, pw.value, locals.user.id);
+	const r = await getContext().contacts.setPassword(params.id, pw.value, locals.user);
 	if (!r.ok) return json({ error: r.reason }, { status: r.reason === 'not_found' ? 404 : 409 });
 	return json({ ok: true });
 };

@@ -13,7 +13,7 @@ export const POST: RequestHandler = async ({ params, request, locals }) => {
 	if (typeof key !== 'string' || !/^[A-Za-z0-9_-]{8,64}$/.test(key)) {
 		return json({ error: 'invalid_input', fields: { idempotencyKey: 'invalid' } }, { status: 400 });
 	}
-	const r = getContext().contacts.requestSetPasswordEmail(params.id, key, locals.user.id);
+	const r = getContext().contacts.requestSetPasswordEmail(params.id, key, locals.user);
 	if (!r.ok) return json({ error: r.reason }, { status: r.reason === 'not_found' ? 404 : 409 });
 	return json({ ok: true, queued: r.queued }, { status: 202 });
 };

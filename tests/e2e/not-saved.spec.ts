@@ -1,0 +1,64 @@
+/**
+ * [§2][§8] The server is the authority, and nothing typed is silently lost: an edit made
+ * offline to a record that became read-only meanwhile is refused, kept in "Changes not saved"
+ * with the reason, and the record shows the server's state; a record whose access is revoked
+ * leaves the device.
+ */
+import { createCompany, editField, goOffline, setAccess } from './customers';
+import { ADMIN, addStaffMember, expect, expectAccessible, signIn, test, uniqueStaff } from './helpers';
+
+test.setTimeout(120_000);
+
+test('an offline edit to a record made read-only meanwhile lands in "Changes not saved"; revoked access removes the record', async ({
+	page,
+	newContext
+}) => {
+	const fay = uniqueStaff('Fay');
+	await signIn(page, ADMIN);
+	await addStaffMember(page, fay);
+	const name = `Revoke Co ${Date.now()}`;
+	const url = await createCompany(page, name);
+	await setAccess(page, 'Public (read and write)');
+
+	const fayPage = await (await newContext()).newPage();
+	await signIn(fayPage, fay);
+	await fayPage.goto(url);
+	await expect(fayPage.getByRole('heading', { name, level: 1 })).toBeVisible();
+	await expect(fayPage.getByRole('status', { name: 'Sync status' })).toContainText('Synced', { timeout: 15_000 });
+
+	// Fay edits offline; meanwhile the manager makes the record read-only for others.
+	await goOffline(fayPage);
+	await editField(fayPage, 'City', 'Offline Town');
+	await expect(fayPage.getByRole('status', { name: 'Sync status' })).toContainText('1 change waiting');
+	await setAccess(page, 'Public (read)');
+	await editField(page, 'Phone', '+48 22 555 01 01');
+
+	// Back online: the edit is refused, kept for Fay with the reason; the record is the server's.
+	await fayPage.context().setOffline(false);
+	const link = fayPage.getByRole('link', { name: '1 change not saved' });
+	await expect(link).toBeVisible({ timeout: 15_000 });
+	const panel = fayPage.getByRole('tabpanel');
+	await expect(panel.getByLabel('Phone', { exact: true })).toHaveValue('+48 22 555 01 01', { timeout: 15_000 });
+	await expect(panel.getByLabel('City', { exact: true })).toHaveValue('');
+	await expect(fayPage.getByRole('status', { name: 'Sync status' })).toContainText('Synced', { timeout: 15_000 });
+
+	await link.click();
+	await expect(fayPage.getByRole('heading', { name: 'Changes not saved', level: 1 })).toBeVisible();
+	const entry = fayPage.getByRole('article', { name });
+	await expect(entry.getByRole('note')).toContainText('You may not make this change');
+	await expect(entry.getByRole('definition')).toContainText(['Offline Town']);
+	await expect(entry.getByRole('term')).toContainText(['City']);
+	await expectAccessible(fayPage, 'changes not saved');
+	await entry.getByRole('button', { name: `Dismiss the changes to ${name}` }).click();
+	await expect(fayPage.getByText('Nothing here: every change made on this device was saved.')).toBeVisible();
+	await expect(fayPage.getByRole('link', { name: /not saved/ })).toBeHidden();
+
+	// The manager makes it private: it leaves Fay's device (lists work from the device).
+	await fayPage.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Companies' }).click();
+	await expect(fayPage.getByRole('link', { name })).toBeVisible();
+	await setAccess(page, 'Private');
+	await expect(fayPage.getByRole('link', { name })).toBeHidden({ timeout: 10_000 });
+	await fayPage.reload();
+	await expect(fayPage.getByRole('heading', { name: 'Companies', level: 1 })).toBeVisible();
+	await expect(fayPage.getByRole('link', { name })).toBeHidden();
+});
