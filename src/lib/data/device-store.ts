@@ -143,6 +143,15 @@ export class DeviceStore {
 		});
 	}
 
+	/** Whether the device holds committed state of the document (the server has it). */
+	hasCommitted(name: string): Promise<boolean> {
+		return this.tx(['docs'], 'readonly', (t) => {
+			let found = false;
+			onSuccess(t.objectStore('docs').getKey(name), (k) => (found = k !== undefined));
+			return () => found;
+		});
+	}
+
 	addPending(name: string, update: Uint8Array): Promise<void> {
 		return this.write(name, { pending: [update] });
 	}

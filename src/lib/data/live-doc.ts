@@ -39,6 +39,7 @@ export class LiveDoc {
 	private retry: ReturnType<typeof setTimeout> | null = null;
 	private attempt = 0;
 	private closed = false;
+	private held = false;
 
 	private constructor(
 		readonly name: string,
@@ -82,11 +83,30 @@ export class LiveDoc {
 		window.addEventListener('offline', this.onOffline);
 	}
 
-	static async open(name: string, store: DeviceStore, user: LiveDocUser, events: LiveDocEvents = {}): Promise<LiveDoc> {
+	/**
+	 * `held`: the server does not have the document yet (made on this device, or not synced
+	 * in): its socket would be refused, so it connects on release(), once background sync has
+	 * it committed.
+	 */
+	static async open(
+		name: string,
+		store: DeviceStore,
+		user: LiveDocUser,
+		events: LiveDocEvents = {},
+		opts: { held?: boolean } = {}
+	): Promise<LiveDoc> {
 		const live = new LiveDoc(name, store, user, events);
+		live.held = opts.held ?? false;
 		live.binding = await bindDoc(store, name, live.doc, { remoteOrigin: live.provider });
-		if (navigator.onLine) live.provider.connect();
+		if (navigator.onLine && !live.held) live.provider.connect();
 		return live;
+	}
+
+	/** The server has the document now: connect (see `held`). */
+	release(): void {
+		if (!this.held) return;
+		this.held = false;
+		if (!this.closed && navigator.onLine) this.provider.connect();
 	}
 
 	/** Presence of the others viewing this record. */
@@ -121,7 +141,7 @@ export class LiveDoc {
 		if (this.retry) clearTimeout(this.retry);
 		this.retry = setTimeout(() => {
 			this.retry = null;
-			if (!this.closed && navigator.onLine) this.provider.connect();
+			if (!this.closed && !this.held && navigator.onLine) this.provider.connect();
 		}, backoff(this.attempt++));
 	}
 
@@ -129,7 +149,7 @@ export class LiveDoc {
 	private readonly onOffline = () => this.provider.disconnect();
 	private readonly onOnline = () => {
 		this.attempt = 0;
-		if (!this.closed) this.provider.connect();
+		if (!this.closed && !this.held) this.provider.connect();
 	};
 
 	/** Waits until every local change is written to the device. */

@@ -31,7 +31,11 @@ export interface WorkspaceUser {
 
 export type SyncState = 'offline' | 'waiting' | 'syncing' | 'synced' | 'signed-out';
 
-type TabMessage = { type: 'changed'; docs: string[] } | { type: 'pending' } | { type: 'rebuilt'; doc: string };
+type TabMessage =
+	| { type: 'changed'; docs: string[] }
+	| { type: 'pending' }
+	| { type: 'rebuilt'; doc: string }
+	| { type: 'acknowledged'; docs: string[] };
 
 export class Workspace {
 	/** Every readable customer, from the device's local index. */
@@ -97,7 +101,11 @@ export class Workspace {
 		const run = () => {
 			this.sync = new BackgroundSync(this.store, {
 				onChanged: (docs) => this.applyChanges(docs),
-				onAcknowledged: () => void this.refreshPending(),
+				onAcknowledged: (docs) => {
+					void this.refreshPending();
+					this.releaseLive(docs);
+					this.channel?.postMessage({ type: 'acknowledged', docs } satisfies TabMessage);
+				},
 				onRefused: (doc, outcome, refusal) => this.rebuild(doc, outcome, refusal),
 				onStatus: (status, at) => {
 					this.feedStatus = status;
@@ -114,6 +122,7 @@ export class Workspace {
 	}
 
 	private async onTabMessage(m: TabMessage): Promise<void> {
+		if (m.type === 'changed' || m.type === 'acknowledged') this.releaseLive(m.docs);
 		if (m.type === 'rebuilt') {
 			this.discardLive(m.doc);
 			if (m.doc === SETTINGS_DOC) await this.reopenSettings();
@@ -130,6 +139,7 @@ export class Workspace {
 
 	/** Committed changes written by background sync: rebuild those records' summaries. */
 	private async applyChanges(docs: string[]): Promise<void> {
+		this.releaseLive(docs);
 		const fresh: CustomerSummary[] = [];
 		// One read transaction for the whole batch, not one per document.
 		const stored = await this.store.loadDocs(docs.filter((d) => d !== SETTINGS_DOC));
@@ -192,8 +202,9 @@ export class Workspace {
 		return this.byId.get(id);
 	}
 
-	/** Opens a customer document (from the device, then live). */
+	/** Opens a customer document (from the device, then live once the server has it). */
 	async open(id: string): Promise<LiveDoc> {
+		const held = id !== SETTINGS_DOC && !(await this.store.hasCommitted(id));
 		const live = await LiveDoc.open(id, this.store, this.user, {
 			onAcknowledged: () => void this.refreshPending(),
 			// The live socket refused a change: the syncing tab pushes it and gets the refusal.
@@ -201,7 +212,7 @@ export class Workspace {
 				this.sync?.pushPending();
 				this.channel?.postMessage({ type: 'pending' } satisfies TabMessage);
 			}
-		});
+		}, { held });
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, not state
 		const open = this.live.get(id) ?? new Set<LiveDoc>();
 		open.add(live);
@@ -250,6 +261,11 @@ export class Workspace {
 		};
 		readSettings();
 		settings.doc.on('update', readSettings);
+	}
+
+	/** The server has these documents now: open copies waiting for that connect. */
+	private releaseLive(docs: readonly string[]): void {
+		for (const doc of docs) for (const live of this.live.get(doc) ?? []) live.release();
 	}
 
 	/** Drops this tab's open copies of `doc` without writing their queued changes. */
