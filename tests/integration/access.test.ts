@@ -241,6 +241,10 @@ describe('[§2] record access on every path', () => {
 		Y.applyUpdate(rebuilt, refused!.state);
 		expect(rebuilt.getMap('customer').get('companyName')).toBe('shared-read');
 		expect(rebuilt.getMap('customer').get('city')).toBeUndefined();
+		// Pushes already in flight are refused too, without the state again (it can be large).
+		const again = await push(feed, 'shared-read', fieldUpdate(readable.update, 'city', 'Braga'));
+		expect(again).toMatchObject({ code: CloseCode.forbidden });
+		expect(again!.state.length).toBe(0);
 		expect(feed.closeCode).toBeNull();
 		expect(
 			query('SELECT id, city FROM customers WHERE id IN (?, ?) ORDER BY id', 'shared-read', 'shared-write')
