@@ -62,3 +62,46 @@ test('an offline edit to a record made read-only meanwhile lands in "Changes not
 	await expect(fayPage.getByRole('heading', { name: 'Companies', level: 1 })).toBeVisible();
 	await expect(fayPage.getByRole('link', { name })).toBeHidden();
 });
+
+test('a staff user who changed access offline, no longer managing the record meanwhile, finds the change in "Changes not saved"', async ({
+	page,
+	newContext
+}) => {
+	const gus = uniqueStaff('Gus');
+	await signIn(page, ADMIN);
+	await addStaffMember(page, gus);
+	const name = `Demoted AG ${Date.now()}`;
+	const url = await createCompany(page, name);
+	await setAccess(page, 'Public (read and write)');
+	const managers = page.getByRole('tabpanel').getByRole('group', { name: 'Managers' });
+	await managers.getByLabel('Add a manager').selectOption({ label: gus.name });
+	await managers.getByRole('button', { name: 'Add', exact: true }).click();
+	await expect(managers.getByRole('listitem').filter({ hasText: gus.name })).toBeVisible();
+
+	const gusPage = await (await newContext()).newPage();
+	await signIn(gusPage, gus);
+	await gusPage.goto(url);
+	await expect(gusPage.getByRole('heading', { name, level: 1 })).toBeVisible();
+	const gusManagers = gusPage.getByRole('tabpanel').getByRole('group', { name: 'Managers' });
+	await expect(gusManagers.getByRole('listitem').filter({ hasText: gus.name })).toBeVisible();
+	await expect(gusPage.getByRole('status', { name: 'Sync status' })).toContainText('Synced', { timeout: 15_000 });
+
+	// Gus, still a manager on his device, makes the record read-only while offline...
+	await goOffline(gusPage);
+	await setAccess(gusPage, 'Public (read)');
+	// ...while the admin removes him from its managers.
+	await managers.getByRole('button', { name: `Remove ${gus.name} as manager` }).click();
+	await expect(managers.getByRole('listitem').filter({ hasText: gus.name })).toBeHidden();
+
+	await gusPage.context().setOffline(false);
+	await expect(gusPage.getByRole('link', { name: '1 change not saved' })).toBeVisible({ timeout: 15_000 });
+	// The record is the server's again: still public read and write, Gus no longer a manager.
+	const access = gusPage.getByRole('tabpanel').getByRole('group', { name: 'Access', exact: true });
+	await expect(access.getByRole('radio', { name: 'Read and write' })).toBeChecked();
+	await expect(access.getByRole('radio', { name: 'Read and write' })).toBeDisabled();
+	await gusPage.getByRole('link', { name: '1 change not saved' }).click();
+	const entry = gusPage.getByRole('article', { name });
+	await expect(entry.getByRole('note')).toContainText('only its managers may change this');
+	await expect(entry.getByRole('term')).toContainText(['Access']);
+	await expect(entry.getByRole('definition')).toContainText(['Public (read)']);
+});
