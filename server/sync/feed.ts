@@ -11,7 +11,8 @@ import { CloseCode, FeedMsg, isValidDocName } from '../../src/lib/schema/protoco
 import { SETTINGS_DOC } from '../../src/lib/schema/settings.ts';
 import type { Connection } from './connection.ts';
 import type { DocStore } from './doc-store.ts';
-import { checkCreation, NO_ACCESS, RefusedUpdateError, type Room } from './room.ts';
+import type { Room } from './room.ts';
+import { checkCreation, NO_ACCESS, RefusedUpdateError } from './write-rules.ts';
 
 export interface FeedHost {
 	store: DocStore;

@@ -12,16 +12,9 @@ import * as Y from 'yjs';
 import { CloseCode, MessageType } from '../../src/lib/schema/protocol.ts';
 import { customerMap, managers, managersMap, primaryContactId } from '../../src/lib/schema/customer-doc.ts';
 import { DEFAULT_CONTACT_TYPE_ID, SETTINGS_DOC } from '../../src/lib/schema/settings.ts';
-import {
-	canManage,
-	canWrite,
-	isManagerOnly,
-	isValidCreation,
-	recordAccess,
-	type StaffRef
-} from '../../src/lib/schema/access.ts';
+import { recordAccess } from '../../src/lib/schema/access.ts';
 import { describeTransaction } from '../history.ts';
-import { validateUpdate, type Verdict } from './validate.ts';
+import { checkWrite } from './write-rules.ts';
 import { recordPresence, screenPresence } from './awareness-guard.ts';
 import type { CommitQueue } from './commit-queue.ts';
 import type { Connection } from './connection.ts';
@@ -233,30 +226,9 @@ export class Room {
 		});
 	}
 
-	/**
-	 * Every update is validated against the schema before it is applied (server/sync/validate.ts:
-	 * from the update's own structs, at a cost that does not grow with the document). Only
-	 * admins change the workspace settings. A refused update is refused whole.
-	 */
+	/** Who may write what, and the schema (write-rules.ts): throws RefusedUpdateError. */
 	private check(conn: Connection, update: Uint8Array): void {
-		const user = { id: conn.userId, role: conn.role };
-		if (this.name === SETTINGS_DOC) {
-			if (conn.role !== 'admin') {
-				if (isNoop(this.doc, update)) return;
-				throw new RefusedUpdateError(CloseCode.forbidden, 'only admins change the settings');
-			}
-			return refuseUnlessValid(validateUpdate(this.doc, update, 'settings'));
-		}
-		const rec = recordAccess(this.doc);
-		// No customer here yet: the update creates one, and must make its author a manager.
-		if (rec === null) return checkCreation(user, update);
-		if (!canWrite(user, rec)) {
-			// A reader's sync step 2 that adds nothing is harmless; anything else is refused.
-			if (isNoop(this.doc, update)) return;
-			throw new RefusedUpdateError(CloseCode.forbidden, NO_WRITE);
-		}
-		const protect = canManage(user, rec) ? undefined : isManagerOnly;
-		refuseUnlessValid(validateUpdate(this.doc, update, 'customer', undefined, protect));
+		checkWrite(this.doc, this.name, { id: conn.userId, role: conn.role }, update);
 	}
 
 	/** True once the document holds a customer (committed or not). */
@@ -359,54 +331,6 @@ const encodeSync = (write: (enc: encoding.Encoder) => void) => encodeMessage(Mes
 /** lib0 reads past the end of a buffer without throwing; a frame must be exactly one message. */
 function assertFullyRead(dec: decoding.Decoder): void {
 	if (dec.pos !== dec.arr.length) throw new MalformedMessageError();
-}
-
-/** The one refusal for a name the user may not read and a name that does not exist. */
-export const NO_ACCESS = 'no access to this record';
-const NO_WRITE = 'read only: you may not change this record';
-
-function refuseUnlessValid(verdict: Verdict): void {
-	if (verdict.ok) return;
-	throw new RefusedUpdateError(verdict.forbidden ? CloseCode.forbidden : CloseCode.invalidUpdate, verdict.reason);
-}
-
-/**
- * A document that holds no customer is created by its first update, which must be valid on
- * its own and make its author a manager (initCustomer does). Anything else is refused as if
- * the name were someone else's record: nothing is loaded or created.
- */
-export function checkCreation(user: StaffRef, update: Uint8Array): void {
-	const scratch = new Y.Doc({ gc: true });
-	try {
-		const verdict = validateUpdate(scratch, update, 'customer');
-		if (!verdict.ok) {
-			if (verdict.reason.startsWith('unresolved')) throw new RefusedUpdateError(CloseCode.forbidden, NO_ACCESS);
-			return refuseUnlessValid(verdict);
-		}
-		Y.applyUpdate(scratch, update);
-		if (!isValidCreation(user.id, recordAccess(scratch))) throw new RefusedUpdateError(CloseCode.forbidden, NO_ACCESS);
-	} finally {
-		scratch.destroy();
-	}
-}
-
-/** An update the server will not apply; the connection is closed with `code`. */
-export class RefusedUpdateError extends Error {
-	constructor(
-		readonly code: CloseCode,
-		reason: string
-	) {
-		super(reason);
-	}
-}
-
-/** True when the update adds nothing the document does not have (a client's sync step 2 echo). */
-function isNoop(doc: Y.Doc, update: Uint8Array): boolean {
-	// parseUpdateMeta's `to` is where each client's structs end; encodeStateVectorFromUpdate
-	// would miss runs that do not start at clock 0.
-	const { to } = Y.parseUpdateMeta(update);
-	for (const [client, clock] of to) if (Y.getState(doc.store, client) < clock) return false;
-	return Y.decodeUpdate(update).ds.clients.size === 0;
 }
 
 export class MalformedMessageError extends Error {

@@ -1,0 +1,90 @@
+/**
+ * Who may write what (src/lib/schema/access.ts), checked for every update before it is
+ * applied, on every path (live sockets and feed pushes), together with the schema
+ * (validate.ts: from the update's own structs, at a cost that does not grow with the
+ * document). A refused update is refused whole: RefusedUpdateError, with the close code.
+ */
+import * as Y from 'yjs';
+import {
+	canManage,
+	canWrite,
+	isManagerOnly,
+	isValidCreation,
+	recordAccess,
+	type StaffRef
+} from '../../src/lib/schema/access.ts';
+import { CloseCode } from '../../src/lib/schema/protocol.ts';
+import { SETTINGS_DOC } from '../../src/lib/schema/settings.ts';
+import { validateUpdate, type Verdict } from './validate.ts';
+
+/** The one refusal for a name the user may not read and a name that does not exist. */
+export const NO_ACCESS = 'no access to this record';
+const NO_WRITE = 'read only: you may not change this record';
+
+/** An update the server will not apply; a live socket is closed with `code`, a feed push answered. */
+export class RefusedUpdateError extends Error {
+	constructor(
+		readonly code: CloseCode,
+		reason: string
+	) {
+		super(reason);
+	}
+}
+
+/**
+ * Checks `update` from `user` against the document `doc` (named `name`) as it is now. Only
+ * admins change the workspace settings; a customer document with no customer yet is being
+ * created; readers change nothing; access and managers change only by managers and admins.
+ */
+export function checkWrite(doc: Y.Doc, name: string, user: StaffRef, update: Uint8Array): void {
+	if (name === SETTINGS_DOC) {
+		if (user.role !== 'admin') {
+			if (isNoop(doc, update)) return;
+			throw new RefusedUpdateError(CloseCode.forbidden, 'only admins change the settings');
+		}
+		return refuseUnlessValid(validateUpdate(doc, update, 'settings'));
+	}
+	const rec = recordAccess(doc);
+	if (rec === null) return checkCreation(user, update);
+	if (!canWrite(user, rec)) {
+		// A reader's sync step 2 that adds nothing is harmless; anything else is refused.
+		if (isNoop(doc, update)) return;
+		throw new RefusedUpdateError(CloseCode.forbidden, NO_WRITE);
+	}
+	const protect = canManage(user, rec) ? undefined : isManagerOnly;
+	refuseUnlessValid(validateUpdate(doc, update, 'customer', undefined, protect));
+}
+
+/**
+ * A document that holds no customer is created by its first update, which must be valid on
+ * its own and make its author a manager (initCustomer does). Anything else is refused as if
+ * the name were someone else's record: nothing is loaded or created.
+ */
+export function checkCreation(user: StaffRef, update: Uint8Array): void {
+	const scratch = new Y.Doc({ gc: true });
+	try {
+		const verdict = validateUpdate(scratch, update, 'customer');
+		if (!verdict.ok) {
+			if (verdict.reason.startsWith('unresolved')) throw new RefusedUpdateError(CloseCode.forbidden, NO_ACCESS);
+			return refuseUnlessValid(verdict);
+		}
+		Y.applyUpdate(scratch, update);
+		if (!isValidCreation(user.id, recordAccess(scratch))) throw new RefusedUpdateError(CloseCode.forbidden, NO_ACCESS);
+	} finally {
+		scratch.destroy();
+	}
+}
+
+function refuseUnlessValid(verdict: Verdict): void {
+	if (verdict.ok) return;
+	throw new RefusedUpdateError(verdict.forbidden ? CloseCode.forbidden : CloseCode.invalidUpdate, verdict.reason);
+}
+
+/** True when the update adds nothing the document does not have (a client's sync step 2 echo). */
+function isNoop(doc: Y.Doc, update: Uint8Array): boolean {
+	// parseUpdateMeta's `to` is where each client's structs end; encodeStateVectorFromUpdate
+	// would miss runs that do not start at clock 0.
+	const { to } = Y.parseUpdateMeta(update);
+	for (const [client, clock] of to) if (Y.getState(doc.store, client) < clock) return false;
+	return Y.decodeUpdate(update).ds.clients.size === 0;
+}
