@@ -95,6 +95,15 @@ export interface ServerProcess {
 	stop(): Promise<void>;
 }
 
+const children = new Set<ChildProcess>();
+
+/** Kills `child` if this process exits first (the watchdog, a crash): no server outlives the bench. */
+export function killOnExit(child: ChildProcess): void {
+	if (children.size === 0) process.once('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+	children.add(child);
+	child.once('exit', () => children.delete(child));
+}
+
 /** Starts `node --import tsx server/index.ts` on a free port with the given data directory. */
 export async function startServer(dataDir: string, env: Record<string, string>): Promise<ServerProcess> {
 	const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
@@ -102,6 +111,7 @@ export async function startServer(dataDir: string, env: Record<string, string>):
 		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
+	killOnExit(child);
 	let output = '';
 	child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
 	child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -118,22 +128,13 @@ export async function startServer(dataDir: string, env: Record<string, string>):
 		})
 	);
 	const pid = child.pid!;
-	const status = () => fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-	const kb = (s: string, key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? NaN) * 1024;
-	const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+	const stats = procStats(pid);
 	let stopped: Promise<void> | null = null;
 	return {
 		url,
 		pid,
-		memory() {
-			const s = status();
-			return { rss: kb(s, 'VmRSS'), peak: kb(s, 'VmHWM') };
-		},
-		cpuMs() {
-			// Fields after the command name (which is in parentheses): utime is the 14th, stime the 15th.
-			const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-			return ((Number(fields[11]) + Number(fields[12])) / ticks) * 1000;
-		},
+		memory: stats.memory,
+		cpuMs: stats.cpuMs,
 		log: () => output,
 		stop() {
 			stopped ??= (async () => {
@@ -148,6 +149,29 @@ export async function startServer(dataDir: string, env: Record<string, string>):
 		}
 	};
 }
+
+/** CPU time and memory of any process, from /proc (Linux). */
+export function procStats(pid: number): {
+	/** Resident set size and its peak (VmRSS, VmHWM), in bytes. */
+	memory(): { rss: number; peak: number };
+	/** CPU time (user + system) used so far, in ms. */
+	cpuMs(): number;
+} {
+	const kb = (s: string, key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? NaN) * 1024;
+	return {
+		memory() {
+			const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+			return { rss: kb(s, 'VmRSS'), peak: kb(s, 'VmHWM') };
+		},
+		cpuMs() {
+			// Fields after the command name (which is in parentheses): utime is the 14th, stime the 15th.
+			const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+			return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1000;
+		}
+	};
+}
+
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 // --- Browser bundles and their static server -------------------------------------------
 
@@ -221,6 +245,21 @@ export function machine(): {
 		git: `commit ${git('rev-parse', '--short', 'HEAD') || 'unknown'}${dirty ? ` plus ${dirty} uncommitted changed files` : ''}`
 	};
 }
+
+// --- The table -------------------------------------------------------------------------
+
+/** One row of the table `npm run bench` prints. */
+export interface Row {
+	measure: string;
+	value: string;
+	/** The same figure of the peer measured in the same run (the reference server), if any. */
+	peer?: string;
+	target: string;
+	met: string;
+	notes: string;
+}
+
+export const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
 
 // --- Statistics ------------------------------------------------------------------------
 

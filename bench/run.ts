@@ -15,6 +15,13 @@
  *   5. server RSS after the full sync (/proc/<pid>/status);
  *   6. y-indexeddb (one database per document) vs DeviceStore (one database) in a tiny page.
  *
+ * Then, with Node only (no browser running):
+ *   7. the sync server against the reference y-websocket server, the same edits in the same run
+ *      (bench/sync-compare.ts), and both against the ceiling (bench/ceiling.ts);
+ *   8. durability under faults: kill -9 at random moments, restart, nothing acknowledged lost
+ *      (bench/faults.ts; 20 trials, `--trials=100` for more, `--seed=N` for other trials).
+ * `--sync-only` runs 7–8 alone (no seed, no browser).
+ *
  * Prints one markdown table and writes it, with the machine, to bench/results/latest.md.
  */
 import Database from 'better-sqlite3';
@@ -43,22 +50,31 @@ import {
 	summarizeProfile,
 	summarizeTrace,
 	within,
+	yes,
 	type CpuProfile,
+	type Row,
 	type ServerProcess
 } from './harness.ts';
 import type { Instrumentation } from './browser/instrument.ts';
 import type { KeyRecord, OpenRecord, Probes } from './browser/probes.ts';
+import { faultTrials } from './faults.ts';
 import { nodeCosts } from './node-costs.ts';
 import { BENCH_ADMIN, seed } from './seed.ts';
+import { syncCompare } from './sync-compare.ts';
 
 const { values: args } = parseArgs({
 	options: {
 		quick: { type: 'boolean', default: false },
 		customers: { type: 'string' },
-		keep: { type: 'boolean', default: false }
+		keep: { type: 'boolean', default: false },
+		trials: { type: 'string' },
+		seed: { type: 'string', default: '20261125' },
+		'sync-only': { type: 'boolean', default: false }
 	}
 });
 const QUICK = args.quick;
+/** Kill -9 trials (item 8). */
+const TRIALS = Number(args.trials ?? (QUICK ? 3 : 20));
 const N = Number(args.customers ?? (QUICK ? 1000 : 10_000));
 const REPS = {
 	offline: QUICK ? 3 : 5,
@@ -67,23 +83,17 @@ const REPS = {
 	queries: QUICK ? ['schroder', 'łódź', '+44 20'] : ['schroder', 'łódź', '+44 20', 'zoë mac'],
 	yIdbConcurrency: 16
 };
-/** Measurement phases must finish by then (the app build, when needed, is not counted). */
+/** The browser phases (1–6) must finish by then (the app build, when needed, is not counted). */
 const BUDGET_MS = QUICK ? 110_000 : 570_000;
+/** What 7–8 take at most before the watchdog stops the run (they take about half that). */
+const NODE_BUDGET_MS = (QUICK ? 90_000 : 240_000) + TRIALS * 8_000;
 
 const TARGETS = { list: 500, search: 16, open: 50, sync: 15_000, serverMb: 512 };
 
-interface Row {
-	measure: string;
-	value: string;
-	target: string;
-	met: string;
-	notes: string;
-}
 const rows: Row[] = [];
 const notes: string[] = [];
 const extra: Record<string, unknown> = {};
 const log = (s: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
-const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldbook-bench-'));
 let server: ServerProcess | null = null;
@@ -372,7 +382,8 @@ async function typeAndMeasure(page: Page, selector: string, text: string): Promi
 async function searchAsYouType(context: BrowserContext, page: Page, base: string) {
 	await page.goto(`${base}/persons`);
 	await waitFor(page, 'persons list', 30_000, 'window.__fbBench.whenFirstRow()');
-	const total = await page.locator('main [role="status"]').first().textContent();
+	// The list's count ("Showing 100 of 30,000"); other live regions in main hold no number.
+	const total = await page.locator('main [role="status"]').filter({ hasText: /\d/ }).first().textContent();
 	await probe(page, (p) => p.armSearch('main input[type="search"]'));
 	const keys: KeyRecord[] = [];
 	for (const q of REPS.queries) keys.push(...(await typeAndMeasure(page, 'main input[type="search"]', q)));
@@ -497,13 +508,19 @@ async function idbCompare() {
 
 function report(m: ReturnType<typeof machine>, buildMs: number, costs: string[]): string {
 	const table = [
-		'| measure | value | target | met? | notes |',
-		'|---|---|---|---|---|',
-		...rows.map((r) => `| ${r.measure} | ${r.value} | ${r.target} | ${r.met} | ${r.notes.replace(/\|/g, '\\|')} |`)
+		'| measure | value | reference server, same run | target | met? | notes |',
+		'|---|---|---|---|---|---|',
+		...rows.map(
+			(r) =>
+				`| ${r.measure} | ${r.value} | ${r.peer ?? '—'} | ${r.target} | ${r.met} | ${r.notes.replace(/\|/g, '\\|')} |`
+		)
 	].join('\n');
 	const machineLine =
 		`Machine: ${m.cpu}, ${m.cores} cores, ${m.ramGb} GB RAM; Node ${m.node}; ${m.chromium}; ` +
-		`${m.date}. Workspace: ${N.toLocaleString('en')} customers, ${(N * 3).toLocaleString('en')} contacts` +
+		`${m.date}. ` +
+		(args['sync-only']
+			? 'Sync server and fault harness only (--sync-only)'
+			: `Workspace: ${N.toLocaleString('en')} customers, ${(N * 3).toLocaleString('en')} contacts`) +
 		`${QUICK ? ' (--quick)' : ''}. App: ${m.git}.${buildMs > 0 ? ` The app was rebuilt first (${secs(buildMs)}, not counted).` : ''}` +
 		` Load average (1 min) at the start ${loadStart.toFixed(2)}, at the end ${os.loadavg()[0].toFixed(2)}` +
 		` (other processes on the machine share its ${m.cores} cores).`;
@@ -524,10 +541,14 @@ function report(m: ReturnType<typeof machine>, buildMs: number, costs: string[])
 		table,
 		'',
 		...(notes.length > 0 ? ['## Notes', '', ...notes.map((n) => `- ${n}`), ''] : []),
-		`## Costs of the app's own functions on the same data, in Node (same V8; no DOM, no IndexedDB)`,
-		'',
-		...costs.map((c) => `- ${c}`),
-		'',
+		...(costs.length > 0
+			? [
+					`## Costs of the app's own functions on the same data, in Node (same V8; no DOM, no IndexedDB)`,
+					'',
+					...costs.map((c) => `- ${c}`),
+					''
+				]
+			: []),
 		...(profiles.length > 0
 			? [
 					'## Where the time goes (CPU profiles of the page, main thread; minified app code named by file, line and a snippet)',
@@ -549,12 +570,41 @@ async function main(): Promise<void> {
 	const buildMs = ensureBuild(log);
 	if (buildMs > 0) log(`built in ${secs(buildMs)}`);
 	deadline = Date.now() + BUDGET_MS;
-	const watchdog = setTimeout(() => {
-		log('time budget exceeded: stopping');
-		void cleanup().finally(() => process.exit(1));
-	}, BUDGET_MS + 20_000);
+	const watchdog = setTimeout(
+		() => {
+			log('time budget exceeded: stopping');
+			void cleanup().finally(() => process.exit(1));
+		},
+		(args['sync-only'] ? 0 : BUDGET_MS) + NODE_BUDGET_MS + 20_000
+	);
 	watchdog.unref();
 
+	const costs = args['sync-only'] ? [] : await browserBenchmarks();
+
+	// 7–8, with no browser running.
+	const t0 = Date.now();
+	const sync = await syncCompare({ quick: QUICK, log });
+	rows.push(...sync.rows);
+	notes.push(...sync.notes);
+	log(`sync comparison done in ${secs(Date.now() - t0)}`);
+	const t1 = Date.now();
+	rows.push(...(await faultTrials({ trials: TRIALS, seed: Number(args.seed), log })));
+	log(`${TRIALS} fault trials done in ${secs(Date.now() - t1)}`);
+	clearTimeout(watchdog);
+
+	const text = report(m, buildMs, costs);
+	console.log(`\n${text}`);
+	fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
+	fs.writeFileSync(path.join(root, 'bench', 'results', 'latest.md'), text + '\n');
+	fs.writeFileSync(
+		path.join(root, 'bench', 'results', 'latest.json'),
+		JSON.stringify({ machine: m, quick: QUICK, customers: N, rows, extra }, null, 2)
+	);
+	log('written to bench/results/latest.md');
+}
+
+/** 1–6: the seeded workspace, the real server and Chromium. Returns the Node cost lines. */
+async function browserBenchmarks(): Promise<string[]> {
 	const dataDir = path.join(tmp, 'data');
 	const seeded = await seed({ dataDir, customers: N });
 	log(
@@ -725,17 +775,7 @@ async function main(): Promise<void> {
 	} else {
 		notes.push('The y-indexeddb comparison was skipped: not enough of the time budget left.');
 	}
-	clearTimeout(watchdog);
-
-	const text = report(m, buildMs, costs);
-	console.log(`\n${text}`);
-	fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
-	fs.writeFileSync(path.join(root, 'bench', 'results', 'latest.md'), text + '\n');
-	fs.writeFileSync(
-		path.join(root, 'bench', 'results', 'latest.json'),
-		JSON.stringify({ machine: m, quick: QUICK, customers: N, rows, extra }, null, 2)
-	);
-	log('written to bench/results/latest.md');
+	return costs;
 }
 
 function countUpdates(dataDir: string): number {

@@ -114,7 +114,11 @@ function install(): void {
 			rowSeen = true;
 			afterPaint((t) => {
 				probes.firstRow = t;
-				probes.firstRowCount = document.querySelector('main [role="status"]')?.textContent?.trim() ?? null;
+				// The list's count ("Showing 100 of 10,000"); other live regions in main hold no number.
+				const count = [...document.querySelectorAll('main [role="status"]')].find((e) =>
+					/\d/.test(e.textContent ?? '')
+				);
+				probes.firstRowCount = count?.textContent?.trim() ?? null;
 				wake();
 			});
 		}
