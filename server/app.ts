@@ -47,12 +47,12 @@ export interface App {
  * the mails it calls for. Shared with the in-process convergence simulation (tests/simulation).
  */
 export function projectDocument(db: Db): SyncServerOptions['project'] {
-	return (name, doc, by) => {
+	return (name, doc, by, touched) => {
 		if (name === SETTINGS_DOC) return;
 		// Before projectCustomer: it compares the document's managers with the projected ones.
-		decideManagerMails(db, name, doc, by ?? undefined);
-		projectCustomer(db, name, doc);
-		decideWelcomeMails(db, name, doc);
+		if (touched.managers) decideManagerMails(db, name, doc, by ?? undefined);
+		projectCustomer(db, name, doc, touched);
+		if (touched.contacts) decideWelcomeMails(db, name, doc);
 	};
 }
 

@@ -81,11 +81,14 @@ export class HistoryLog {
 	 */
 	record(doc: string, userId: string | null, at: number, changes: FieldChange[], seq: number | null = null): void {
 		if (changes.length === 0) return;
-		this.db.transaction(() => {
+		const write = () => {
 			for (const c of changes) {
 				this.stmts.insert.run(doc, seq, at, userId, c.record, c.contactId, c.field, encodeValue(c.value));
 			}
-		})();
+		};
+		// Inside the commit (the usual case) a nested transaction would only add a savepoint.
+		if (this.db.inTransaction) write();
+		else this.db.transaction(write)();
 	}
 
 	/**

@@ -16,6 +16,7 @@ import {
 	type Notification,
 	type PortalPermission
 } from '../src/lib/schema/records.ts';
+import { HISTORY_CREATED, HISTORY_DELETED, HISTORY_MANAGERS, type FieldChange } from '../src/lib/schema/history.ts';
 import type { Db } from './db.ts';
 
 /** Typed as complete records, so a new permission or notification fails to compile until it has a column. */
@@ -121,11 +122,41 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ?
 const time = (v: unknown): number | null => (typeof v === 'number' && Number.isSafeInteger(v) ? v : null);
 const flag = (v: unknown): number | null => (v === true ? 1 : v === false ? 0 : null);
 
+/** Which parts of a customer a commit changed; every part when not known. */
+export interface Touched {
+	/** Contacts (their rows, the primary mark, welcome e-mails). */
+	contacts: boolean;
+	managers: boolean;
+	/** Who holds which contact e-mail (the duplicate e-mail rule). */
+	emails: boolean;
+}
+
+export const ALL_TOUCHED: Touched = { contacts: true, managers: true, emails: true };
+
+/** From the field changes of a commit's updates of one document (null: unknown, so all). */
+export function touchedBy(changes: readonly FieldChange[] | null): Touched {
+	if (changes === null) return ALL_TOUCHED;
+	const t: Touched = { contacts: false, managers: false, emails: false };
+	for (const c of changes) {
+		if (c.record === 'contact') {
+			t.contacts = true;
+			if (EMAIL_FIELDS.has(c.field)) t.emails = true;
+		} else if (c.field === HISTORY_MANAGERS) t.managers = true;
+		else if (c.field === 'primaryContactId') t.contacts = true;
+		else if (c.field === 'deletedAt' || c.field === 'kind' || c.field === HISTORY_CREATED) t.emails = t.contacts = true;
+	}
+	return t;
+}
+
+/** Contact changes that bear on the duplicate e-mail rule: the address, the trash, add and remove, the flag. */
+const EMAIL_FIELDS = new Set(['email', 'deletedAt', 'duplicateEmail', HISTORY_CREATED, HISTORY_DELETED]);
+
 /**
  * Replaces the rows of customer `docName` with what `doc` holds. A document that is not a
- * customer (no valid kind yet) has no rows. Runs inside the caller's transaction.
+ * customer (no valid kind yet) has no rows. Runs inside the caller's transaction. Parts the
+ * commit did not touch keep their rows (the customer's own row is always rewritten).
  */
-export function projectCustomer(db: Db, docName: string, doc: Y.Doc): void {
+export function projectCustomer(db: Db, docName: string, doc: Y.Doc, touched: Touched = ALL_TOUCHED): void {
 	assertInTransaction(db);
 	const s = stmts(db);
 	const c = customerMap(doc);
@@ -154,8 +185,11 @@ export function projectCustomer(db: Db, docName: string, doc: Y.Doc): void {
 	};
 	s.upsertCustomer.run(customer);
 
-	s.deleteManagers.run(docName);
-	for (const userId of managers(doc)) s.insertManager.run(docName, userId);
+	if (touched.managers) {
+		s.deleteManagers.run(docName);
+		for (const userId of managers(doc)) s.insertManager.run(docName, userId);
+	}
+	if (!touched.contacts) return;
 
 	s.deleteContacts.run(docName);
 	for (const [id, m] of contactsMap(doc).entries()) {

@@ -60,7 +60,7 @@ export class SqliteDocStore implements DocStore {
 				 ON CONFLICT (name) DO NOTHING`
 			),
 			insert: db.prepare('INSERT INTO document_updates (doc, data, user_id, created_at) VALUES (?, ?, ?, ?)'),
-			touch: db.prepare('UPDATE documents SET last_seq = ?, log_count = log_count + 1, updated_at = ? WHERE name = ?'),
+			touch: db.prepare('UPDATE documents SET last_seq = ?, log_count = log_count + ?, updated_at = ? WHERE name = ?'),
 			setSnapshot: db.prepare(
 				`UPDATE documents SET snapshot = @snapshot, snapshot_seq = @seq,
 				 log_count = (SELECT count(*) FROM document_updates WHERE doc = @name AND seq > @seq) WHERE name = @name`
@@ -87,12 +87,19 @@ export class SqliteDocStore implements DocStore {
 		if (updates.length === 0) return [];
 		const now = this.now();
 		return this.db.transaction(() => {
+			// One row per update; the document's own row once per document of the batch.
+			const docs = new Map<string, { lastSeq: number; count: number }>();
 			const seqs = updates.map((u) => {
-				this.stmts.createDoc.run(u.doc, u.userId, now, now);
+				if (!docs.has(u.doc)) this.stmts.createDoc.run(u.doc, u.userId, now, now);
 				const seq = Number(this.stmts.insert.run(u.doc, u.data, u.userId, now).lastInsertRowid);
-				this.stmts.touch.run(seq, now, u.doc);
+				const d = docs.get(u.doc);
+				if (d) {
+					d.lastSeq = seq;
+					d.count++;
+				} else docs.set(u.doc, { lastSeq: seq, count: 1 });
 				return seq;
 			});
+			for (const [doc, d] of docs) this.stmts.touch.run(d.lastSeq, d.count, now, doc);
 			within?.(seqs);
 			return seqs;
 		})();

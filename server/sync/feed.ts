@@ -30,6 +30,8 @@ export interface FeedHost {
 	accessBefore(doc: string): RecordAccess | null | undefined;
 	/** The whole committed document. */
 	state(doc: string): Uint8Array;
+	/** Runs `fn` once everything received so far is committed. */
+	afterCommit(fn: () => void): void;
 }
 
 const userOf = (c: Connection): StaffRef => ({ id: c.userId, role: c.role });
@@ -91,6 +93,13 @@ export class Feed {
 	 * however large the document.
 	 */
 	private refuse(conn: Connection, doc: string, e: RefusedUpdateError): void {
+		// After the commit of what came before: an acknowledgement waits for its commit, so a
+		// refusal sent at once would overtake the acknowledgement of an earlier push of the same
+		// document, and the device matches answers to its pushes by their order.
+		this.host.afterCommit(() => this.sendRefusal(conn, doc, e));
+	}
+
+	private sendRefusal(conn: Connection, doc: string, e: RefusedUpdateError): void {
 		const sent = this.stateSent.get(conn) ?? new Set<string>();
 		this.stateSent.set(conn, sent);
 		const send = !sent.has(doc) && this.host.canRead(userOf(conn), doc);

@@ -52,6 +52,8 @@ export class Room {
 	readonly conns = new Map<Connection, Set<number>>();
 	private logCount: number;
 	private lastSeq: number;
+	/** Connections with an acknowledgement scheduled for the next commit. */
+	private readonly acking = new Set<Connection>();
 	/** Feed pushes in flight; the room stays loaded until they are committed and acknowledged. */
 	holds = 0;
 	private compactScheduled = false;
@@ -61,7 +63,8 @@ export class Room {
 		readonly name: string,
 		private readonly opts: RoomOptions
 	) {
-		this.doc = new Y.Doc({ gc: true });
+		// A guid spares Yjs a random UUID per document (crypto, measurable when thousands load).
+		this.doc = new Y.Doc({ gc: true, guid: name });
 		const stored = opts.store.load(name);
 		this.logCount = stored?.logCount ?? 0;
 		this.lastSeq = stored?.lastSeq ?? 0;
@@ -206,7 +209,14 @@ export class Room {
 			default:
 				throw new UnknownMessageError(type);
 		}
-		if (conn.wantsAcks) this.opts.queue.afterCommit(() => this.ack(conn));
+		// One acknowledgement per connection per commit, however many messages it sent.
+		if (conn.wantsAcks && !this.acking.has(conn)) {
+			this.acking.add(conn);
+			this.opts.queue.afterCommit(() => {
+				this.acking.delete(conn);
+				this.ack(conn);
+			});
+		}
 	}
 
 	/**

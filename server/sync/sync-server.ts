@@ -31,6 +31,8 @@ import { contactTypesMap, SETTINGS_DOC } from '../../src/lib/schema/settings.ts'
 import type { AccessIndex } from './access-index.ts';
 import type { HistoryLog } from '../history.ts';
 import type { EmailClaims } from '../email-claims.ts';
+import { touchedBy, type Touched } from '../projection.ts';
+import type { FieldChange } from '../../src/lib/schema/history.ts';
 import { contactsMap } from '../../src/lib/schema/customer-doc.ts';
 import { PresenceRefusedError } from './awareness-guard.ts';
 import type { UpgradeLimits } from './upgrade-limits.ts';
@@ -48,7 +50,7 @@ export interface SyncServerOptions {
 	 * Keeps derived SQL tables in step with a document; runs inside the commit transaction.
 	 * `by`: the user whose update is the batch's last one of this document (null: the server's).
 	 */
-	project: (name: string, doc: Y.Doc, by: string | null) => void;
+	project: (name: string, doc: Y.Doc, by: string | null, touched: Touched) => void;
 	/** Who may read and write each document, kept in step by every commit. */
 	access: AccessIndex;
 	/** Who changed which fields, recorded in the commit of the change. */
@@ -83,22 +85,35 @@ export class SyncServer {
 				if (u.changes) opts.history?.record(u.doc, u.userId, now, u.changes, seqs[i]);
 			});
 			const emailKeys = new Set<string>();
+			const emailDocs = new Set<string>();
 			const authors = new Map(batch.map((u) => [u.doc, u.userId]));
+			// What the batch changed per document: derived tables rewrite only those parts.
+			const changes = new Map<string, FieldChange[] | null>();
+			for (const u of batch) {
+				const known = changes.get(u.doc);
+				if (known === null) continue;
+				changes.set(u.doc, u.changes ? [...(known ?? []), ...u.changes] : null);
+			}
 			for (const name of docs) {
 				const room = this.rooms.get(name);
 				if (!room) continue;
-				const heldBefore = opts.emails && name !== SETTINGS_DOC ? opts.emails.keysOf(name) : [];
-				opts.project(name, room.doc, authors.get(name) ?? null);
+				const touched = touchedBy(changes.get(name) ?? null);
+				const emails = opts.emails && name !== SETTINGS_DOC && touched.emails ? opts.emails : null;
+				const heldBefore = emails ? emails.keysOf(name) : [];
+				opts.project(name, room.doc, authors.get(name) ?? null, touched);
 				if (name === SETTINGS_DOC) continue;
-				if (opts.emails) for (const key of opts.emails.settle(name, heldBefore)) emailKeys.add(key);
+				if (emails) {
+					emailDocs.add(name);
+					for (const key of emails.settle(name, heldBefore)) emailKeys.add(key);
+				}
 				const changed = opts.access.update(name, room.doc);
 				if (changed) this.accessChanges.set(name, changed.before);
 			}
-			if (this.accessChanges.size > 0) {
-				const changes = this.accessChanges;
-				this.queue.afterCommit(() => this.enforceAccess(changes));
-			}
-			if (opts.emails) this.queue.afterCommit(() => this.restoreEmailFlags(docs, emailKeys));
+			// Now, before the batch is relayed: a socket of a user who just lost read access must
+			// not receive the batch's updates (closing makes its sends no-ops). After the commit
+			// would be a turn too late. Should the commit fail, the rooms break and close anyway.
+			if (this.accessChanges.size > 0) this.enforceAccess(this.accessChanges);
+			if (emailDocs.size > 0) this.queue.afterCommit(() => this.restoreEmailFlags(emailDocs, emailKeys));
 		});
 		this.feed = new Feed({
 			store: opts.store,
@@ -110,14 +125,15 @@ export class SyncServer {
 			exists: (doc) => opts.access.exists(doc) || (this.rooms.get(doc)?.exists ?? false),
 			accessChangedSeq: (doc) => opts.access.changedSeq(doc),
 			accessBefore: (doc) => (this.accessChanges.has(doc) ? this.accessChanges.get(doc)! : undefined),
-			state: (doc) => this.state(doc)
+			state: (doc) => this.state(doc),
+			afterCommit: (fn) => this.queue.afterCommit(fn)
 		});
 		const enc = encoding.createEncoder();
 		encoding.writeVarUint(enc, MessageType.awareness);
-		encoding.writeVarUint8Array(
-			enc,
-			awarenessProtocol.encodeAwarenessUpdate(new awarenessProtocol.Awareness(new Y.Doc()), [])
-		);
+		// Destroyed at once: an Awareness runs a timer that would keep the process alive.
+		const empty = new awarenessProtocol.Awareness(new Y.Doc());
+		encoding.writeVarUint8Array(enc, awarenessProtocol.encodeAwarenessUpdate(empty, []));
+		empty.destroy();
 		this.ping = encoding.toUint8Array(enc);
 		this.settings(); // loaded now, not in the middle of another document's update
 		this.keepalive = setInterval(() => this.sweep(), opts.keepaliveMs);
@@ -186,6 +202,12 @@ export class SyncServer {
 			// A room unloaded a moment ago may still have updates in the queue: commit them
 			// first so the fresh copy loads every change.
 			this.queue.flush();
+			// That flush ran after-commit steps, which may have loaded this very document (the
+			// duplicate e-mail flags) and changed it: a second copy would lack that change, and
+			// its next compaction would drop it from the store.
+			room = this.rooms.get(name);
+		}
+		if (!room) {
 			room = new Room(name, {
 				store: this.opts.store,
 				queue: this.queue,
@@ -283,8 +305,8 @@ export class SyncServer {
 	}
 
 	/**
-	 * After a commit that changed who may read documents: live sockets of users who lost read
-	 * access are closed (their feeds were told to remove the document as the commit was delivered).
+	 * In a commit that changed who may read documents: live sockets of users who lost read
+	 * access are closed (their feeds are told to remove the document as the commit is delivered).
 	 */
 	private enforceAccess(changes: Map<string, RecordAccess | null>): void {
 		for (const doc of changes.keys()) {
@@ -364,6 +386,9 @@ export class SyncServer {
 		this.queue.close(); // commit what was received; nothing accepted is left behind
 		for (const conns of this.byUser.values())
 			for (const c of conns) c.close(CloseCode.goingAway, 'server shutting down');
+		// Loaded documents (the settings are pinned) run presence timers: unloaded, so that a
+		// server closed in-process (tests) lets the process exit.
+		for (const room of [...this.rooms.values()]) this.drop(room);
 		await new Promise<void>((resolve) => this.wss.close(() => resolve()));
 	}
 }

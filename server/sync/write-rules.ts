@@ -61,7 +61,7 @@ export function checkWrite(doc: Y.Doc, name: string, user: StaffRef, update: Uin
  * the name were someone else's record: nothing is loaded or created.
  */
 export function checkCreation(user: StaffRef, update: Uint8Array): void {
-	const scratch = new Y.Doc({ gc: true });
+	const scratch = new Y.Doc({ gc: true, guid: 'creation-check' });
 	try {
 		const verdict = validateUpdate(scratch, update, 'customer');
 		if (!verdict.ok) {
@@ -86,5 +86,17 @@ function isNoop(doc: Y.Doc, update: Uint8Array): boolean {
 	// would miss runs that do not start at clock 0.
 	const { to } = Y.parseUpdateMeta(update);
 	for (const [client, clock] of to) if (Y.getState(doc.store, client) < clock) return false;
-	return Y.decodeUpdate(update).ds.clients.size === 0;
+	// A sync step 2 carries the client's whole delete set (every overwritten value): it adds
+	// nothing when all of it is deleted here already.
+	for (const [client, ranges] of Y.decodeUpdate(update).ds.clients) {
+		const structs = doc.store.clients.get(client);
+		const state = Y.getState(doc.store, client);
+		for (const { clock, len } of ranges) {
+			if (!structs || clock + len > state) return false;
+			for (let i = Y.findIndexSS(structs, clock); i < structs.length && structs[i].id.clock < clock + len; i++) {
+				if (!structs[i].deleted) return false;
+			}
+		}
+	}
+	return true;
 }
