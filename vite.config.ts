@@ -60,7 +60,8 @@ export default defineConfig({
 				extends: true,
 				test: {
 					name: 'integration',
-					include: ['tests/integration/**/*.test.ts'],
+					// tests/simulation: the seeded convergence runs (the real server in process).
+					include: ['tests/integration/**/*.test.ts', 'tests/simulation/**/*.test.ts'],
 					environment: 'node',
 					testTimeout: 30_000,
 					hookTimeout: 60_000

@@ -20,7 +20,9 @@
  *      (bench/sync-compare.ts), and both against the ceiling (bench/ceiling.ts);
  *   8. durability under faults: kill -9 at random moments, restart, nothing acknowledged lost
  *      (bench/faults.ts; 20 trials, `--trials=100` for more, `--seed=N` for other trials).
- * `--sync-only` runs 7–8 alone (no seed, no browser).
+ *   9. with `--seeds=N` (e.g. 1000): N seeds of the convergence simulation (bench/convergence.ts;
+ *      `--edits=E` edits per device, 100 by default as in npm test).
+ * `--sync-only` runs 7–9 alone (no seed, no browser).
  *
  * Prints one markdown table and writes it, with the machine, to bench/results/latest.md.
  */
@@ -57,6 +59,7 @@ import {
 } from './harness.ts';
 import type { Instrumentation } from './browser/instrument.ts';
 import type { KeyRecord, OpenRecord, Probes } from './browser/probes.ts';
+import { convergenceRows } from './convergence.ts';
 import { faultTrials } from './faults.ts';
 import { nodeCosts } from './node-costs.ts';
 import { BENCH_ADMIN, seed } from './seed.ts';
@@ -69,7 +72,9 @@ const { values: args } = parseArgs({
 		keep: { type: 'boolean', default: false },
 		trials: { type: 'string' },
 		seed: { type: 'string', default: '20261125' },
-		'sync-only': { type: 'boolean', default: false }
+		'sync-only': { type: 'boolean', default: false },
+		seeds: { type: 'string' },
+		edits: { type: 'string' }
 	}
 });
 const QUICK = args.quick;
@@ -591,6 +596,12 @@ async function main(): Promise<void> {
 	rows.push(...(await faultTrials({ trials: TRIALS, seed: Number(args.seed), log })));
 	log(`${TRIALS} fault trials done in ${secs(Date.now() - t1)}`);
 	clearTimeout(watchdog);
+	if (args.seeds) {
+		const t2 = Date.now();
+		const editsPerDevice = args.edits ? Number(args.edits) : undefined;
+		rows.push(...(await convergenceRows({ seeds: Number(args.seeds), editsPerDevice, log })));
+		log(`${args.seeds} convergence seeds done in ${secs(Date.now() - t2)}`);
+	}
 
 	const text = report(m, buildMs, costs);
 	console.log(`\n${text}`);

@@ -186,8 +186,10 @@ export class BackgroundSync {
 				break;
 			case FeedMsg.refused:
 			case FeedMsg.removed: {
-				// Later pushes of this document build on the refused changes: they are refused too.
-				this.sent.delete(m.doc);
+				// The server answers a document's pushes in order: this refusal is for the oldest one
+				// in flight. A removal ends them all.
+				const pushed = m.type === FeedMsg.refused ? this.sent.get(m.doc)?.shift() : undefined;
+				if (m.type === FeedMsg.removed) this.sent.delete(m.doc);
 				const refusal =
 					m.type === FeedMsg.refused ? { code: m.code, reason: m.reason } : { code: 4403, reason: ACCESS_REVOKED };
 				const outcome: RefusalOutcome =
@@ -198,6 +200,10 @@ export class BackgroundSync {
 				this.refusals = this.refusals.then(async () => {
 					while (this.flushing) await this.flushing;
 					try {
+						// A later push that repeated changes an earlier refusal already moved to "not
+						// saved" is refused again: nothing of it is pending any more, and the edits
+						// made since (on the rebuilt document) must not follow it there.
+						if (pushed && !(await this.store.hasPending(m.doc, pushed))) return;
 						await this.events.onRefused(m.doc, outcome, refusal);
 						await this.markSyncedIfIdle();
 					} catch (e) {

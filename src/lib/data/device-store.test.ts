@@ -292,6 +292,10 @@ describe('DeviceStore', () => {
 		const refused = rebuild([entry.base!, ...entry.updates]);
 		expect(customerMap(refused).get('city')).toBe('Offline City');
 
+		// The refused rows are gone from pending: a later refusal of a push that held them is stale.
+		expect(await store.hasPending('c1', [1, 2, 3])).toBe(false);
+		expect(await store.hasPending('c2', (await store.pendingUpdates('c2')).map((r) => r.id))).toBe(true);
+
 		await store.dismissNotSaved(entry.id);
 		expect(await store.notSaved()).toEqual([]);
 	});

@@ -229,6 +229,18 @@ export class DeviceStore {
 		});
 	}
 
+	/** Whether any of these pending rows of `name` is still waiting (not acknowledged, not moved). */
+	hasPending(name: string, ids: readonly number[]): Promise<boolean> {
+		return this.tx(['pending'], 'readonly', (t) => {
+			let found = false;
+			onSuccess(pendingOf(t, name), (rows) => {
+				const wanted = new Set(ids);
+				found = (rows as PendingUpdate[]).some((r) => wanted.has(r.id));
+			});
+			return () => found;
+		});
+	}
+
 	/** The document's unacknowledged rows, oldest first. */
 	pendingUpdates(name: string): Promise<PendingUpdate[]> {
 		return this.tx(['pending'], 'readonly', (t) => {
