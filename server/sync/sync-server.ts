@@ -20,7 +20,7 @@ import {
 import type { SessionStore } from '../sessions.ts';
 import { SESSION_COOKIE } from '../sessions.ts';
 import { Connection, type SocketLike } from './connection.ts';
-import { CommitQueue } from './commit-queue.ts';
+import { CommitQueue, type QueuedUpdate } from './commit-queue.ts';
 import type { DocStore } from './doc-store.ts';
 import { Feed } from './feed.ts';
 import { Room } from './room.ts';
@@ -71,50 +71,15 @@ export class SyncServer {
 	private readonly ping: Uint8Array;
 	readonly queue: CommitQueue;
 	private readonly feed: Feed;
-	private readonly settingsPinned = new WeakSet<Room>();
+	/** The settings room, kept loaded (see settings()). */
+	private settingsRoom: Room | null = null;
 	/** Documents whose readers the commit being delivered changed, with who could read them before. */
 	private accessChanges = new Map<string, RecordAccess | null>();
 
 	constructor(private readonly opts: SyncServerOptions) {
 		this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes });
 		// Projections are written in the same transaction as the updates they derive from.
-		this.queue = new CommitQueue(opts.store, (docs, batch, seqs) => {
-			this.accessChanges = new Map();
-			const now = Date.now();
-			batch.forEach((u, i) => {
-				if (u.changes) opts.history?.record(u.doc, u.userId, now, u.changes, seqs[i]);
-			});
-			const emailKeys = new Set<string>();
-			const emailDocs = new Set<string>();
-			const authors = new Map(batch.map((u) => [u.doc, u.userId]));
-			// What the batch changed per document: derived tables rewrite only those parts.
-			const changes = new Map<string, FieldChange[] | null>();
-			for (const u of batch) {
-				const known = changes.get(u.doc);
-				if (known === null) continue;
-				changes.set(u.doc, u.changes ? [...(known ?? []), ...u.changes] : null);
-			}
-			for (const name of docs) {
-				const room = this.rooms.get(name);
-				if (!room) continue;
-				const touched = touchedBy(changes.get(name) ?? null);
-				const emails = opts.emails && name !== SETTINGS_DOC && touched.emails ? opts.emails : null;
-				const heldBefore = emails ? emails.keysOf(name) : [];
-				opts.project(name, room.doc, authors.get(name) ?? null, touched);
-				if (name === SETTINGS_DOC) continue;
-				if (emails) {
-					emailDocs.add(name);
-					for (const key of emails.settle(name, heldBefore)) emailKeys.add(key);
-				}
-				const changed = opts.access.update(name, room.doc);
-				if (changed) this.accessChanges.set(name, changed.before);
-			}
-			// Now, before the batch is relayed: a socket of a user who just lost read access must
-			// not receive the batch's updates (closing makes its sends no-ops). After the commit
-			// would be a turn too late. Should the commit fail, the rooms break and close anyway.
-			if (this.accessChanges.size > 0) this.enforceAccess(this.accessChanges);
-			if (emailDocs.size > 0) this.queue.afterCommit(() => this.restoreEmailFlags(emailDocs, emailKeys));
-		});
+		this.queue = new CommitQueue(opts.store, (docs, batch, seqs) => this.withinCommit(docs, batch, seqs));
 		this.feed = new Feed({
 			store: opts.store,
 			room: (name) => this.room(name),
@@ -138,6 +103,49 @@ export class SyncServer {
 		this.settings(); // loaded now, not in the middle of another document's update
 		this.keepalive = setInterval(() => this.sweep(), opts.keepaliveMs);
 		this.keepalive.unref();
+	}
+
+	/**
+	 * Inside the commit transaction of a batch: its history rows, the derived tables of each
+	 * document (only the parts the batch touched), e-mail claims, and the access index. Users
+	 * who lost read access have their live sockets closed now, before the batch is relayed (a
+	 * turn later would be too late); should the commit fail, the rooms break and close anyway.
+	 */
+	private withinCommit(docs: Set<string>, batch: QueuedUpdate[], seqs: number[]): void {
+		const { opts } = this;
+		this.accessChanges = new Map();
+		const now = Date.now();
+		const changes = new Map<string, FieldChange[] | null>();
+		const authors = new Map<string, string | null>();
+		batch.forEach((u, i) => {
+			if (u.changes) opts.history?.record(u.doc, u.userId, now, u.changes, seqs[i]);
+			authors.set(u.doc, u.userId);
+			// What the batch changed per document (null: unknown, so everything).
+			const known = changes.get(u.doc);
+			if (known === null) return;
+			if (!u.changes) changes.set(u.doc, null);
+			else if (known) known.push(...u.changes);
+			else changes.set(u.doc, [...u.changes]);
+		});
+		const emailKeys = new Set<string>();
+		const emailDocs = new Set<string>();
+		for (const name of docs) {
+			const room = this.rooms.get(name);
+			if (!room) continue;
+			const touched = touchedBy(changes.get(name) ?? null);
+			const emails = opts.emails && name !== SETTINGS_DOC && touched.emails ? opts.emails : null;
+			const heldBefore = emails ? emails.keysOf(name) : [];
+			opts.project(name, room.doc, authors.get(name) ?? null, touched);
+			if (name === SETTINGS_DOC) continue;
+			if (emails) {
+				emailDocs.add(name);
+				for (const key of emails.settle(name, heldBefore)) emailKeys.add(key);
+			}
+			const changed = opts.access.update(name, room.doc);
+			if (changed) this.accessChanges.set(name, changed.before);
+		}
+		if (this.accessChanges.size > 0) this.enforceAccess(this.accessChanges);
+		if (emailDocs.size > 0) this.queue.afterCommit(() => this.restoreEmailFlags(emailDocs, emailKeys));
 	}
 
 	/** Returns false when the request is not ours (another handler, e.g. Vite's HMR, may take it). */
@@ -287,11 +295,11 @@ export class SyncServer {
 
 	/** The workspace settings, kept loaded (every customer update may ask about its contact types). */
 	private settings(): Room {
+		// Loaded again only if it was dropped (a storage failure broke it).
+		if (this.settingsRoom && this.rooms.get(SETTINGS_DOC) === this.settingsRoom) return this.settingsRoom;
 		const room = this.room(SETTINGS_DOC);
-		if (!this.settingsPinned.has(room)) {
-			this.settingsPinned.add(room);
-			room.holds++;
-		}
+		room.holds++;
+		this.settingsRoom = room;
 		return room;
 	}
 
@@ -331,7 +339,6 @@ export class SyncServer {
 				const contact = contactsMap(d).get(contactId);
 				if (contact && (contact.get('duplicateEmail') === true) !== duplicate) contact.set('duplicateEmail', duplicate);
 			});
-			if (room.idle) this.drop(room);
 		}
 	}
 
