@@ -247,10 +247,11 @@ export class Room {
 	}
 
 	/**
-	 * After concurrent offline edits a customer can end up with primaryContactId naming a
-	 * contact that was deleted meanwhile. The server repairs it as its own change, the same
-	 * way on every run (the remaining contact with the lowest id), committed and relayed like
-	 * any other update.
+	 * Invariants of one document after concurrent offline edits, repaired by the server as its
+	 * own change, the same way on every run, committed and relayed like any other update:
+	 * primaryContactId names a live contact (else the one with the lowest id), the contact type
+	 * exists (else the default), and someone manages the record (else its creator). The
+	 * duplicate e-mail rule spans documents: SyncServer.restoreEmailFlags.
 	 */
 	private restoreInvariants(): void {
 		if (this.name === SETTINGS_DOC) return;
