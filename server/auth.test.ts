@@ -86,13 +86,54 @@ describe('Auth.login', () => {
 		expect((await auth.login({ email: 'ana@example.com', password: PASSWORD }, ADDRESS)).ok).toBe(true);
 	});
 
-	it('[§8] the per-account limit holds across addresses and e-mail spellings', async () => {
+	it('[§8] guesses from other addresses never lock the owner out (failures count per account and address)', async () => {
 		makeUser();
-		await auth.login({ email: 'ana@example.com', password: 'guess 1' }, '198.51.100.1');
-		await auth.login({ email: 'ANA@example.com', password: 'guess 2' }, '198.51.100.2');
-		await auth.login({ email: ' ana@example.com', password: 'guess 3' }, '198.51.100.3');
-		const result = await auth.login({ email: 'ana@example.com', password: PASSWORD }, '198.51.100.4');
-		expect(result).toMatchObject({ ok: false, reason: 'rate_limited' });
+		for (let i = 0; i < 10; i++) {
+			await auth.login(
+				{ email: i % 2 ? 'ANA@example.com' : ' ana@example.com', password: 'guess ' + i },
+				`198.51.100.${i}`
+			);
+		}
+		// Three failures from one address (in any spelling) stop that address, for that account.
+		await auth.login({ email: 'ana@example.com', password: 'guess a' }, '192.0.2.66');
+		await auth.login({ email: 'Ana@Example.com', password: 'guess b' }, '192.0.2.66');
+		await auth.login({ email: 'ana@example.com ', password: 'guess c' }, '192.0.2.66');
+		expect(await auth.login({ email: 'ana@example.com', password: PASSWORD }, '192.0.2.66')).toMatchObject({
+			ok: false,
+			reason: 'rate_limited'
+		});
+		// The owner, from their own address, gets in.
+		expect((await auth.login({ email: 'ana@example.com', password: PASSWORD }, ADDRESS)).ok).toBe(true);
+	});
+
+	it('[§8] an account guessed at from many addresses is slowed down for every attempt, never refused', async () => {
+		auth = new Auth(
+			db,
+			{
+				loginMaxPerAccount: 3,
+				loginMaxPerAddress: 50,
+				loginWindowMs: 60_000,
+				loginSlowdownAfter: 5,
+				loginSlowdownMs: 300
+			},
+			() => t
+		);
+		makeUser();
+		const timed = async (password: string, address: string) => {
+			const started = performance.now();
+			const result = await auth.login({ email: 'ana@example.com', password }, address);
+			return { result, ms: performance.now() - started };
+		};
+		const fast = await timed(PASSWORD, ADDRESS);
+		expect(fast.result.ok).toBe(true);
+		for (let i = 0; i < 5; i++) await timed('guess', `198.51.100.${i}`);
+		const slowed = await timed(PASSWORD, ADDRESS);
+		expect(slowed.result.ok).toBe(true);
+		expect(slowed.ms).toBeGreaterThanOrEqual(290);
+		t += 60_000; // the window ends: no more slowing down
+		const after = await timed(PASSWORD, ADDRESS);
+		expect(after.result.ok).toBe(true);
+		expect(after.ms).toBeLessThan(slowed.ms);
 	});
 
 	it('a successful sign-in clears the failures counted so far', async () => {
@@ -232,6 +273,17 @@ describe('first start', () => {
 		expect(auth.isValidSetupToken(second)).toBe(true);
 		expect(auth.isValidSetupToken('')).toBe(false);
 		expect(auth.isValidSetupToken('a'.repeat(32))).toBe(false);
+	});
+
+	it('[§8] a set-up link expires 24 hours after it was issued (a restart issues a new one)', async () => {
+		const token = auth.issueSetupToken();
+		t += 24 * 3600_000 - 1;
+		expect(auth.isValidSetupToken(token)).toBe(true);
+		t += 1;
+		expect(auth.isValidSetupToken(token)).toBe(false);
+		expect(await auth.completeSetup(token, { name: 'Late', email: 'late@example.com', password: PASSWORD })).toBeNull();
+		const fresh = auth.issueSetupToken();
+		expect(auth.isValidSetupToken(fresh)).toBe(true);
 	});
 
 	it('only the hash of the set-up token is stored', () => {

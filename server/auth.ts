@@ -12,15 +12,28 @@ import { DuplicateEmailError, type User, UserStore } from './users.ts';
 import { normalizeEmail } from '../src/lib/schema/fields.ts';
 import type { Credentials, NewStaff, Role } from '../src/lib/schema/staff.ts';
 
+/** How long the one-time set-up link printed at start works (a restart prints a new one). */
+export const SETUP_TOKEN_TTL_MS = 24 * 3600 * 1000;
+
 export type LoginResult =
 	| { ok: true; token: string; session: Session; user: User }
 	| { ok: false; reason: 'invalid' }
 	| { ok: false; reason: 'rate_limited'; retryAfterMs: number };
 
 export interface AuthLimits {
+	/** Failed sign-ins per account from one address per window; over it that address waits. */
 	loginMaxPerAccount: number;
+	/** Sign-in attempts (any account) per address per window. */
 	loginMaxPerAddress: number;
 	loginWindowMs: number;
+	/**
+	 * Failed sign-ins of one account from all addresses together per window after which every
+	 * attempt on it is slowed by `loginSlowdownMs` (never refused: the owner still gets in).
+	 */
+	loginSlowdownAfter?: number;
+	loginSlowdownMs?: number;
+	/** Absolute session lifetime from sign-in. */
+	sessionMaxAgeMs?: number;
 }
 
 /** Called when a user loses access (deactivated): their open sync sockets must close. */
@@ -29,19 +42,26 @@ export type AccessRevoked = (userId: string) => void;
 export class Auth {
 	readonly users: UserStore;
 	readonly sessions: SessionStore;
+	/** Failures per (account, address). */
 	private readonly perAccount: RateLimiter;
+	/** Every attempt per address. */
 	private readonly perAddress: RateLimiter;
+	/** Failures per account from everywhere: only slows attempts down. */
+	private readonly accountWide: RateLimiter;
+	private readonly slowdownMs: number;
 	private readonly revokedListeners: AccessRevoked[] = [];
 
 	constructor(
 		private readonly db: Db,
 		limits: AuthLimits,
-		now: () => number = Date.now
+		private readonly now: () => number = Date.now
 	) {
 		this.users = new UserStore(db, now);
-		this.sessions = new SessionStore(db, now);
+		this.sessions = new SessionStore(db, now, limits.sessionMaxAgeMs);
 		this.perAccount = new RateLimiter(limits.loginMaxPerAccount, limits.loginWindowMs, now);
 		this.perAddress = new RateLimiter(limits.loginMaxPerAddress, limits.loginWindowMs, now);
+		this.accountWide = new RateLimiter(limits.loginSlowdownAfter ?? 20, limits.loginWindowMs, now);
+		this.slowdownMs = limits.loginSlowdownMs ?? 1000;
 	}
 
 	onAccessRevoked(fn: AccessRevoked): void {
@@ -49,23 +69,31 @@ export class Auth {
 	}
 
 	/**
-	 * Rate limited per account (failures) and per address (all attempts) with fixed windows:
-	 * a flood is slowed, nobody is locked out for good. Unknown and known e-mails take the
+	 * Rate limited with fixed windows, so a flood is slowed and nobody is locked out — above
+	 * all not the account's owner by someone else's guesses (issue #9): failures are counted
+	 * per account AND address (guessing from one address stops there, the owner's address is
+	 * not affected), every attempt per address, and an account guessed at from many addresses
+	 * is slowed down for everyone rather than refused. Unknown and known e-mails take the
 	 * same path, the same time and get the same answer.
 	 */
 	async login(credentials: Credentials, address: string): Promise<LoginResult> {
 		const accountKey = normalizeEmail(credentials.email);
-		const wait = Math.max(this.perAccount.retryAfter(accountKey), this.perAddress.retryAfter(address));
+		const pairKey = `${accountKey}\n${address}`;
+		const wait = Math.max(this.perAccount.retryAfter(pairKey), this.perAddress.retryAfter(address));
 		if (wait > 0) return { ok: false, reason: 'rate_limited', retryAfterMs: wait };
 		this.perAddress.hit(address);
+		if (this.accountWide.retryAfter(accountKey) > 0 && this.slowdownMs > 0) {
+			await new Promise((resolve) => setTimeout(resolve, this.slowdownMs));
+		}
 
 		const found = this.users.findForLogin(accountKey);
 		const valid = await verifyPassword(found?.passwordHash ?? null, credentials.password);
 		if (!found || !valid || !found.user.active) {
-			this.perAccount.hit(accountKey);
+			this.perAccount.hit(pairKey);
+			this.accountWide.hit(accountKey);
 			return { ok: false, reason: 'invalid' };
 		}
-		this.perAccount.reset(accountKey);
+		this.perAccount.reset(pairKey);
 		const token = generateSessionToken();
 		const session = this.sessions.create(token, found.user.id);
 		return { ok: true, token, session, user: found.user };
@@ -136,14 +164,17 @@ export class Auth {
 			this.db.prepare('DELETE FROM setup_tokens').run();
 			this.db
 				.prepare('INSERT INTO setup_tokens (token_hash, created_at) VALUES (?, ?)')
-				.run(hashToken(token), Date.now());
+				.run(hashToken(token), this.now());
 		})();
 		return token;
 	}
 
+	/** A set-up link works once, and only for SETUP_TOKEN_TTL_MS after it was printed. */
 	isValidSetupToken(token: string): boolean {
-		if (!this.needsSetup()) return false;
-		return !!this.db.prepare('SELECT 1 FROM setup_tokens WHERE token_hash = ?').get(hashToken(token));
+		if (!this.needsSetup() || typeof token !== 'string') return false;
+		return !!this.db
+			.prepare('SELECT 1 FROM setup_tokens WHERE token_hash = ? AND created_at > ?')
+			.get(hashToken(token), this.now() - SETUP_TOKEN_TTL_MS);
 	}
 
 	/** Uses the set-up token once to create the first admin. */
@@ -152,7 +183,9 @@ export class Auth {
 		const passwordHash = await hashPassword(input.password);
 		return this.db.transaction(() => {
 			// Re-checked inside the transaction: two tabs racing cannot both create an admin.
-			const used = this.db.prepare('DELETE FROM setup_tokens WHERE token_hash = ?').run(hashToken(token)).changes;
+			const used = this.db
+				.prepare('DELETE FROM setup_tokens WHERE token_hash = ? AND created_at > ?')
+				.run(hashToken(token), this.now() - SETUP_TOKEN_TTL_MS).changes;
 			if (used !== 1 || this.users.count() > 0) return null;
 			return this.users.create({ email: input.email, name: input.name, role: 'admin', passwordHash });
 		})();

@@ -34,7 +34,9 @@ async function main(): Promise<void> {
 	console.log(`Data: ${config.dataDir}`);
 	if (auth.needsSetup()) {
 		const token = auth.issueSetupToken();
-		console.log(`No accounts yet. Create the first admin account here (the link works once):`);
+		console.log(
+			`No accounts yet. Create the first admin account here (the link works once, for 24 hours;\n  a restart prints a new one):`
+		);
 		console.log(`  ${running.url}/setup?token=${token}`);
 	} else if (config.adminEmail) {
 		console.log(`Sign in at ${running.url}/login as ${config.adminEmail} with ADMIN_PASSWORD.`);
@@ -56,6 +58,10 @@ async function main(): Promise<void> {
 			}
 		);
 	};
+	// A safety net, not a handler: every path a client reaches screens its input and catches
+	// its errors (README "Security"); should a library still reject unseen, one request fails
+	// and is logged loudly — the tests fail on this line — and everyone else carries on.
+	process.on('unhandledRejection', (e) => console.error('fieldbook: unhandled rejection (the process carries on):', e));
 	process.on('SIGTERM', () => stop('SIGTERM'));
 	process.on('SIGINT', () => stop('SIGINT'));
 }

@@ -143,13 +143,52 @@ describe('SessionStore', () => {
 		expect(storedExpiry(token)).toBe(t + 30 * DAY);
 	});
 
-	it('sliding expiry: field staff who sign in every few weeks are never signed out', () => {
+	it('sliding expiry: field staff who sign in every few weeks stay signed in up to the absolute lifetime', () => {
 		const token = generateSessionToken();
 		sessions.create(token, makeUser().id);
-		for (let i = 0; i < 6; i++) {
+		for (let i = 0; i < 3; i++) {
 			t += 29 * DAY;
 			expect(sessions.validate(token)).not.toBeNull();
 		}
+		// 87 days in: extended only to the 90-day deadline, never past it.
+		const deadline = t - 87 * DAY + 90 * DAY;
+		expect(storedExpiry(token)).toBe(deadline);
+		t = deadline - 1;
+		expect(sessions.validate(token)).not.toBeNull();
+		t = deadline;
+		expect(sessions.validate(token)).toBeNull();
+	});
+
+	it('[§8] a session has an absolute lifetime from sign-in (SESSION_MAX_AGE_MS), however often it is used', () => {
+		sessions = new SessionStore(db, () => t, 10 * DAY);
+		const token = generateSessionToken();
+		const { id } = sessions.create(token, makeUser().id);
+		expect(storedExpiry(token)).toBe(t + 10 * DAY);
+		for (let i = 0; i < 9; i++) {
+			t += DAY;
+			expect(sessions.validate(token)).not.toBeNull();
+		}
+		expect(sessions.expiresAt(id)).toBe(t + DAY);
+		t += DAY;
+		expect(sessions.validate(token)).toBeNull();
+		expect(sessions.expiresAt(id)).toBeNull();
+	});
+
+	it('every way a session ends is announced (the sync server closes its sockets on it)', () => {
+		const ended: unknown[] = [];
+		sessions.onEnded((e) => ended.push(e));
+		const user = makeUser();
+		const a = sessions.create(generateSessionToken(), user.id);
+		sessions.invalidate(a.id);
+		sessions.invalidateUser(user.id);
+		const expiring = generateSessionToken();
+		const b = sessions.create(expiring, user.id);
+		t += 31 * DAY;
+		expect(sessions.validate(expiring)).toBeNull();
+		const c = sessions.create(generateSessionToken(), user.id);
+		t += 31 * DAY;
+		expect(sessions.deleteExpired()).toBe(1);
+		expect(ended).toEqual([{ sessionId: a.id }, { userId: user.id }, { sessionId: b.id }, { sessionId: c.id }]);
 	});
 
 	it('invalidate ends one session', () => {

@@ -2,8 +2,13 @@
  * Who may read and write each document, in memory, for every sync path and HTTP endpoint
  * (rules in src/lib/schema/access.ts). Loaded from the projection tables at start and kept
  * in step by the commit that projects a document, so a check never loads a document.
+ *
+ * Every stored customer document is here, for good: existence is what the server has
+ * stored, never derived from a field a client writes (issue #9). A stored document whose
+ * access cannot be derived (no customer in it) is readable and writable by admins only.
  */
 import {
+	ADMINS_ONLY,
 	canRead,
 	canWrite,
 	recordAccess,
@@ -51,6 +56,9 @@ export class AccessIndex {
 		}>) {
 			this.records.set(r.id, { access: toAccess(r.access), managers: managers.get(r.id) ?? new Set() });
 		}
+		for (const name of db.prepare('SELECT name FROM documents').pluck().iterate() as Iterable<string>) {
+			if (name !== SETTINGS_DOC && !this.records.has(name)) this.records.set(name, ADMINS_ONLY);
+		}
 	}
 
 	/** The record's access, or null when no such customer exists. */
@@ -76,11 +84,10 @@ export class AccessIndex {
 	 * it had before when who may read it changed, else undefined.
 	 */
 	update(name: string, doc: Y.Doc): { before: RecordAccess | null } | undefined {
-		const now = recordAccess(doc);
+		const now = recordAccess(doc) ?? ADMINS_ONLY;
 		const before = this.get(name);
 		if (sameAccess(before, now)) return undefined;
-		if (now) this.records.set(name, now);
-		else this.records.delete(name);
+		this.records.set(name, now);
 		// Inside the commit: the document's last_seq is already this batch's newest update of it.
 		this.stmts.changed.run({ doc: name });
 		this.changed.set(name, (this.stmts.lastSeq.get(name) as { seq: number }).seq);
@@ -100,7 +107,12 @@ export class AccessIndex {
 			{ changed_seq: number } | undefined;
 		if (changed) this.changed.set(doc, changed.changed_seq);
 		else this.changed.delete(doc);
-		if (!row) return void this.records.delete(doc);
+		if (!row) {
+			const stored = this.db.prepare('SELECT 1 FROM documents WHERE name = ?').get(doc);
+			if (stored) this.records.set(doc, ADMINS_ONLY);
+			else this.records.delete(doc);
+			return;
+		}
 		const managers = this.db.prepare('SELECT user_id FROM customer_managers WHERE customer_id = ?').all(doc) as {
 			user_id: string;
 		}[];

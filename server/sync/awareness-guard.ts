@@ -14,6 +14,8 @@
  *   at; those change nothing and are left out without a word.
  * - A state with a `user` must name the socket's own user (`user.id`). That is all the
  *   presence of a read-only viewer needs: it is relayed like anyone's, under their identity.
+ *   The name others see is the staff directory's (`nameOf`), whatever the client wrote
+ *   (issue #9: a user appeared to others as "Alice (Admin)").
  * - A client id is held by the socket that introduced it, and belongs to that socket's user
  *   for as long as the room is loaded. Another socket of the same user may take it over (a
  *   device reconnected before the server noticed its old socket was dead); another user's
@@ -152,7 +154,9 @@ export function screenPresence<C extends { readonly userId: string }>(
 	conn: C,
 	update: Uint8Array,
 	awareness: AwarenessView,
-	holders: ReadonlyMap<C, ReadonlySet<number>>
+	holders: ReadonlyMap<C, ReadonlySet<number>>,
+	/** The user's name in the staff directory (null: unknown, the name is dropped). */
+	nameOf?: (userId: string) => string | null
 ): ScreenedPresence {
 	const entries = decodePresence(update);
 	const kept: PresenceEntry[] = [];
@@ -181,6 +185,10 @@ export function screenPresence<C extends { readonly userId: string }>(
 			const user = state.user;
 			if (user !== undefined && !(isObject(user) && user.id === conn.userId)) {
 				throw new PresenceRefusedError(CloseCode.forbidden, "presence may carry only its own user's identity");
+			}
+			if (isObject(user) && nameOf) {
+				const name = nameOf(conn.userId);
+				entry.state = { ...state, user: name === null ? { ...user, name: undefined } : { ...user, name } };
 			}
 			const owner = ledger.owner.get(clientID);
 			if (clientID === awareness.clientID || (owner !== undefined && owner !== conn.userId)) {

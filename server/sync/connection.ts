@@ -2,6 +2,7 @@
 import type { RawData } from 'ws';
 import type { CloseCode } from '../../src/lib/schema/protocol.ts';
 import type { Role } from '../../src/lib/schema/staff.ts';
+import type { StaffRef } from '../../src/lib/schema/access.ts';
 
 /**
  * What the server uses of a socket; ws's WebSocket is one. Also the seam through which the
@@ -17,6 +18,9 @@ export interface SocketLike {
 	close(code?: number, reason?: string): void;
 	terminate(): void;
 	ping(): void;
+	/** Stop and restart reading from the peer (ws has both; the simulation's sockets need not). */
+	pause?(): void;
+	resume?(): void;
 	on(event: 'message', listener: (data: RawData, isBinary: boolean) => void): this;
 	on(event: 'close', listener: () => void): this;
 	on(event: 'pong', listener: () => void): this;
@@ -27,14 +31,21 @@ export class Connection {
 	/** Set by a pong; a socket that misses one keep-alive round is terminated. */
 	alive = true;
 
+	readonly userId: string;
+	readonly role: Role;
+
 	constructor(
 		readonly ws: SocketLike,
-		readonly userId: string,
-		readonly role: Role,
+		user: StaffRef,
+		/** The session that opened the socket (null: attached in-process, the simulation). */
+		readonly sessionId: string | null,
 		readonly docName: string | null,
 		/** The client asked for commit acknowledgements (`?ack=1`). */
 		readonly wantsAcks: boolean
-	) {}
+	) {
+		this.userId = user.id;
+		this.role = user.role;
+	}
 
 	send(message: Uint8Array): void {
 		if (this.ws.readyState !== this.ws.OPEN) return;

@@ -12,9 +12,8 @@ import * as Y from 'yjs';
 import { CloseCode, MessageType } from '../../src/lib/schema/protocol.ts';
 import { customerMap, managers, managersMap, primaryContactId } from '../../src/lib/schema/customer-doc.ts';
 import { DEFAULT_CONTACT_TYPE_ID, SETTINGS_DOC } from '../../src/lib/schema/settings.ts';
-import { recordAccess } from '../../src/lib/schema/access.ts';
 import { describeTransaction } from '../history.ts';
-import { checkWrite } from './write-rules.ts';
+import { checkWrite, type DocLimits } from './write-rules.ts';
 import { recordPresence, screenPresence } from './awareness-guard.ts';
 import type { CommitQueue } from './commit-queue.ts';
 import type { Connection } from './connection.ts';
@@ -44,6 +43,10 @@ export interface RoomOptions {
 	onReleased?: (room: Room) => void;
 	/** Is this contact type in the workspace settings? (Unknown types are repaired to the default.) */
 	contactTypeExists?: (id: string) => boolean;
+	/** What one customer may hold (contacts). */
+	limits?: DocLimits;
+	/** A staff user's name in the directory: the name presence shows, whatever a client sent. */
+	nameOf?: (userId: string) => string | null;
 }
 
 export class Room {
@@ -58,6 +61,11 @@ export class Room {
 	holds = 0;
 	private compactScheduled = false;
 	private destroyed = false;
+	/**
+	 * The server holds this document: loaded from the store, or an update of it accepted (and
+	 * committed, or the room breaks). Never derived from the document's content (issue #9).
+	 */
+	private stored: boolean;
 
 	constructor(
 		readonly name: string,
@@ -68,6 +76,7 @@ export class Room {
 		const stored = opts.store.load(name);
 		this.logCount = stored?.logCount ?? 0;
 		this.lastSeq = stored?.lastSeq ?? 0;
+		this.stored = stored !== null && stored !== undefined;
 		if (stored) {
 			const origin: Origin = { kind: 'load' };
 			this.doc.transact(() => {
@@ -156,7 +165,7 @@ export class Room {
 				assertFullyRead(dec);
 				// Each socket speaks only for its own presence, under its own user (awareness-guard.ts);
 				// readers' presence is relayed like anyone's. Throws to close the socket.
-				const presence = screenPresence(conn, update, this.awareness, this.conns);
+				const presence = screenPresence(conn, update, this.awareness, this.conns, this.opts.nameOf);
 				if (presence.update) awarenessProtocol.applyAwarenessUpdate(this.awareness, presence.update, conn);
 				recordPresence(conn, this.conns, presence);
 				break;
@@ -203,6 +212,7 @@ export class Room {
 				this.check(conn, payload);
 				const origin: Origin = { kind: 'remote', conn };
 				Y.applyUpdate(this.doc, payload, origin);
+				this.stored ||= this.doc.store.clients.size > 0;
 				this.restoreInvariants();
 				break;
 			}
@@ -227,6 +237,7 @@ export class Room {
 		this.check(conn, update);
 		const origin: Origin = { kind: 'feed', conn };
 		Y.applyUpdate(this.doc, update, origin);
+		this.stored ||= this.doc.store.clients.size > 0;
 		this.restoreInvariants();
 		this.holds++;
 		this.opts.queue.afterCommit(() => {
@@ -238,12 +249,12 @@ export class Room {
 
 	/** Who may write what, and the schema (write-rules.ts): throws RefusedUpdateError. */
 	private check(conn: Connection, update: Uint8Array): void {
-		checkWrite(this.doc, this.name, { id: conn.userId, role: conn.role }, update);
+		checkWrite(this.doc, this.name, { id: conn.userId, role: conn.role }, update, this.exists, this.opts.limits);
 	}
 
-	/** True once the document holds a customer (committed or not). */
+	/** True once the server holds the document (stored, or an update of it accepted). */
 	get exists(): boolean {
-		return this.name === SETTINGS_DOC || recordAccess(this.doc) !== null;
+		return this.name === SETTINGS_DOC || this.stored;
 	}
 
 	/**

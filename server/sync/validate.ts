@@ -27,6 +27,7 @@ import {
 	CONTACT_FIELDS,
 	CUSTOMER_FIELDS,
 	DOC,
+	FIELD_OWNERSHIP,
 	PORTAL_PERMISSIONS,
 	checkValue,
 	type FieldSpec
@@ -73,8 +74,22 @@ export type DocKind = keyof typeof LAYOUTS;
  */
 export type Protected = (root: string, key: string | null) => boolean;
 
+/**
+ * What one writer may write, beyond the layout: `protect` (parts only managers change) and,
+ * with `writer` (the user id of the session), field ownership (FIELD_OWNERSHIP: write-once
+ * fields, server-owned fields, attribution that must name the writer) and `maxRecords`
+ * (records a records root may hold, e.g. contacts per customer).
+ */
+export interface WriteRules {
+	protect?: Protected;
+	writer?: string;
+	/** At most this many records in a records root, given how many keys it holds now. */
+	maxRecords?: { max: number; held: (root: string) => number };
+}
+
 /** `forbidden`: the update is valid but touches what this writer may not change. */
-export type Verdict = { ok: true } | { ok: false; reason: string; forbidden?: true };
+/** `tooLarge`: the update would take a record past `maxRecords`. */
+export type Verdict = { ok: true } | { ok: false; reason: string; forbidden?: true; tooLarge?: true };
 
 /** Work done by one validation, for tests that check it does not grow with the document. */
 export interface ValidationWork {
@@ -89,7 +104,7 @@ export function validateUpdate(
 	update: Uint8Array,
 	docKind: DocKind,
 	work?: ValidationWork,
-	protect?: Protected
+	rules: WriteRules = {}
 ): Verdict {
 	let decoded: ReturnType<typeof Y.decodeUpdate>;
 	try {
@@ -98,10 +113,14 @@ export function validateUpdate(
 		return { ok: false, reason: 'malformed update' };
 	}
 	try {
-		const validator = new Validator(doc, LAYOUTS[docKind], work ?? { structs: 0, lookups: 0 }, protect);
+		const owned = docKind === 'customer' && rules.writer !== undefined;
+		const validator = new Validator(doc, LAYOUTS[docKind], work ?? { structs: 0, lookups: 0 }, rules, owned);
 		const reason = validator.run(decoded.structs);
 		if (reason !== null) return { ok: false, reason };
-		const forbidden = validator.forbiddenDeletes(decoded.ds) ?? validator.forbidden;
+		const tooMany = validator.overRecordLimit();
+		if (tooMany !== null) return { ok: false, reason: tooMany, tooLarge: true };
+		// What it writes first (an overwrite is a write and a deletion: the write says more).
+		const forbidden = validator.forbidden ?? validator.forbiddenDeletes(decoded.ds);
 		return forbidden === null ? { ok: true } : { ok: false, reason: forbidden, forbidden: true };
 	} catch {
 		// A crafted update can decode yet break an assumption (a bad id lookup); refuse, never throw.
@@ -132,19 +151,45 @@ class Validator {
 	/** The first new item placed where this writer may not write (see Protected). */
 	forbidden: string | null = null;
 
+	private readonly protect?: Protected;
+	/** New record keys per records root (for maxRecords). */
+	private readonly newRecords = new Map<string, Set<string>>();
+
 	constructor(
 		private readonly doc: Y.Doc,
 		private readonly layout: DocLayout,
 		private readonly work: ValidationWork,
-		private readonly protect?: Protected
-	) {}
+		private readonly rules: WriteRules,
+		/** Field ownership applies (a customer document, a known writer). */
+		private readonly owned: boolean
+	) {
+		this.protect = rules.protect;
+	}
 
 	/**
-	 * Deletions of protected items (removing a manager, clearing the access level). Only asked
-	 * when something is protected; costs one visit per deleted struct the server holds.
+	 * A records root over `maxRecords` keys once this update is applied (keys ever used, the
+	 * trash included: a record's key stays in the map after it is deleted).
+	 */
+	overRecordLimit(): string | null {
+		const limit = this.rules.maxRecords;
+		if (limit === undefined) return null;
+		for (const [root, keys] of this.newRecords) {
+			// getMap: a root first seen in a remote update is a bare AbstractType until asked for
+			// as a map (roots come from the layout, so this adds no stranger to doc.share).
+			const map = this.doc.getMap(root);
+			let added = 0;
+			for (const k of keys) if (!map.has(k)) added++;
+			if (added > 0 && limit.held(root) + added > limit.max) return `too many records in ${root}: at most ${limit.max}`;
+		}
+		return null;
+	}
+
+	/**
+	 * Deletions of protected items (removing a manager, clearing the access level) and of
+	 * write-once or server-owned fields. Costs one visit per deleted struct the server holds.
 	 */
 	forbiddenDeletes(ds: DeleteSet): string | null {
-		if (!this.protect) return null;
+		if (!this.protect && !this.owned) return null;
 		for (const [client, ranges] of ds.clients) {
 			const structs = this.doc.store.clients.get(client);
 			if (!structs) continue;
@@ -157,12 +202,61 @@ class Validator {
 					this.work.structs++;
 					if (!(s instanceof Y.Item) || s.deleted) continue;
 					const p = this.fromStore(s);
-					const reason = this.protectedAt(p);
+					const reason = this.protectedAt(p) ?? this.ownedDeletion(p, ds);
 					if (reason) return `${reason} (deletion)`;
 				}
 			}
 		}
 		return null;
+	}
+
+	/** Root and key of a field, for FIELD_OWNERSHIP; null when the placement is no field. */
+	private fieldOf(p: Placement): { root: 'customer' | 'contacts'; key: string; record: Y.Item | null } | null {
+		if (p.at === 'root') {
+			return p.name === DOC.customer && p.key !== null ? { root: DOC.customer, key: p.key, record: null } : null;
+		}
+		if (p.at !== 'type' || p.key === null) return null;
+		const where = this.placementOf(p.item);
+		return where.at === 'root' && where.name === DOC.contacts
+			? { root: DOC.contacts, key: p.key, record: p.item }
+			: null;
+	}
+
+	/** A new item at a field its writer may not set (write-once, server-owned, attribution). */
+	private ownedWrite(p: Placement, item: Y.Item): string | null {
+		if (!this.owned) return null;
+		const f = this.fieldOf(p);
+		if (!f) return null;
+		const rules = FIELD_OWNERSHIP[f.root];
+		const at = `${f.root}.${show(f.key)}`;
+		if (rules.server.includes(f.key)) return `forbidden: ${at} is set by the server only`;
+		if (rules.writeOnce.includes(f.key) && this.holdsValue(f))
+			return `forbidden: ${at} is set when the record is created and never changed`;
+		if (rules.author.includes(f.key) && item.content instanceof Y.ContentAny) {
+			for (const v of item.content.arr) {
+				if (v !== null && v !== this.rules.writer) return `forbidden: ${at} must name the signed-in user`;
+			}
+		}
+		return null;
+	}
+
+	/** Does the server hold a value at this field? (One map lookup; removal is refused too.) */
+	private holdsValue(f: { root: string; key: string; record: Y.Item | null }): boolean {
+		if (f.record === null) return this.doc.getMap(f.root).has(f.key);
+		if (this.inUpdate.has(f.record)) return false; // a record created by this very update
+		const content = f.record.content;
+		return content instanceof Y.ContentType && content.type instanceof Y.Map && content.type.has(f.key);
+	}
+
+	/** Deleting a write-once or server-owned field, unless its whole record goes with it. */
+	private ownedDeletion(p: Placement, ds: DeleteSet): string | null {
+		if (!this.owned) return null;
+		const f = this.fieldOf(p);
+		if (!f) return null;
+		const rules = FIELD_OWNERSHIP[f.root];
+		if (!rules.writeOnce.includes(f.key) && !rules.server.includes(f.key)) return null;
+		if (f.record && (f.record.deleted || Y.isDeleted(ds, f.record.id))) return null;
+		return `forbidden: ${f.root}.${show(f.key)} may not be removed`;
 	}
 
 	private protectedAt(p: Placement): string | null {
@@ -207,7 +301,18 @@ class Validator {
 
 	private check(item: Y.Item): string | null {
 		const p = this.placementOf(item);
-		this.forbidden ??= this.protectedAt(p);
+		this.forbidden ??= this.protectedAt(p) ?? this.ownedWrite(p, item);
+		if (
+			this.rules.maxRecords !== undefined &&
+			p.at === 'root' &&
+			p.key !== null &&
+			Object.hasOwn(this.layout, p.name) &&
+			this.layout[p.name].kind === 'records'
+		) {
+			const keys = this.newRecords.get(p.name) ?? new Set<string>();
+			keys.add(p.key);
+			this.newRecords.set(p.name, keys);
+		}
 		switch (p.at) {
 			case 'dropped':
 				return null;

@@ -11,11 +11,19 @@ import {
 	isManagerOnly,
 	isValidCreation,
 	recordAccess,
+	ADMINS_ONLY,
 	type StaffRef
 } from '../../src/lib/schema/access.ts';
 import { CloseCode } from '../../src/lib/schema/protocol.ts';
 import { SETTINGS_DOC } from '../../src/lib/schema/settings.ts';
-import { validateUpdate, type Verdict } from './validate.ts';
+import { contactsMap } from '../../src/lib/schema/customer-doc.ts';
+import { DOC } from '../../src/lib/schema/records.ts';
+import { validateUpdate, type Verdict, type WriteRules } from './validate.ts';
+
+/** Limits on what one customer may hold (SYNC_MAX_CONTACTS). */
+export interface DocLimits {
+	maxContacts: number;
+}
 
 /** The one refusal for a name the user may not read and a name that does not exist. */
 export const NO_ACCESS = 'no access to this record';
@@ -32,11 +40,22 @@ export class RefusedUpdateError extends Error {
 }
 
 /**
- * Checks `update` from `user` against the document `doc` (named `name`) as it is now. Only
- * admins change the workspace settings; a customer document with no customer yet is being
- * created; readers change nothing; access and managers change only by managers and admins.
+ * Checks `update` from `user` against the document `doc` (named `name`) as it is now.
+ * `exists`: the server has stored (or accepted) this document — existence is the server's
+ * knowledge, never read from a field a client writes (issue #9); only a name with no stored
+ * document is created, by its first update. Only admins change the workspace settings;
+ * readers change nothing; access and managers change only by managers and admins; fields
+ * set at creation are write-once, server-owned fields are the server's, and attribution
+ * names the writer (FIELD_OWNERSHIP).
  */
-export function checkWrite(doc: Y.Doc, name: string, user: StaffRef, update: Uint8Array): void {
+export function checkWrite(
+	doc: Y.Doc,
+	name: string,
+	user: StaffRef,
+	update: Uint8Array,
+	exists: boolean,
+	limits?: DocLimits
+): void {
 	if (name === SETTINGS_DOC) {
 		if (user.role !== 'admin') {
 			if (isNoop(doc, update)) return;
@@ -44,15 +63,16 @@ export function checkWrite(doc: Y.Doc, name: string, user: StaffRef, update: Uin
 		}
 		return refuseUnlessValid(validateUpdate(doc, update, 'settings'));
 	}
-	const rec = recordAccess(doc);
-	if (rec === null) return checkCreation(user, update);
+	if (!exists) return checkCreation(user, update, limits);
+	const rec = recordAccess(doc) ?? ADMINS_ONLY;
 	if (!canWrite(user, rec)) {
 		// A reader's sync step 2 that adds nothing is harmless; anything else is refused.
 		if (isNoop(doc, update)) return;
 		throw new RefusedUpdateError(CloseCode.forbidden, NO_WRITE);
 	}
-	const protect = canManage(user, rec) ? undefined : isManagerOnly;
-	refuseUnlessValid(validateUpdate(doc, update, 'customer', undefined, protect));
+	const rules: WriteRules = { writer: user.id, maxRecords: recordLimit(doc, limits) };
+	if (!canManage(user, rec)) rules.protect = isManagerOnly;
+	refuseUnlessValid(validateUpdate(doc, update, 'customer', undefined, rules));
 }
 
 /**
@@ -60,12 +80,18 @@ export function checkWrite(doc: Y.Doc, name: string, user: StaffRef, update: Uin
  * its own and make its author a manager (initCustomer does). Anything else is refused as if
  * the name were someone else's record: nothing is loaded or created.
  */
-export function checkCreation(user: StaffRef, update: Uint8Array): void {
+export function checkCreation(user: StaffRef, update: Uint8Array, limits?: DocLimits): void {
 	const scratch = new Y.Doc({ gc: true, guid: 'creation-check' });
 	try {
-		const verdict = validateUpdate(scratch, update, 'customer');
+		const verdict = validateUpdate(scratch, update, 'customer', undefined, {
+			writer: user.id,
+			maxRecords: recordLimit(scratch, limits)
+		});
 		if (!verdict.ok) {
-			if (verdict.reason.startsWith('unresolved')) throw new RefusedUpdateError(CloseCode.forbidden, NO_ACCESS);
+			// Depending on what the server lacks, or attributed to someone else: the same refusal
+			// as a name that is not the user's to create.
+			if (verdict.reason.startsWith('unresolved') || verdict.forbidden)
+				throw new RefusedUpdateError(CloseCode.forbidden, NO_ACCESS);
 			return refuseUnlessValid(verdict);
 		}
 		Y.applyUpdate(scratch, update);
@@ -75,9 +101,20 @@ export function checkCreation(user: StaffRef, update: Uint8Array): void {
 	}
 }
 
+/** Contacts per customer: keys ever used in the contacts map (the trash included), O(1). */
+function recordLimit(doc: Y.Doc, limits: DocLimits | undefined): WriteRules['maxRecords'] {
+	if (!limits) return undefined;
+	return { max: limits.maxContacts, held: (root) => (root === DOC.contacts ? contactsMap(doc)._map.size : 0) };
+}
+
 function refuseUnlessValid(verdict: Verdict): void {
 	if (verdict.ok) return;
-	throw new RefusedUpdateError(verdict.forbidden ? CloseCode.forbidden : CloseCode.invalidUpdate, verdict.reason);
+	const code = verdict.forbidden
+		? CloseCode.forbidden
+		: verdict.tooLarge
+			? CloseCode.tooLarge
+			: CloseCode.invalidUpdate;
+	throw new RefusedUpdateError(code, verdict.reason);
 }
 
 /** True when the update adds nothing the document does not have (a client's sync step 2 echo). */

@@ -19,16 +19,21 @@ beforeAll(async () => {
 	server = await startServer({ LOGIN_MAX_PER_ADDRESS: '10000' });
 	staff = new Client(server.url);
 	expect((await staff.login(ADMIN.email, ADMIN.password)).status).toBe(303);
-	await createCustomer(server, staff, 'cust-cmd', { fields: { companyName: 'Command AG' } });
+	const created = await createCustomer(server, staff, 'cust-cmd', { fields: { companyName: 'Command AG' } });
 	const s = connect(server, staff, 'cust-cmd');
 	await until(() => s.provider.synced);
 	addContact(s.doc, {
 		id: 'with-mail',
 		fields: { firstName: 'Eva', lastName: 'Mail', email: 'eva@example.com' },
-		authorId: 'u1',
+		authorId: created.authorId,
 		now: 2
 	});
-	addContact(s.doc, { id: 'no-mail', fields: { firstName: 'Nils', lastName: 'Nomail' }, authorId: 'u1', now: 3 });
+	addContact(s.doc, {
+		id: 'no-mail',
+		fields: { firstName: 'Nils', lastName: 'Nomail' },
+		authorId: created.authorId,
+		now: 3
+	});
 	await s.acks.whenCommitted();
 	s.destroy();
 });

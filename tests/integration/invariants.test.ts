@@ -119,7 +119,7 @@ describe('[§2] duplicate contact e-mails', () => {
 		feed.close();
 	});
 
-	it('a flag a client sets on a unique address is cleared by the server', async () => {
+	it('server-owned fields change only by the server: a client setting the duplicate flag is refused whole', async () => {
 		const c = await createCustomer(server, admin, 'dup-forged');
 		const device = deviceCopy(c.update);
 		addContact(device.doc, {
@@ -130,13 +130,13 @@ describe('[§2] duplicate contact e-mails', () => {
 		});
 		contactsMap(device.doc).get('k-lone')!.set('duplicateEmail', true);
 		const feed = await FeedClient.open(server, admin);
-		await pushAll(feed, [['dup-forged', device.changes()]]);
-		await until(
-			() => query('SELECT duplicate_email AS d FROM contacts WHERE id = ?', 'k-lone')[0]?.['d' as never] === 0,
-			5000,
-			'cleared'
-		);
-		expect(flag(await serverCopy('dup-forged'), 'k-lone')).toBe(false);
+		feed.send({ type: FeedMsg.push, doc: 'dup-forged', update: device.changes() });
+		const [refused] = await feed.waitFor(FeedMsg.refused);
+		expect(refused).toMatchObject({ doc: 'dup-forged', code: 4403 });
+		expect(refused.reason).toMatch(/duplicateEmail.*server only/);
+		// Refused whole: not even the contact it came with was stored.
+		expect(query('SELECT id FROM contacts WHERE id = ?', 'k-lone')).toEqual([]);
+		expect(contactsMap(await serverCopy('dup-forged')).has('k-lone')).toBe(false);
 		feed.close();
 	});
 });

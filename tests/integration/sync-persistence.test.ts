@@ -212,7 +212,6 @@ describe('[§6] every change is validated before it is applied', () => {
 		const a = open(server, c, 'cust-projected');
 		await until(() => a.provider.synced);
 		a.doc.transact(() => {
-			a.doc.getMap('customer').set('kind', 'company');
 			a.doc.getMap('customer').set('companyName', 'Projected SARL');
 			const contact = new Y.Map<string | boolean>();
 			contact.set('firstName', 'Zoé');

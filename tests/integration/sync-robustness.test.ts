@@ -187,7 +187,8 @@ describe('[§6] presence carries only its sender’s identity', () => {
 		const s = await FrameSocket.open(server, admin, DOC);
 		s.send(presence([5151, 1, JSON.stringify({ user: { id: adminId } })]));
 		await until(() => bystander.provider.awareness.getStates().has(5151), 5000, 'the presence');
-		expect(bystander.provider.awareness.getStates().get(5151)).toEqual({ user: { id: adminId } });
+		// The name is the staff directory's (the admin made from ADMIN_EMAIL is "admin").
+		expect(bystander.provider.awareness.getStates().get(5151)).toEqual({ user: { id: adminId, name: 'admin' } });
 		s.close();
 		await until(() => !bystander.provider.awareness.getStates().has(5151), 5000, 'the presence removed');
 	});

@@ -23,6 +23,12 @@ export interface RecordAccess {
 	managers: ReadonlySet<string>;
 }
 
+/**
+ * A stored record whose access cannot be derived (it holds no customer: written before the
+ * write-once rules): readable and writable by admins only, never by nobody.
+ */
+export const ADMINS_ONLY: RecordAccess = Object.freeze({ access: 'private', managers: new Set<string>() });
+
 export function canRead(user: StaffRef, rec: RecordAccess | null): boolean {
 	if (!rec) return false;
 	return user.role === 'admin' || rec.access !== 'private' || rec.managers.has(user.id);

@@ -61,8 +61,18 @@ export const CloseCode = {
 	 * update at all (a well-formed frame carrying garbage): refused whole.
 	 */
 	invalidUpdate: 4422,
-	/** Presence over PRESENCE_LIMITS: one state too long, or one socket introducing too many client ids. */
+	/**
+	 * Over a size limit: presence over PRESENCE_LIMITS (one state too long, one socket
+	 * introducing too many client ids), or an update that would take a customer past its
+	 * contacts limit (SYNC_MAX_CONTACTS).
+	 */
 	tooLarge: 4413,
+	/**
+	 * The user's sync messages exceed their byte budget (SYNC_BYTES_PER_USER_PER_SEC) for
+	 * longer than 30 s of waiting: messages over the budget are first held (the socket
+	 * paused), and only a sender that keeps flooding is closed.
+	 */
+	overBudget: 4429,
 	/** The server could not store a change; nothing of it was acknowledged: reconnect and resend. */
 	storageError: 1011
 } as const;

@@ -41,6 +41,23 @@ export interface LinkClient {
 	onClose(link: DeviceLink, code: number, reason: string): void;
 }
 
+/**
+ * How long each turn of the server's own work took (a frame handled, a commit flushed): on a
+ * real server each is one uninterrupted stretch of its event loop, which every other client
+ * waits behind (issue #9 asserts p99 < 100 ms over every seed).
+ */
+export const serverTurns: number[] = [];
+
+/** Runs one turn of the server's work, timed into serverTurns. */
+export function serverTurn<T>(fn: () => T): T {
+	const t0 = performance.now();
+	try {
+		return fn();
+	} finally {
+		serverTurns.push(performance.now() - t0);
+	}
+}
+
 /** Sees every message the server hands to a socket, as it is handed over. */
 export type SendObserver = (link: Link, data: Uint8Array) => void;
 
@@ -162,8 +179,10 @@ export class SimSocket implements SocketLike {
 
 	/** A frame from the client, as ws hands it over (a Buffer, binary). */
 	receive(data: Uint8Array): void {
+		const t0 = performance.now();
 		for (const l of this.listeners.get('message') ?? [])
 			(l as (d: RawData, b: boolean) => void)(Buffer.from(data), true);
+		serverTurns.push(performance.now() - t0);
 	}
 
 	closed(): void {

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import { randomEdit, type EditKind } from './edits.ts';
 import { auditSend, checkAcknowledged, checkDevices, checkInvariants, checkStore, type SendAudit } from './checks.ts';
 import { SimDevice, type DeviceNet } from './device.ts';
-import { Link } from './network.ts';
+import { Link, serverTurn } from './network.ts';
 import { Random, seedRandomValues } from './random.ts';
 import { InProcessServer, type SimUser } from './server.ts';
 
@@ -198,7 +198,7 @@ function simulate(server: InProcessServer, r: Random, opts: RunOptions): Omit<Ru
 			}
 			case 'commit':
 				opts.trace?.(`commit (${server.store.maxSeq()})`);
-				server.sync.queue.flush();
+				serverTurn(() => server.sync.queue.flush());
 				break;
 			case 'disconnect': {
 				const online = devices.filter((d) => d.online);
@@ -236,8 +236,8 @@ function simulate(server: InProcessServer, r: Random, opts: RunOptions): Omit<Ru
 			break;
 		}
 		for (const d of devices) d.connect();
-		while (deliver()) if (r.chance(0.1)) server.sync.queue.flush();
-		server.sync.queue.flush();
+		while (deliver()) if (r.chance(0.1)) serverTurn(() => server.sync.queue.flush());
+		serverTurn(() => server.sync.queue.flush());
 		for (const l of links) if (l.lingering) l.noticeLoss();
 		prune();
 		// Settled: every push answered (checkDevices fails any change still waiting).

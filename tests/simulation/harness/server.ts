@@ -126,6 +126,9 @@ export class InProcessServer {
 			maxMessageBytes: 16 * 1024 * 1024,
 			// Keep-alive is not simulated; a dropped connection is noticed by the scheduler.
 			keepaliveMs: 3_600_000,
+			// Nor is the byte budget: it waits in real time, which the simulated network does not
+			// have (tests/integration/security-limits.test.ts covers it on the real server).
+			budget: { bytesPerSecond: 1e12, burstBytes: 1e12 },
 			store: this.oracle,
 			compactAfter,
 			project: projectDocument(db)
