@@ -31,6 +31,13 @@ export interface BackgroundSyncEvents {
 	 */
 	onRefused(doc: string, outcome: RefusalOutcome, refusal: { code: number; reason: string }): Promise<void>;
 	onStatus(status: FeedStatus, lastSyncedAt: number | null): void;
+	/**
+	 * Writing to the device failed (a full disk). Committed changes are kept in memory and
+	 * written again later (`retry` tries at once); nothing advances past them meanwhile.
+	 */
+	onWriteFailed?(error: unknown, retry: () => void): void;
+	/** Incoming changes that failed to be written are on the device now. */
+	onWriteRecovered?(): void;
 }
 
 /** Reconnect backoff with full jitter: a server restart is not met by every device at once. */
@@ -57,6 +64,10 @@ export class BackgroundSync {
 	private sent = new Map<string, number[][]>();
 	/** Refusals and removals are handled one after another. */
 	private refusals: Promise<void> = Promise.resolve();
+	/** Set while incoming changes could not be written: retried after this delay. */
+	private writeRetry: ReturnType<typeof setTimeout> | null = null;
+	private writeFailing = false;
+	private writeRetryMs = 1000;
 
 	constructor(
 		private readonly store: DeviceStore,
@@ -77,8 +88,17 @@ export class BackgroundSync {
 		window.removeEventListener('online', this.onOnline);
 		window.removeEventListener('offline', this.onOffline);
 		if (this.timer) clearTimeout(this.timer);
+		if (this.writeRetry) clearTimeout(this.writeRetry);
 		this.ws?.close();
 		this.ws = null;
+	}
+
+	/** Writes incoming changes that failed to be written, now (space was freed). */
+	retryWrites(): void {
+		if (this.writeRetry) clearTimeout(this.writeRetry);
+		this.writeRetry = null;
+		this.writeRetryMs = 1000;
+		this.scheduleFlush();
 	}
 
 	/** Pushes pending changes now (after a local edit, or when another tab wrote some). */
@@ -214,10 +234,15 @@ export class BackgroundSync {
 			}
 			case FeedMsg.ack: {
 				const sent = this.sent.get(m.doc)?.shift() ?? [];
-				void this.store.acknowledge(m.doc, Y.decodeStateVector(m.sv), { sent }).then(() => {
-					this.events.onAcknowledged([m.doc]);
-					void this.markSyncedIfIdle();
-				});
+				// Failing to write it (a full disk) keeps the rows pending: they are pushed and
+				// acknowledged again on the next connection.
+				this.store.acknowledge(m.doc, Y.decodeStateVector(m.sv), { sent }).then(
+					() => {
+						this.events.onAcknowledged([m.doc]);
+						void this.markSyncedIfIdle();
+					},
+					(e: unknown) => this.events.onWriteFailed?.(e, () => this.retryWrites())
+				);
 				break;
 			}
 		}
@@ -234,7 +259,26 @@ export class BackgroundSync {
 				const caughtUp = this.caughtUpSeq;
 				this.caughtUpSeq = null;
 				if (batch.length > 0) {
-					await this.store.putCommittedMany(batch.map(({ doc, update }) => ({ name: doc, update })));
+					try {
+						await this.store.putCommittedMany(batch.map(({ doc, update }) => ({ name: doc, update })));
+					} catch (e) {
+						// Nothing of the batch was written: keep it, in order, and do not move lastSeq.
+						this.incoming = batch.concat(this.incoming);
+						this.caughtUpSeq ??= caughtUp;
+						this.writeFailing = true;
+						this.events.onWriteFailed?.(e, () => this.retryWrites());
+						this.writeRetry ??= setTimeout(() => {
+							this.writeRetry = null;
+							this.writeRetryMs = Math.min(30_000, this.writeRetryMs * 2);
+							this.scheduleFlush();
+						}, this.writeRetryMs);
+						return;
+					}
+					if (this.writeFailing) {
+						this.writeFailing = false;
+						this.writeRetryMs = 1000;
+						this.events.onWriteRecovered?.();
+					}
 					await this.events.onChanged([...new Set(batch.map((c) => c.doc))]);
 				}
 				const seq = Math.max(caughtUp ?? 0, ...batch.map((c) => c.seq));
@@ -245,9 +289,12 @@ export class BackgroundSync {
 					await this.markSyncedIfIdle();
 				}
 			}
-		})().finally(() => {
-			this.flushing = null;
-		});
+		})()
+			// lastSeq not moved: what was not finished comes again with the next catch-up.
+			.catch((e: unknown) => console.error('Fieldbook: keeping synced changes on this device failed', e))
+			.finally(() => {
+				this.flushing = null;
+			});
 	}
 
 	/** Re-evaluates synced / syncing (after changes were acknowledged elsewhere). */

@@ -9,14 +9,19 @@
  * apart is what makes "N changes waiting" (SPEC §5) exact and lets the sync layer re-push
  * exactly what is unacknowledged.
  *
- * Every method is one IDB transaction that settles on `complete` (not on the last request's
- * success, which can still be rolled back) and never awaits anything else while it is open:
- * a transaction with no pending request auto-commits at the end of the task.
+ * What only this device holds (pending rows, "not saved" entries) is kept apart from what can
+ * be fetched again (snapshots, summaries): only the latter may be dropped to make room
+ * (device-cache.ts), and a database upgrade only ever adds stores.
+ *
+ * Every method is one IDB transaction (idb.ts) that never awaits anything else while it is
+ * open: a transaction with no pending request auto-commits at the end of the task.
  */
 import * as Y from 'yjs';
 import { covers } from './acks';
+import { onSuccess, own, runTx, type StoreName } from './idb';
 
-export const DB_VERSION = 2;
+/** 3 added `opened` and `evicted` (device-cache.ts). Upgrades add; none resets the store. */
+export const DB_VERSION = 3;
 
 /** A document's committed state: merged snapshot of everything the server has. */
 export interface DocRow {
@@ -64,8 +69,6 @@ export interface NotSavedEntry {
 	updates: Uint8Array[];
 }
 
-type StoreName = 'docs' | 'pending' | 'index' | 'meta' | 'notSaved';
-
 export class DeviceStore {
 	private constructor(
 		private readonly db: IDBDatabase,
@@ -96,6 +99,11 @@ export class DeviceStore {
 					db.createObjectStore('meta').put(userId, 'userId');
 				}
 				if (event.oldVersion < 2) db.createObjectStore('notSaved', { keyPath: 'id', autoIncrement: true });
+				if (event.oldVersion < 3) {
+					// When each record was last opened here, and the records dropped to make room.
+					db.createObjectStore('opened', { keyPath: 'name' });
+					db.createObjectStore('evicted', { keyPath: 'name' });
+				}
 			};
 			req.onsuccess = () => resolve(new DeviceStore(req.result, userId));
 			req.onerror = () => reject(req.error ?? new Error('IndexedDB open failed'));
@@ -143,11 +151,15 @@ export class DeviceStore {
 		});
 	}
 
-	/** Whether the device holds committed state of the document (the server has it). */
+	/**
+	 * Whether the server has the document: the device holds its committed state, or held it
+	 * and dropped it to make room (then it is fetched again when opened online).
+	 */
 	hasCommitted(name: string): Promise<boolean> {
-		return this.tx(['docs'], 'readonly', (t) => {
+		return this.tx(['docs', 'evicted'], 'readonly', (t) => {
 			let found = false;
-			onSuccess(t.objectStore('docs').getKey(name), (k) => (found = k !== undefined));
+			onSuccess(t.objectStore('docs').getKey(name), (k) => (found ||= k !== undefined));
+			onSuccess(t.objectStore('evicted').getKey(name), (k) => (found ||= k !== undefined));
 			return () => found;
 		});
 	}
@@ -167,7 +179,7 @@ export class DeviceStore {
 	 */
 	write(name: string, changes: { committed?: Uint8Array | null; pending?: readonly Uint8Array[] }): Promise<void> {
 		const pending = changes.pending ?? [];
-		const stores: StoreName[] = changes.committed ? ['docs', 'pending'] : ['pending'];
+		const stores: StoreName[] = changes.committed ? ['docs', 'pending', 'evicted'] : ['pending'];
 		// Unacknowledged local changes exist nowhere else: ask for a flush to disk. Committed
 		// state can be fetched again from the server, so it may take the faster path.
 		const durability = pending.length > 0 ? 'strict' : 'relaxed';
@@ -175,7 +187,12 @@ export class DeviceStore {
 			stores,
 			'readwrite',
 			(t) => {
-				if (changes.committed) mergeIntoSnapshot(t.objectStore('docs'), name, [changes.committed]);
+				if (changes.committed) {
+					// A record dropped to make room is whole again once the server's full state arrives.
+					mergeIntoSnapshot(t.objectStore('docs'), name, [changes.committed], (snapshot) => {
+						if (isWhole(snapshot)) t.objectStore('evicted').delete(name);
+					});
+				}
 				const store = t.objectStore('pending');
 				const now = Date.now();
 				for (const update of pending) {
@@ -204,11 +221,16 @@ export class DeviceStore {
 			else byName.set(name, [update]);
 		}
 		return this.tx(
-			['docs'],
+			['docs', 'evicted'],
 			'readwrite',
 			(t) => {
 				const docs = t.objectStore('docs');
-				for (const [name, updates] of byName) mergeIntoSnapshot(docs, name, updates);
+				// Changes of a record dropped to make room are not kept: alone they would be a
+				// half document. It is fetched whole when next opened online.
+				onSuccess(t.objectStore('evicted').getAllKeys(), (keys) => {
+					const evicted = new Set(keys as string[]);
+					for (const [name, updates] of byName) if (!evicted.has(name)) mergeIntoSnapshot(docs, name, updates);
+				});
 				return () => undefined;
 			},
 			'relaxed'
@@ -316,8 +338,10 @@ export class DeviceStore {
 
 	/** Removes a document everywhere: snapshot, pending changes and its summary. */
 	deleteDoc(name: string): Promise<void> {
-		return this.tx(['docs', 'pending', 'index'], 'readwrite', (t) => {
+		return this.tx(['docs', 'pending', 'index', 'opened', 'evicted'], 'readwrite', (t) => {
 			t.objectStore('docs').delete(name);
+			t.objectStore('opened').delete(name);
+			t.objectStore('evicted').delete(name);
 			t.objectStore('index').delete(name);
 			const pending = t.objectStore('pending');
 			onSuccess(pending.index('doc').getAllKeys(name), (keys) => {
@@ -403,47 +427,16 @@ export class DeviceStore {
 	}
 
 	/**
-	 * Runs `body` in one transaction. `body` issues its requests synchronously (more may be
-	 * chained from their callbacks) and returns a reader for the result, called on `complete`.
+	 * Runs `body` in one transaction of this database (see runTx). For the store's sibling
+	 * modules (device-cache.ts); pages and components go through the workspace.
 	 */
-	private tx<T>(
+	tx<T>(
 		stores: StoreName[],
 		mode: IDBTransactionMode,
 		body: (t: IDBTransaction) => () => T,
 		durability: IDBTransactionDurability = 'default'
 	): Promise<T> {
-		return new Promise<T>((resolve, reject) => {
-			let t: IDBTransaction;
-			try {
-				t = this.db.transaction(stores, mode, { durability });
-			} catch (e) {
-				return reject(e instanceof Error ? e : new Error(String(e)));
-			}
-			let read: () => T = () => undefined as T;
-			let failed = false;
-			const fail = (error: unknown) => {
-				if (failed) return;
-				failed = true;
-				reject(error instanceof Error ? error : new Error('IndexedDB transaction failed'));
-			};
-			t.oncomplete = () => {
-				if (failed) return;
-				try {
-					resolve(read());
-				} catch (e) {
-					fail(e);
-				}
-			};
-			// A request's error bubbles here before the abort; report the request's own error.
-			t.onerror = (event) => fail((event.target as IDBRequest | null)?.error ?? t.error);
-			t.onabort = () => fail(t.error ?? new DOMException('Transaction aborted', 'AbortError'));
-			try {
-				read = body(t);
-			} catch (e) {
-				fail(e);
-				t.abort();
-			}
-		});
+		return runTx(this.db, stores, mode, body, durability);
 	}
 }
 
@@ -461,23 +454,23 @@ function pendingOf(t: IDBTransaction, name: string): IDBRequest<unknown[]> {
 	return t.objectStore('pending').index('doc').getAll(name);
 }
 
-function onSuccess<R>(req: IDBRequest<R>, fn: (result: R) => void): void {
-	req.onsuccess = () => fn(req.result);
-}
-
 /** Reads the snapshot, merges `updates` into it and writes it back, inside `docs`'s transaction. */
-function mergeIntoSnapshot(docs: IDBObjectStore, name: string, updates: Uint8Array[]): void {
+function mergeIntoSnapshot(
+	docs: IDBObjectStore,
+	name: string,
+	updates: Uint8Array[],
+	then?: (snapshot: Uint8Array) => void
+): void {
 	onSuccess(docs.get(name), (r) => {
 		const row = r as DocRow | undefined;
 		const snapshot = own(Y.mergeUpdates(row ? [row.snapshot, ...updates] : updates));
 		docs.put({ name, snapshot, updatedAt: Date.now() } satisfies DocRow);
+		then?.(snapshot);
 	});
 }
 
-/**
- * A Uint8Array that is a view into a larger buffer (lib0's decoder returns such views of a
- * whole socket message) would be stored with all of that buffer by the structured clone.
- */
-function own(u: Uint8Array): Uint8Array {
-	return u.byteOffset === 0 && u.byteLength === u.buffer.byteLength ? u : u.slice();
+/** Every client's changes start at clock 0: nothing is missing from the front (a whole document). */
+function isWhole(update: Uint8Array): boolean {
+	const { from, to } = Y.parseUpdateMeta(update);
+	return to.size > 0 && [...from.values()].every((clock) => clock === 0);
 }

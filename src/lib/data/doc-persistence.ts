@@ -11,6 +11,10 @@
  *   provider.connect(); // bound first: the initial sync step 2 is not missed
  *
  * Writes are queued and coalesced: the updates of one tick go to the store in one transaction.
+ * A write that fails (a full disk: QuotaExceededError) loses nothing: the transaction wrote
+ * nothing, its updates stay queued in memory (and in the Y.Doc on screen), and the write is
+ * tried again with a backoff, with the next change, on retry(), and after unbind — until it
+ * lands. Only discard() drops them.
  */
 import * as Y from 'yjs';
 import { covers } from './acks';
@@ -24,15 +28,25 @@ export interface BindOptions {
 	remoteOrigin?: unknown;
 	/** Instead of `remoteOrigin`, when several origins carry committed state (live socket, feed). */
 	isRemote?: (origin: unknown) => boolean;
-	/** Failed background writes (they stay queued and are retried with the next change). */
+	/** Failed background writes (they stay queued and are retried; see the file comment). */
 	onError?: (error: unknown) => void;
+	/** Everything queued was written after an earlier write failed. */
+	onRecovered?: () => void;
+	/** First retry delay after a failed write; doubles up to RETRY_MAX_MS. */
+	retryMs?: number;
 }
+
+export const RETRY_MAX_MS = 30_000;
 
 export interface DocBinding {
 	/** Writes everything queued so far; rejects if the store refused it. */
 	flush(): Promise<void>;
 	/** Resolves when nothing is queued or being written (errors go to onError). */
 	whenIdle(): Promise<void>;
+	/** Tries a failed write again now (space was freed). */
+	retry(): void;
+	/** Since when changes wait in memory because writing them failed; null when none do. */
+	readonly failingSince: number | null;
 	/**
 	 * Flushes, then moves the pending rows `committedSv` covers into the snapshot. Use this
 	 * rather than store.acknowledge on an ack: a row still in the queue would miss that ack.
@@ -64,6 +78,10 @@ export async function bindDoc(
 	let running: Promise<void> | null = null;
 	let scheduled = false;
 	let unbound = false;
+	let discarded = false;
+	let failingSince: number | null = null;
+	let retryTimer: ReturnType<typeof setTimeout> | null = null;
+	let retryDelay = opts.retryMs ?? 1000;
 
 	const write = (batch: Queued[]) => {
 		const remote = batch.filter((q) => q.remote).map((q) => q.update);
@@ -93,11 +111,20 @@ export async function bindDoc(
 		running = drain().then(
 			() => {
 				running = null;
+				if (failingSince !== null && queue.length === 0) {
+					failingSince = null;
+					retryDelay = opts.retryMs ?? 1000;
+					if (retryTimer) clearTimeout(retryTimer);
+					retryTimer = null;
+					opts.onRecovered?.();
+				}
 				// Updates queued after drain's last check but before this callback.
 				if (queue.length > 0) schedule();
 			},
 			(e: unknown) => {
 				running = null;
+				failingSince ??= Date.now();
+				retryLater();
 				onError(e); // reported once here; flush() callers also get the rejection
 				throw e;
 			}
@@ -105,8 +132,18 @@ export async function bindDoc(
 		return running;
 	};
 
+	/** The queue is kept; try again later even if no new change comes (nor anyone waits). */
+	function retryLater(): void {
+		if (retryTimer || discarded) return;
+		retryTimer = setTimeout(() => {
+			retryTimer = null;
+			retryDelay = Math.min(RETRY_MAX_MS, retryDelay * 2);
+			schedule();
+		}, retryDelay);
+	}
+
 	function schedule(): void {
-		if (scheduled) return;
+		if (scheduled || discarded) return;
 		scheduled = true;
 		queueMicrotask(() => {
 			scheduled = false;
@@ -165,6 +202,15 @@ export async function bindDoc(
 	return {
 		flush,
 		whenIdle: () => flush().catch(() => undefined),
+		retry: () => {
+			if (retryTimer) clearTimeout(retryTimer);
+			retryTimer = null;
+			retryDelay = opts.retryMs ?? 1000;
+			schedule();
+		},
+		get failingSince() {
+			return failingSince;
+		},
 		acknowledge: async (committedSv) => {
 			await flush();
 			return store.acknowledge(name, committedSv);
@@ -172,6 +218,8 @@ export async function bindDoc(
 		unbind,
 		discard: () => {
 			unbound = true;
+			discarded = true;
+			if (retryTimer) clearTimeout(retryTimer);
 			queue = [];
 			doc.off('update', onUpdate);
 			doc.off('destroy', onDestroy);

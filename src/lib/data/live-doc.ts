@@ -24,6 +24,13 @@ export interface LiveDocEvents {
 	onAcknowledged?: () => void;
 	/** The live socket refused a change of this document (closed 4403 or 4422). */
 	onRefused?: (name: string) => void;
+	/**
+	 * Writing local changes to the device failed (a full disk): they stay in memory and are
+	 * retried (`retry` tries at once, after space was freed). Also after the doc was closed.
+	 */
+	onWriteFailed?: (name: string, error: unknown, retry: () => void) => void;
+	/** The changes that failed to be written are on the device now. */
+	onWriteRecovered?: (name: string) => void;
 }
 
 export interface LiveDocUser {
@@ -97,7 +104,11 @@ export class LiveDoc {
 	): Promise<LiveDoc> {
 		const live = new LiveDoc(name, store, user, events);
 		live.held = opts.held ?? false;
-		live.binding = await bindDoc(store, name, live.doc, { remoteOrigin: live.provider });
+		live.binding = await bindDoc(store, name, live.doc, {
+			remoteOrigin: live.provider,
+			onError: (e) => events.onWriteFailed?.(name, e, () => live.binding?.retry()),
+			onRecovered: () => events.onWriteRecovered?.(name)
+		});
 		if (navigator.onLine && !live.held) live.provider.connect();
 		return live;
 	}
@@ -157,9 +168,13 @@ export class LiveDoc {
 		await this.binding?.flush();
 	}
 
-	/** Writes what is left to the device, then disconnects and frees the document. */
+	/**
+	 * Writes what is left to the device, then disconnects and frees the document. A write that
+	 * fails stays queued in the binding and is retried after the document is gone (the
+	 * workspace was told through onWriteFailed), so closing never loses it.
+	 */
 	async close(): Promise<void> {
-		await this.flush();
+		await this.binding?.whenIdle();
 		this.destroy();
 	}
 

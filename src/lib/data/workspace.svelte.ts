@@ -18,8 +18,12 @@ import type { PortalPermission } from '$lib/schema/records';
 import type { DirectoryEntry } from '$lib/schema/staff';
 import { BackgroundSync, type FeedStatus, type RefusalOutcome } from './background-sync';
 import { commandQueue, stopCommandQueues } from './commands';
+import { countEvictable, evictCached, markOpened, oldestPendingAt } from './device-cache';
+import { DeviceStorage, type PersistAsked } from './device-storage.svelte';
 import { DeviceStore, type NotSavedEntry } from './device-store';
+import { isQuotaError } from './idb';
 import { LiveDoc } from './live-doc';
+import { nameWaiting, type WaitingChange } from './waiting-changes';
 import { cachedDirectory, fetchDirectory } from './staff-directory';
 
 export interface WorkspaceUser {
@@ -28,6 +32,8 @@ export interface WorkspaceUser {
 	email: string;
 	role: 'admin' | 'staff';
 }
+
+export type { WaitingChange };
 
 export type SyncState = 'offline' | 'waiting' | 'syncing' | 'synced' | 'signed-out';
 
@@ -45,8 +51,12 @@ export class Workspace {
 	defaultPermissions = $state<Record<PortalPermission, boolean> | null>(null);
 	/** Staff names for the managers picker and manager names: the device's copy, refreshed when online. */
 	staff = $state.raw<DirectoryEntry[]>([]);
-	/** Records with local changes the server has not acknowledged. */
+	/** Records with local changes the server has not acknowledged (on the device or only in memory). */
 	pendingCount = $state(0);
+	/** When the oldest change still waiting for the server was made (null: none waits). */
+	oldestWaitingAt = $state<number | null>(null);
+	/** Persistent storage, space, and writes that failed for lack of it. */
+	readonly storage = new DeviceStorage();
 	/** Changes the server refused, kept with the reason (SPEC §8: nothing silently lost). */
 	notSaved = $state.raw<NotSavedEntry[]>([]);
 	/** Bumped per document when it was rebuilt from the server's state: open views reopen it. */
@@ -79,6 +89,7 @@ export class Workspace {
 
 	async init(): Promise<void> {
 		this.store = await DeviceStore.open(this.user.id);
+		void this.keepStorage();
 		this.setSummaries((await this.store.allSummaries()) as CustomerSummary[]);
 		this.staff = await cachedDirectory(this.store);
 		void this.refreshStaff();
@@ -110,7 +121,9 @@ export class Workspace {
 				onStatus: (status, at) => {
 					this.feedStatus = status;
 					if (at) this.lastSyncedAt = at;
-				}
+				},
+				onWriteFailed: (e, retry) => this.storage.writeFailed(FEED_KEY, e, retry),
+				onWriteRecovered: () => this.storage.writeRecovered(FEED_KEY)
 			});
 			this.sync.start();
 		};
@@ -140,6 +153,12 @@ export class Workspace {
 	/** Committed changes written by background sync: rebuild those records' summaries. */
 	private async applyChanges(docs: string[]): Promise<void> {
 		this.releaseLive(docs);
+		await this.resummarize(docs);
+		this.channel?.postMessage({ type: 'changed', docs } satisfies TabMessage);
+	}
+
+	/** Rebuilds these records' summaries from the device's copies. */
+	private async resummarize(docs: string[]): Promise<void> {
 		const fresh: CustomerSummary[] = [];
 		// One read transaction for the whole batch, not one per document.
 		const stored = await this.store.loadDocs(docs.filter((d) => d !== SETTINGS_DOC));
@@ -152,11 +171,10 @@ export class Workspace {
 			if (s) fresh.push(s);
 		}
 		if (fresh.length > 0) {
-			await this.store.putSummaries(fresh);
 			for (const s of fresh) this.byId.set(s.id, s);
 			this.summaries = [...this.byId.values()];
+			await this.keepSummaries(fresh);
 		}
-		this.channel?.postMessage({ type: 'changed', docs } satisfies TabMessage);
 	}
 
 	private setSummaries(list: CustomerSummary[]): void {
@@ -166,7 +184,13 @@ export class Workspace {
 	}
 
 	async refreshPending(): Promise<void> {
-		this.pendingCount = (await this.store.pendingDocs()).filter((d) => d !== SETTINGS_DOC).length;
+		const stored = await this.store.pendingDocs();
+		// Changes whose write failed wait in memory: they are waiting just the same.
+		const inMemory = this.storage.unwritten.filter((k) => k !== FEED_KEY);
+		this.pendingCount = unique([...stored, ...inMemory]).filter((d) => d !== SETTINGS_DOC).length;
+		const oldest = await oldestPendingAt(this.store);
+		const failing = inMemory.length > 0 ? (this.storage.problem?.since ?? null) : null;
+		this.oldestWaitingAt = oldest === null ? failing : failing === null ? oldest : Math.min(oldest, failing);
 		// A live document's own acknowledgement may have emptied the queue: let the feed say so.
 		if (this.pendingCount === 0) {
 			this.sync?.recheck();
@@ -178,9 +202,9 @@ export class Workspace {
 	async recordChanged(id: string, doc: Y.Doc): Promise<void> {
 		const s = summarize(id, doc);
 		if (s) {
-			await this.store.putSummaries([s]);
 			this.byId.set(id, s);
 			this.summaries = [...this.byId.values()];
+			await this.keepSummaries([s]);
 		}
 		await this.refreshPending();
 		this.sync?.pushPending();
@@ -205,8 +229,14 @@ export class Workspace {
 	/** Opens a customer document (from the device, then live once the server has it). */
 	async open(id: string): Promise<LiveDoc> {
 		const held = id !== SETTINGS_DOC && !(await this.store.hasCommitted(id));
+		if (id !== SETTINGS_DOC) markOpened(this.store, id).catch(() => undefined); // a hint for freeing space only
 		const live = await LiveDoc.open(id, this.store, this.user, {
 			onAcknowledged: () => void this.refreshPending(),
+			onWriteFailed: (name, e, retry) => {
+				this.storage.writeFailed(name, e, retry);
+				void this.refreshPending();
+			},
+			onWriteRecovered: (name) => void this.writeRecovered(name),
 			// The live socket refused a change: the syncing tab pushes it and gets the refusal.
 			onRefused: () => {
 				this.sync?.pushPending();
@@ -288,7 +318,7 @@ export class Workspace {
 		const id = newId();
 		const live = await this.open(id);
 		initCustomer(live.doc, { kind: 'company', authorId: this.user.id, now: Date.now(), fields, managers });
-		await live.flush();
+		await live.flush().catch(keptForRetry);
 		await this.recordChanged(id, live.doc);
 		await live.close();
 		return id;
@@ -312,13 +342,84 @@ export class Workspace {
 			defaultPermissions: this.defaultPermissions ?? undefined,
 			primary: true
 		});
-		await live.flush();
+		await live.flush().catch(keptForRetry);
 		await this.recordChanged(id, live.doc);
 		await live.close();
 		return id;
 	}
 
+	/**
+	 * Asks the browser to keep this device's data (see DeviceStorage): at the first sign-in of
+	 * this user here, when the app runs installed and did not when last asked, or a week on.
+	 */
+	private async keepStorage(): Promise<void> {
+		window.addEventListener('appinstalled', this.onInstalled);
+		await this.storage.askWhenUseful({
+			get: () => this.store.getMeta<PersistAsked>('persistAsked'),
+			set: (v) => this.store.setMeta('persistAsked', v)
+		});
+	}
+
+	private readonly onInstalled = () => void this.storage.requestPersist();
+
+	/** Asks again for persistent storage (the button on the device page: a user gesture). */
+	requestPersist(): Promise<boolean> {
+		return this.storage.requestPersist();
+	}
+
+	/**
+	 * Makes room: drops records only cached here (not open, no changes waiting, not opened in
+	 * the last week; `everything`: whatever their age), then writes what failed at once.
+	 * Resolves to how many were dropped. Their summaries stay; they re-sync when opened.
+	 */
+	async freeSpace(opts: { everything?: boolean } = {}): Promise<number> {
+		const dropped = await evictCached(this.store, {
+			keep: this.live.keys(),
+			openedBefore: opts.everything ? Number.POSITIVE_INFINITY : undefined
+		});
+		this.storage.freed = dropped.length;
+		this.storage.retryAll();
+		await this.storage.refresh();
+		return dropped.length;
+	}
+
+	/** How many records freeSpace() could drop now. */
+	evictableCount(opts: { everything?: boolean } = {}): Promise<number> {
+		return countEvictable(this.store, {
+			keep: this.live.keys(),
+			openedBefore: opts.everything ? Number.POSITIVE_INFINITY : undefined
+		});
+	}
+
+	/**
+	 * Every change of this user the server has not acknowledged, named: records with pending
+	 * rows or changes only in memory, and queued e-mails. Shown before sign-out or clearing.
+	 */
+	async waitingChanges(): Promise<WaitingChange[]> {
+		const docs = [...(await this.store.pendingDocs()), ...this.storage.unwritten.filter((k) => k !== FEED_KEY)];
+		return nameWaiting(docs, commandQueue(this.user.id).waiting(), this.summaries, (id) => this.byId.get(id));
+	}
+
+	/** Changes of `name` that failed to be written are on the device now: carry on as after a save. */
+	private async writeRecovered(name: string): Promise<void> {
+		this.storage.writeRecovered(name);
+		if (name !== SETTINGS_DOC) await this.resummarize([name]).catch(() => undefined);
+		await this.refreshPending();
+		this.sync?.pushPending();
+		this.channel?.postMessage({ type: 'pending' } satisfies TabMessage);
+	}
+
+	/** Summaries are derived from the documents: failing to keep them (a full disk) loses nothing. */
+	private async keepSummaries(summaries: CustomerSummary[]): Promise<void> {
+		try {
+			await this.store.putSummaries(summaries);
+		} catch (e) {
+			if (!isQuotaError(e)) throw e;
+		}
+	}
+
 	destroy(): void {
+		window.removeEventListener('appinstalled', this.onInstalled);
 		this.sync?.stop();
 		stopCommandQueues();
 		this.releaseLock?.();
@@ -327,3 +428,13 @@ export class Workspace {
 		this.store?.close();
 	}
 }
+
+/** The key of background sync's failed writes in DeviceStorage (not a record). */
+const FEED_KEY = 'fieldbook:feed';
+
+/** A write that failed for lack of space stays queued and is retried (doc-persistence.ts). */
+function keptForRetry(e: unknown): void {
+	if (!isQuotaError(e)) throw e;
+}
+
+const unique = (names: string[]): string[] => names.filter((n, i) => names.indexOf(n) === i);
