@@ -41,7 +41,7 @@ export default defineConfig({
 				globPatterns: ['client/**/*.{js,css,svg,png,webp,woff2}', 'prerendered/**/*.html'],
 				// Every staff URL opens the prerendered shell; the client router takes it from there.
 				navigateFallback: '/shell',
-				navigateFallbackDenylist: [/^\/(login|setup|logout|language|api|sync|feed|admin)(\/|$)/]
+				navigateFallbackDenylist: [/^\/(login|setup|set-password|portal|logout|language|api|sync|feed|admin)(\/|$)/]
 			},
 			kit: { includeVersionFile: true }
 		}),

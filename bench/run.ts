@@ -22,6 +22,9 @@
  *      (bench/faults.ts; 20 trials, `--trials=100` for more, `--seed=N` for other trials).
  *   9. with `--seeds=N` (e.g. 1000): N seeds of the convergence simulation (bench/convergence.ts;
  *      `--edits=E` edits per device, 100 by default as in npm test).
+ *  10. e-mail (bench/mail.ts): 10,000 queued mails to a local SMTP server (mails/s, server RSS),
+ *      and an SMTP outage (`--smtp-outage=S` seconds, 60 by default) after which every mail
+ *      must arrive exactly once.
  * `--sync-only` runs 7–9 alone (no seed, no browser).
  *
  * Prints one markdown table and writes it, with the machine, to bench/results/latest.md.
@@ -61,6 +64,7 @@ import type { Instrumentation } from './browser/instrument.ts';
 import type { KeyRecord, OpenRecord, Probes } from './browser/probes.ts';
 import { convergenceRows } from './convergence.ts';
 import { faultTrials } from './faults.ts';
+import { mailBench } from './mail.ts';
 import { nodeCosts } from './node-costs.ts';
 import { BENCH_ADMIN, seed } from './seed.ts';
 import { syncCompare } from './sync-compare.ts';
@@ -74,7 +78,9 @@ const { values: args } = parseArgs({
 		seed: { type: 'string', default: '20261125' },
 		'sync-only': { type: 'boolean', default: false },
 		seeds: { type: 'string' },
-		edits: { type: 'string' }
+		edits: { type: 'string' },
+		/** Seconds the SMTP server is down during the mail bench (issue #11). */
+		'smtp-outage': { type: 'string', default: '60' }
 	}
 });
 const QUICK = args.quick;
@@ -596,6 +602,16 @@ async function main(): Promise<void> {
 	rows.push(...(await faultTrials({ trials: TRIALS, seed: Number(args.seed), log })));
 	log(`${TRIALS} fault trials done in ${secs(Date.now() - t1)}`);
 	clearTimeout(watchdog);
+	const tMail = Date.now();
+	rows.push(
+		...(await mailBench({
+			count: 10_000,
+			outageCount: QUICK ? 1000 : 2000,
+			outageMs: Number(args['smtp-outage']) * 1000,
+			log
+		}))
+	);
+	log(`mail bench done in ${secs(Date.now() - tMail)}`);
 	if (args.seeds) {
 		const t2 = Date.now();
 		const editsPerDevice = args.edits ? Number(args.edits) : undefined;

@@ -13,6 +13,7 @@ import { ContactCredentials } from './contact-credentials.ts';
 import { decideManagerMails, decideWelcomeMails } from './outbox.ts';
 import { EmailClaims } from './email-claims.ts';
 import { HistoryLog } from './history.ts';
+import { Mail } from './mail/mail.ts';
 import { projectCustomer } from './projection.ts';
 import { AccessIndex } from './sync/access-index.ts';
 import { SqliteDocStore } from './sync/doc-store.ts';
@@ -20,6 +21,7 @@ import { SETTINGS_DOC } from '../src/lib/schema/settings.ts';
 import { SyncServer, type SyncServerOptions } from './sync/sync-server.ts';
 import { UpgradeLimits } from './sync/upgrade-limits.ts';
 import { CloseCode } from '../src/lib/schema/protocol.ts';
+import { screenRequest } from './request-guard.ts';
 
 /**
  * adapter-node must know the public origin for SvelteKit's CSRF check; it reads ORIGIN (or
@@ -82,6 +84,13 @@ export async function createApp(config: Config): Promise<App> {
 			xffDepth: config.xffDepth
 		}),
 		keepaliveMs: config.syncKeepaliveMs,
+		maxSocketsPerUser: config.syncMaxSocketsPerUser,
+		nameOf: (userId) => auth.users.get(userId)?.name ?? null,
+		maxContacts: config.syncMaxContacts,
+		budget: {
+			bytesPerSecond: config.syncBytesPerUserPerSec,
+			burstBytes: Math.max(2 * config.syncBytesPerUserPerSec, config.syncMaxMessageBytes)
+		},
 		store: new SqliteDocStore(db),
 		compactAfter: config.syncCompactAfter,
 		project: projectDocument(db)
@@ -95,9 +104,11 @@ export async function createApp(config: Config): Promise<App> {
 		access,
 		history,
 		contacts: new ContactCredentials(db, (user, customer) => access.canWrite(user, customer)),
+		mail: new Mail(db, config),
 		originFor
 	};
 	installContext(ctx);
+	ctx.mail.start();
 
 	if (config.adminEmail && config.adminPassword) await auth.bootstrapAdmin(config.adminEmail, config.adminPassword);
 	const cleanup = setInterval(() => auth.sessions.deleteExpired(), 3600_000);
@@ -110,6 +121,7 @@ export async function createApp(config: Config): Promise<App> {
 			closed ??= (async () => {
 				clearInterval(cleanup);
 				await sync.close();
+				await ctx.mail.stop();
 				uninstallContext(ctx);
 				db.close();
 			})();
@@ -137,8 +149,22 @@ export async function startServer(config: Config, handler: NodeHandler | null): 
 			res.end('Not found');
 		};
 		if (!config.publicUrl) req.headers[PROTOCOL_HEADER] = 'http';
-		if (handler) handler(req, res, notFound);
-		else notFound();
+		// Nothing a client sends may throw out of here and stop the process (issue #9): what
+		// SvelteKit cannot take is answered before it sees it (request-guard.ts).
+		const refused = screenRequest(req);
+		if (refused !== null) {
+			res.writeHead(refused, { 'content-type': 'text/plain', connection: 'close' });
+			res.end(refused === 414 ? 'URI Too Long' : 'Bad Request');
+			return;
+		}
+		try {
+			if (handler) handler(req, res, notFound);
+			else notFound();
+		} catch (e) {
+			console.error('http: request failed:', e);
+			if (!res.headersSent) res.statusCode = 500;
+			res.end();
+		}
 	});
 	server.on('upgrade', (req, socket, head) => {
 		if (!app.ctx.sync.handleUpgrade(req, socket, head)) socket.destroy();
@@ -151,6 +177,7 @@ export async function startServer(config: Config, handler: NodeHandler | null): 
 	const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 	const listenUrl = `http://${host}:${port}`;
 	const url = config.publicUrl?.origin ?? listenUrl;
+	app.ctx.mail.setOrigin(url);
 
 	let closing: Promise<void> | null = null;
 	return {

@@ -126,3 +126,25 @@ describe('parseConfig', () => {
 		expect(configError({ PORT: 'abc' }).message).toContain('"abc"');
 	});
 });
+
+describe('[§3.5] mail settings', () => {
+	it('MAIL_FROM takes "Name <address>" or an address; unset is Fieldbook at PUBLIC_URL\'s host', () => {
+		expect(parseConfig({}).mailFrom).toEqual({ name: 'Fieldbook', address: 'fieldbook@localhost' });
+		expect(parseConfig({ PUBLIC_URL: 'https://crm.example.com' }).mailFrom.address).toBe('fieldbook@crm.example.com');
+		expect(parseConfig({ MAIL_FROM: 'ACME CRM <crm@acme.test>' }).mailFrom).toEqual({
+			name: 'ACME CRM',
+			address: 'crm@acme.test'
+		});
+		expect(parseConfig({ MAIL_FROM: 'crm@acme.test' }).mailFrom).toEqual({ name: null, address: 'crm@acme.test' });
+		for (const bad of ['no-address', 'A <b>', 'A\r\nBcc: x@y.z <a@b.c>', '<a@b.c> tail']) {
+			expect(() => parseConfig({ MAIL_FROM: bad }), bad).toThrow(ConfigError);
+		}
+	});
+
+	it('MAIL_GIVE_UP_MS defaults to 3 days and is bounded', () => {
+		expect(parseConfig({}).mailGiveUpMs).toBe(3 * 24 * 3600_000);
+		expect(parseConfig({ MAIL_GIVE_UP_MS: '60000' }).mailGiveUpMs).toBe(60_000);
+		expect(() => parseConfig({ MAIL_GIVE_UP_MS: '5' })).toThrow(ConfigError);
+		expect(() => parseConfig({ MAIL_GIVE_UP_MS: '1h' })).toThrow(ConfigError);
+	});
+});

@@ -13,6 +13,10 @@ export interface Config {
 	publicUrl: URL | null;
 	/** SMTP server to deliver mail through; null keeps mail in the outbox. */
 	smtpUrl: URL | null;
+	/** The From of outgoing mail (MAIL_FROM: `Name <address>` or an address). */
+	mailFrom: { name: string | null; address: string };
+	/** A mail still failing temporarily this long after it was queued fails for good (MAIL_GIVE_UP_MS). */
+	mailGiveUpMs: number;
 	adminEmail: string | null;
 	adminPassword: string | null;
 	/** Largest WebSocket message accepted on /sync, in bytes. */
@@ -24,6 +28,17 @@ export interface Config {
 	loginMaxPerAccount: number;
 	loginMaxPerAddress: number;
 	loginWindowMs: number;
+	/** Failed sign-ins of one account from all addresses per window before attempts are slowed. */
+	loginSlowdownAfter: number;
+	loginSlowdownMs: number;
+	/** Absolute lifetime of a session from sign-in, however often it is used. */
+	sessionMaxAgeMs: number;
+	/** Open /sync and /feed sockets per user; an upgrade over it gets HTTP 429. */
+	syncMaxSocketsPerUser: number;
+	/** Sync bytes a user may send per second (bursts up to 2 s of it); more is held back, a flood closed (4429). */
+	syncBytesPerUserPerSec: number;
+	/** Contacts one customer may hold, the trash included; an update past it is refused (4413). */
+	syncMaxContacts: number;
 	/** WebSocket upgrades (/sync, /feed) per client address per window; over it: HTTP 429. */
 	syncUpgradesPerAddress: number;
 	/** WebSocket upgrades per signed-in user per window; over it: HTTP 429. */
@@ -78,6 +93,18 @@ function url(env: Env, name: string, protocols: string[]): URL | null {
 	return u;
 }
 
+/** `Name <address>` or `address`; by default Fieldbook at PUBLIC_URL's host (or localhost). */
+function mailFrom(env: Env, publicUrl: URL | null): Config['mailFrom'] {
+	const v = str(env, 'MAIL_FROM');
+	if (v === null) return { name: 'Fieldbook', address: `fieldbook@${publicUrl?.hostname ?? 'localhost'}` };
+	const m = /^(?:([^<>"\r\n]*?)\s*<([^<>\s]+)>|([^<>\s]+))$/.exec(v);
+	const address = m ? (m[2] ?? m[3]) : '';
+	if (!m || !/^[^\s@]+@[^\s@]+$/.test(address)) {
+		throw new ConfigError('MAIL_FROM', `expected "Name <address>" or an address, got "${v}"`);
+	}
+	return { name: m[1] ? m[1].trim() : null, address };
+}
+
 export function parseConfig(env: Env = process.env, cwd = process.cwd()): Config {
 	const publicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:']);
 	if (publicUrl && (publicUrl.pathname !== '/' || publicUrl.search || publicUrl.hash)) {
@@ -114,6 +141,8 @@ export function parseConfig(env: Env = process.env, cwd = process.cwd()): Config
 		dataDir: path.resolve(cwd, str(env, 'DATA_DIR') ?? './data'),
 		publicUrl,
 		smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+		mailFrom: mailFrom(env, publicUrl),
+		mailGiveUpMs: int(env, 'MAIL_GIVE_UP_MS', 3 * 24 * 3600_000, 60_000, 365 * 24 * 3600_000),
 		adminEmail,
 		adminPassword,
 		syncMaxMessageBytes: int(env, 'SYNC_MAX_MESSAGE_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
@@ -122,6 +151,12 @@ export function parseConfig(env: Env = process.env, cwd = process.cwd()): Config
 		loginMaxPerAccount: int(env, 'LOGIN_MAX_PER_ACCOUNT', 10, 1, 10_000),
 		loginMaxPerAddress: int(env, 'LOGIN_MAX_PER_ADDRESS', 50, 1, 100_000),
 		loginWindowMs: int(env, 'LOGIN_WINDOW_MS', 15 * 60_000, 1000, 24 * 3600_000),
+		loginSlowdownAfter: int(env, 'LOGIN_SLOWDOWN_AFTER', 20, 1, 1_000_000),
+		loginSlowdownMs: int(env, 'LOGIN_SLOWDOWN_MS', 1000, 0, 60_000),
+		sessionMaxAgeMs: int(env, 'SESSION_MAX_AGE_MS', 90 * 24 * 3600_000, 1000, 3650 * 24 * 3600_000),
+		syncMaxSocketsPerUser: int(env, 'SYNC_MAX_SOCKETS_PER_USER', 200, 1, 100_000),
+		syncBytesPerUserPerSec: int(env, 'SYNC_BYTES_PER_USER_PER_SEC', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+		syncMaxContacts: int(env, 'SYNC_MAX_CONTACTS', 1000, 1, 1_000_000),
 		// Generous: a browser opens one socket per customer on screen plus one feed, and the
 		// stock client reconnects every 2.5 s at worst; these only stop loops and scripts.
 		syncUpgradesPerAddress: int(env, 'SYNC_UPGRADES_PER_ADDRESS', 3000, 1, 10_000_000),

@@ -7,6 +7,7 @@
 import type { StaffRef } from '../src/lib/schema/access.ts';
 import type { Db } from './db.ts';
 import { enqueue } from './outbox.ts';
+import { invalidateLinks } from './mail/set-password-links.ts';
 import { hashPassword } from './password.ts';
 
 export type ContactCommandResult =
@@ -48,13 +49,18 @@ export class ContactCredentials {
 		const failed = this.check(this.contact(contactId), by);
 		if (failed) return failed;
 		const hash = await hashPassword(password);
-		this.db
-			.prepare(
-				`INSERT INTO contact_credentials (contact_id, password_hash, updated_by, updated_at) VALUES (?, ?, ?, ?)
+		const now = Date.now();
+		this.db.transaction(() => {
+			this.db
+				.prepare(
+					`INSERT INTO contact_credentials (contact_id, password_hash, updated_by, updated_at) VALUES (?, ?, ?, ?)
 				 ON CONFLICT (contact_id) DO UPDATE SET password_hash = excluded.password_hash,
 				 updated_by = excluded.updated_by, updated_at = excluded.updated_at`
-			)
-			.run(contactId, hash, by.id, Date.now());
+				)
+				.run(contactId, hash, by.id, now);
+			// A new password kills the set-password links sent before it (SPEC §2).
+			invalidateLinks(this.db, contactId, now);
+		})();
 		return { ok: true };
 	}
 

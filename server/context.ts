@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import type { ContactCredentials } from './contact-credentials.ts';
 import type { Db } from './db.ts';
 import type { HistoryLog } from './history.ts';
+import type { Mail } from './mail/mail.ts';
 import type { AccessIndex } from './sync/access-index.ts';
 import type { SyncServer } from './sync/sync-server.ts';
 
@@ -23,6 +24,8 @@ export interface AppContext {
 	/** Who changed which fields of which record, and when (server/history.ts). */
 	history: HistoryLog;
 	contacts: ContactCredentials;
+	/** Templates, set-password links, the admin outbox and the delivery worker (server/mail/). */
+	mail: Mail;
 	/** The origin browsers use for this server: PUBLIC_URL, else derived from the Host header. */
 	originFor(req: IncomingMessage | Request): string;
 }

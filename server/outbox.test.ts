@@ -69,6 +69,35 @@ describe('[§2] the welcome e-mail is decided once, when the server first sees a
 		expect(rows()).toHaveLength(1);
 	});
 
+	it('[#11.4] a contact deleted before the server first saw it, or of a deleted customer, gets none', () => {
+		const doc = customerWith([{ id: 'k1', email: 'ann@example.com' }]);
+		updateContact(doc, 'k1', { deletedAt: 2 }, 'u1', 3);
+		decide(doc);
+		const trashed = customerWith([{ id: 'k2', email: 'bo@example.com' }]);
+		trashCustomer(trashed, 'u1', 3);
+		db.transaction(() => decideWelcomeMails(db, 'cust-2', trashed, 1000))();
+		expect(rows()).toEqual([]);
+		const seen = db.prepare('SELECT contact_id, welcome FROM contacts_seen ORDER BY contact_id').all();
+		expect(seen).toEqual([
+			{ contact_id: 'k1', welcome: 'deleted' },
+			{ contact_id: 'k2', welcome: 'deleted' }
+		]);
+	});
+
+	it('[#11.4] two contacts sharing an address (case, spaces) get one welcome mail', () => {
+		decide(
+			customerWith([
+				{ id: 'k1', email: 'ann@example.com' },
+				{ id: 'k2', email: ' ANN@example.com ' }
+			])
+		);
+		const other = customerWith([{ id: 'k3', email: 'Ann@Example.com' }]);
+		db.transaction(() => decideWelcomeMails(db, 'cust-2', other, 1000))();
+		expect(rows()).toEqual([
+			{ kind: 'welcome', idempotency_key: 'welcome:k1', to_email: 'ann@example.com', contact_id: 'k1' }
+		]);
+	});
+
 	it('an idempotency key is used once', () => {
 		expect(enqueue(db, { kind: 'set_password', idempotencyKey: 'cmd-1', contactId: 'k1' })).toBe(true);
 		expect(enqueue(db, { kind: 'set_password', idempotencyKey: 'cmd-1', contactId: 'k1' })).toBe(false);
@@ -128,7 +157,7 @@ describe('[§2] an assigned staff member is notified', () => {
 			{
 				idempotency_key: expect.stringMatching(/^manager_assigned:cust-b:bob:\d+\.\d+$/),
 				to_email: 'bob@example.com',
-				payload: { customerId: 'cust-b', customerName: 'Beta', assignedBy: 'ada' },
+				payload: { customerId: 'cust-b', customerName: 'Beta', assignedBy: 'ada', userId: 'bob' },
 				created_by: 'ada'
 			}
 		]);

@@ -1,10 +1,11 @@
 /**
  * The transactional outbox (SPEC §3.5): rows written in the transaction of the change that
- * causes them. Sending (SMTP worker, retries, templates) comes with the e-mail issue; here
- * are the writers and the one-time welcome decision.
+ * causes them (a crash before that commit sends nothing: the row never existed). The worker
+ * in server/mail/ sends them; here are the writers and the one-time welcome decision.
  */
 import type * as Y from 'yjs';
 import { contactsMap, customerMap, managers, managersMap, summarize } from '../src/lib/schema/customer-doc.ts';
+import { emailKey } from '../src/lib/schema/records.ts';
 import type { Db } from './db.ts';
 
 export interface OutboxRow {
@@ -31,7 +32,8 @@ function prepare(db: Db) {
 			'INSERT INTO contacts_seen (contact_id, customer_id, first_seen_at, welcome) VALUES (?, ?, ?, ?)'
 		),
 		projectedManagers: db.prepare('SELECT user_id FROM customer_managers WHERE customer_id = ?').pluck(),
-		activeStaff: db.prepare('SELECT email FROM users WHERE id = ? AND active = 1').pluck()
+		activeStaff: db.prepare('SELECT email FROM users WHERE id = ? AND active = 1').pluck(),
+		welcomedAddress: db.prepare("SELECT 1 FROM outbox WHERE kind = 'welcome' AND lower(trim(to_email)) = ? LIMIT 1")
 	};
 }
 
@@ -57,15 +59,27 @@ export function enqueue(db: Db, row: OutboxRow, now = Date.now()): boolean {
  * The welcome e-mail is decided once, when the server first sees a contact, reading
  * "do not send welcome e-mail" then (SPEC §2). The decision is recorded, so a replayed
  * merge never sends it again. Whether the template is enabled is read when sending.
- * Runs inside the commit transaction.
+ * A contact (or customer) already deleted when first seen — made and deleted offline before
+ * its first sync — gets none, and an address gets one welcome mail however many contacts
+ * share it (the duplicate e-mail rule, issue #11 item 4). Runs inside the commit transaction.
  */
 export function decideWelcomeMails(db: Db, customerId: string, doc: Y.Doc, now = Date.now()): void {
 	const s = stmts(db);
+	const customerDeleted = customerMap(doc).get('deletedAt') != null;
 	for (const [contactId, contact] of contactsMap(doc).entries()) {
 		if (s.seen.get(contactId)) continue;
 		const email = contact.get('email');
-		const optedOut = contact.get('doNotSendWelcome') === true;
-		const decision = optedOut ? 'opted_out' : typeof email === 'string' && email !== '' ? 'queued' : 'no_email';
+		const address = emailKey(email);
+		const decision =
+			customerDeleted || contact.get('deletedAt') != null
+				? 'deleted'
+				: contact.get('doNotSendWelcome') === true
+					? 'opted_out'
+					: address === null
+						? 'no_email'
+						: s.welcomedAddress.get(address)
+							? 'duplicate_address'
+							: 'queued';
 		s.markSeen.run(contactId, customerId, now, decision);
 		if (decision === 'queued') {
 			enqueue(
@@ -121,7 +135,7 @@ export function decideManagerMails(
 				idempotencyKey: `manager_assigned:${customerId}:${userId}:${assignment}`,
 				customerId,
 				toEmail: email,
-				payload: { customerId, customerName: summary.name, assignedBy: by },
+				payload: { customerId, customerName: summary.name, assignedBy: by, userId },
 				createdBy: by
 			},
 			now

@@ -107,6 +107,15 @@ describe('customer projection', () => {
 		expect(contactRow(BOB)).toMatchObject({ position: 'CFO' });
 	});
 
+	it("[#11] a contact's mail language is projected; unset or unknown is NULL (the installation's default)", () => {
+		const doc = company();
+		project(doc);
+		expect(contactRow(BOB)).toMatchObject({ language: null });
+		updateContact(doc, BOB, { language: 'pl' }, AUTHOR, 2001);
+		project(doc);
+		expect(contactRow(BOB)).toMatchObject({ language: 'pl' });
+	});
+
 	it('a contact removed from the contacts map loses its row; the primary moves on', () => {
 		const doc = company();
 		project(doc);

@@ -8,6 +8,7 @@ import * as Y from 'yjs';
 import { contactsMap, customerMap, managers, primaryContactId } from '../src/lib/schema/customer-doc.ts';
 import {
 	CUSTOMER_KINDS,
+	LANGUAGES,
 	NOTIFICATIONS,
 	PORTAL_PERMISSIONS,
 	emailKey,
@@ -68,6 +69,7 @@ const CONTACT_COLUMNS = [
 	'is_primary',
 	'do_not_send_welcome',
 	'duplicate_email',
+	'language',
 	...PORTAL_PERMISSIONS.map((p) => PERMISSION_COLUMNS[p]),
 	...NOTIFICATIONS.map((n) => NOTIFICATION_COLUMNS[n]),
 	'created_at',
@@ -206,6 +208,7 @@ export function projectCustomer(db: Db, docName: string, doc: Y.Doc, touched: To
 			is_primary: id === primary ? 1 : 0,
 			do_not_send_welcome: flag(m.get('doNotSendWelcome')),
 			duplicate_email: flag(m.get('duplicateEmail')),
+			language: (LANGUAGES as readonly unknown[]).includes(m.get('language')) ? (m.get('language') as string) : null,
 			created_at: time(m.get('createdAt')),
 			deleted_at: time(m.get('deletedAt'))
 		};

@@ -9,9 +9,9 @@ import { paraglideMiddleware } from '$lib/paraglide/server';
 import { getContext } from '$server/context';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '$lib/server/session-cookie';
 
-/** Paths anyone may open; everything else needs a signed-in staff user. */
+/** Paths anyone may open; everything else needs a signed-in staff user. /set-password is a contact's link (e-mail). */
 // /shell is the prerendered app shell (no data in it): the service worker caches it.
-const PUBLIC = ['/login', '/setup', '/language', '/api/session', '/shell'];
+const PUBLIC = ['/login', '/setup', '/set-password', '/language', '/api/session', '/shell'];
 const isPublic = (path: string) => PUBLIC.some((p) => path === p || path.startsWith(p + '/'));
 
 const auth: Handle = async ({ event, resolve }) => {
@@ -39,6 +39,19 @@ const auth: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
+/**
+ * SvelteKit checks the Origin of form posts; JSON endpoints that change state check it too
+ * (defence in depth beyond the CORS preflight, issue #9): a request from another origin, or
+ * with no Origin at all, is refused before any handler runs.
+ */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const apiOrigin: Handle = async ({ event, resolve }) => {
+	if (!SAFE_METHODS.has(event.request.method) && event.url.pathname.startsWith('/api/')) {
+		if (event.request.headers.get('origin') !== event.url.origin) error(403, 'Cross-site request refused');
+	}
+	return resolve(event);
+};
+
 const i18n: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, ({ request, locale }) => {
 		event.request = request;
@@ -59,4 +72,4 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(securityHeaders, auth, i18n);
+export const handle = sequence(securityHeaders, apiOrigin, auth, i18n);

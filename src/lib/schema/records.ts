@@ -24,6 +24,10 @@ export type PortalPermission = (typeof PORTAL_PERMISSIONS)[number];
 export const NOTIFICATIONS = ['invoice', 'creditNote', 'estimate', 'tickets', 'project', 'contract', 'task'] as const;
 export type Notification = (typeof NOTIFICATIONS)[number];
 
+/** The UI languages (SPEC §1), also the languages a contact receives mail in. */
+export const LANGUAGES = ['en', 'de', 'fr', 'pl', 'pt'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
 export type FieldSpec =
 	| { type: 'text'; max: number; format?: 'email' | 'url' | 'phone' }
 	| { type: 'boolean' }
@@ -70,6 +74,8 @@ export const CONTACT_FIELDS = {
 	email: text(MAX_EMAIL, 'email'),
 	phone: text(50, 'phone'),
 	doNotSendWelcome: { type: 'boolean' },
+	/** The language of the mail the contact receives; unset: the installation's default (issue #11). */
+	language: { type: 'enum', values: LANGUAGES },
 	/** Set and cleared by the server only: another live contact uses this e-mail (SPEC §2, §6). */
 	duplicateEmail: { type: 'boolean' },
 	...(Object.fromEntries(PORTAL_PERMISSIONS.map((p) => [permissionKey(p), { type: 'boolean' }])) as Record<
@@ -88,6 +94,28 @@ export type ContactField = keyof typeof CONTACT_FIELDS;
 
 /** Names of the top-level shared types in a customer document. */
 export const DOC = { customer: 'customer', managers: 'managers', contacts: 'contacts' } as const;
+
+/**
+ * Who may write a field beyond the record's access (SPEC §6, issue #9), for a customer
+ * (`DOC.customer`) and each of its contacts (`DOC.contacts`):
+ * - `writeOnce`: set when the record is created, never changed or removed afterwards, not
+ *   even by an admin — what a record is and who made it is not up to a later writer;
+ * - `server`: set and cleared by the server only (the duplicate e-mail flag);
+ * - `author`: attribution, which must name the user whose session writes it.
+ */
+export const FIELD_OWNERSHIP: Readonly<
+	Record<
+		'customer' | 'contacts',
+		{ writeOnce: readonly string[]; server: readonly string[]; author: readonly string[] }
+	>
+> = {
+	[DOC.customer]: {
+		writeOnce: ['kind', 'createdBy', 'createdAt'],
+		server: [],
+		author: ['createdBy', 'updatedBy', 'deletedBy']
+	},
+	[DOC.contacts]: { writeOnce: ['createdBy', 'createdAt'], server: ['duplicateEmail'], author: ['createdBy'] }
+};
 
 /** Deleted records stay restorable this long (SPEC §2), then the server purges them. */
 export const TRASH_DAYS = 30;

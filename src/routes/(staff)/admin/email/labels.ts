@@ -1,0 +1,36 @@
+/** Words for the outbox's codes (kinds, statuses, send-time decisions) in the admin's language. */
+import { m } from '$lib/paraglide/messages';
+
+const KINDS: Record<string, () => string> = {
+	welcome: m.mail_kind_welcome,
+	set_password: m.mail_kind_set_password,
+	manager_assigned: m.mail_kind_manager_assigned,
+	invoice: m.mail_kind_invoice,
+	credit_note: m.mail_kind_credit_note,
+	estimate: m.mail_kind_estimate,
+	ticket: m.mail_kind_ticket,
+	project: m.mail_kind_project,
+	contract: m.mail_kind_contract,
+	task: m.mail_kind_task
+};
+
+const STATUSES: Record<string, () => string> = {
+	queued: m.mail_status_queued,
+	sending: m.mail_status_sending,
+	sent: m.mail_status_sent,
+	failed: m.mail_status_failed,
+	skipped: m.mail_status_skipped
+};
+
+const DECISIONS: Record<string, () => string> = {
+	template_disabled: m.mail_decision_template_disabled,
+	contact_deleted: m.mail_decision_contact_deleted,
+	customer_deleted: m.mail_decision_customer_deleted,
+	no_email: m.mail_decision_no_email,
+	duplicate_address: m.mail_decision_duplicate_address,
+	staff_inactive: m.mail_decision_staff_inactive
+};
+
+export const kindText = (k: string) => KINDS[k]?.() ?? k;
+export const statusText = (s: string) => STATUSES[s]?.() ?? s;
+export const decisionText = (d: string) => DECISIONS[d]?.() ?? d;
