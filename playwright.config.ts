@@ -7,6 +7,8 @@ import path from 'node:path';
  * file, in Debian's chromium (Playwright's own browser download does not work here).
  */
 const port = Number(process.env.E2E_PORT ?? 4317);
+/** Where the server delivers mail; tests/e2e/mail.spec.ts starts a real SMTP peer (smtp-server) there. */
+export const SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 4326);
 const dataDir = path.join(os.tmpdir(), `fieldbook-e2e-${process.pid}-${Date.now()}`);
 
 export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
@@ -49,7 +51,8 @@ export default defineConfig({
 			// tested in tests/integration.
 			LOGIN_MAX_PER_ADDRESS: '10000',
 			SYNC_UPGRADES_PER_ADDRESS: '1000000',
-			SYNC_UPGRADES_PER_USER: '1000000'
+			SYNC_UPGRADES_PER_USER: '1000000',
+			SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`
 		}
 	}
 });

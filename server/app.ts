@@ -14,6 +14,8 @@ import { decideManagerMails, decideWelcomeMails } from './outbox.ts';
 import { EmailClaims } from './email-claims.ts';
 import { HistoryLog } from './history.ts';
 import { Mail } from './mail/mail.ts';
+import { PortalAuth } from './portal/auth.ts';
+import { PORTAL_SESSION_MAX_AGE_MS } from './portal/sessions.ts';
 import { projectCustomer } from './projection.ts';
 import { AccessIndex } from './sync/access-index.ts';
 import { SqliteDocStore } from './sync/doc-store.ts';
@@ -105,13 +107,21 @@ export async function createApp(config: Config): Promise<App> {
 		history,
 		contacts: new ContactCredentials(db, (user, customer) => access.canWrite(user, customer)),
 		mail: new Mail(db, config),
+		portal: new PortalAuth(db, {
+			limits: config,
+			sessions: { maxAgeMs: Math.min(PORTAL_SESSION_MAX_AGE_MS, config.sessionMaxAgeMs) },
+			queued: () => ctx.mail.kick()
+		}),
 		originFor
 	};
 	installContext(ctx);
 	ctx.mail.start();
 
 	if (config.adminEmail && config.adminPassword) await auth.bootstrapAdmin(config.adminEmail, config.adminPassword);
-	const cleanup = setInterval(() => auth.sessions.deleteExpired(), 3600_000);
+	const cleanup = setInterval(() => {
+		auth.sessions.deleteExpired();
+		ctx.portal.sessions.deleteExpired();
+	}, 3600_000);
 	cleanup.unref();
 
 	let closed: Promise<void> | null = null;

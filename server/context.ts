@@ -11,6 +11,7 @@ import type { ContactCredentials } from './contact-credentials.ts';
 import type { Db } from './db.ts';
 import type { HistoryLog } from './history.ts';
 import type { Mail } from './mail/mail.ts';
+import type { PortalAuth } from './portal/auth.ts';
 import type { AccessIndex } from './sync/access-index.ts';
 import type { SyncServer } from './sync/sync-server.ts';
 
@@ -26,6 +27,8 @@ export interface AppContext {
 	contacts: ContactCredentials;
 	/** Templates, set-password links, the admin outbox and the delivery worker (server/mail/). */
 	mail: Mail;
+	/** Customer contacts in the portal: sign-in, their own sessions, "forgot password" (server/portal/). */
+	portal: PortalAuth;
 	/** The origin browsers use for this server: PUBLIC_URL, else derived from the Host header. */
 	originFor(req: IncomingMessage | Request): string;
 }

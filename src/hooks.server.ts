@@ -6,7 +6,10 @@ import { building } from '$app/environment';
 import { error, redirect, type Handle } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
+import { getServerAsyncLocalStorage, isLocale, type Locale } from '$lib/paraglide/runtime';
+import { isPortalPath, isPortalPublicPath, PORTAL_LOGIN_PATH, PORTAL_PATH } from '$lib/schema/portal';
 import { getContext } from '$server/context';
+import { clearPortalCookie, readPortalCookie, setPortalCookie } from '$server/portal/cookie';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '$lib/server/session-cookie';
 
 /** Paths anyone may open; everything else needs a signed-in staff user. /set-password is a contact's link (e-mail). */
@@ -17,7 +20,10 @@ const isPublic = (path: string) => PUBLIC.some((p) => path === p || path.startsW
 const auth: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.session = null;
+	event.locals.contact = null;
+	event.locals.portalSession = null;
 	if (building) return resolve(event);
+	if (isPortalPath(event.url.pathname)) return portal({ event, resolve });
 
 	const token = readSessionCookie(event.cookies);
 	if (token) {
@@ -40,6 +46,40 @@ const auth: Handle = async ({ event, resolve }) => {
 };
 
 /**
+ * The customer portal is a door of its own (issue #12): there only the contact's cookie is
+ * read — a staff session is not a contact session — and everywhere else it is never read, so
+ * a contact's session opens no staff page, API or socket (those get what no session gets).
+ * Every request re-validates the session against the projection (server/portal/sessions.ts).
+ */
+const portal: Handle = async ({ event, resolve }) => {
+	const token = readPortalCookie(event.cookies);
+	if (token) {
+		const found = getContext().portal.sessions.validate(token);
+		if (found) {
+			event.locals.contact = found.contact;
+			event.locals.portalSession = found.session;
+			setPortalCookie(event.cookies, event.url, token, found.session.expiresAt); // sliding expiry
+		} else {
+			clearPortalCookie(event.cookies, event.url);
+		}
+	}
+	if (!event.locals.contact && !isPortalPublicPath(event.url.pathname)) {
+		const back = event.url.pathname + event.url.search;
+		redirect(
+			303,
+			back === PORTAL_PATH ? PORTAL_LOGIN_PATH : `${PORTAL_LOGIN_PATH}?redirectTo=${encodeURIComponent(back)}`
+		);
+	}
+	return resolve(event);
+};
+
+/** A signed-in contact reads the portal in their language, else the installation's (as their mail). */
+function contactLocale(contact: App.Locals['contact']): Locale | null {
+	if (!contact) return null;
+	return isLocale(contact.language) ? contact.language : getContext().mail.templates.defaultLanguage();
+}
+
+/**
  * SvelteKit checks the Origin of form posts; JSON endpoints that change state check it too
  * (defence in depth beyond the CORS preflight, issue #9): a request from another origin, or
  * with no Origin at all, is refused before any handler runs.
@@ -55,9 +95,15 @@ const apiOrigin: Handle = async ({ event, resolve }) => {
 const i18n: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, ({ request, locale }) => {
 		event.request = request;
-		return resolve(event, {
-			transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale)
-		});
+		const own = contactLocale(event.locals.contact);
+		const render = () =>
+			resolve(event, {
+				transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', own ?? locale)
+			});
+		const storage = own ? getServerAsyncLocalStorage() : undefined;
+		const store = storage?.getStore();
+		// The contact's language for every message of this request, whatever the browser asks.
+		return storage && store ? storage.run({ ...store, locale: own! }, render) : render();
 	});
 
 const securityHeaders: Handle = async ({ event, resolve }) => {

@@ -138,7 +138,8 @@ export function compose(env: ComposeEnv, row: OutboxRecord): Composed {
 		values.portalUrl = `${env.origin}/portal`;
 		contactId = contact.id;
 		emailKey = contact.emailKey;
-		if (kind === 'set_password') values.setPasswordLink = env.setPasswordLink(contact.id, contact.emailKey ?? '');
+		if (kind === 'set_password' || kind === 'welcome')
+			values.setPasswordLink = env.setPasswordLink(contact.id, contact.emailKey ?? '');
 		if (kind !== 'welcome' && kind !== 'set_password') {
 			values.documentName = str(payload.documentName) ?? '';
 			values.documentUrl = str(payload.documentUrl) ?? values.portalUrl;

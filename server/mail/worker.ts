@@ -150,7 +150,7 @@ export class MailWorker {
 			if (current.rendered) {
 				// A resend: the same mail as the first attempt (and the same Message-ID).
 				mail = JSON.parse(current.rendered) as StoredMail;
-				if (current.kind === 'set_password' && current.contact_id) {
+				if ((current.kind === 'set_password' || current.kind === 'welcome') && current.contact_id) {
 					const issued = this.issueLink(current);
 					if (!issued) {
 						this.queue.markSkipped(current.id, 'contact_deleted');

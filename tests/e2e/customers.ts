@@ -1,5 +1,5 @@
 /** Customer-page steps shared by the e2e specs, finding controls by the names SPEC uses. */
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expect } from './helpers';
 
 /** Creates a company through the Companies page and opens it; returns its URL. */
@@ -30,25 +30,74 @@ export async function addContact(
 	await expect(page.getByRole('tabpanel').getByText(`${first} ${last}`)).toBeVisible();
 }
 
+/** The section of the Details tab a customer field is edited in. */
+const SECTION_OF: Record<string, string> = {
+	'Company name': 'General',
+	Description: 'General',
+	'E-mail': 'E-mail, phone and web',
+	Phone: 'E-mail, phone and web',
+	Website: 'E-mail, phone and web',
+	Street: 'Address',
+	City: 'Address',
+	State: 'Address',
+	'Postal code': 'Address',
+	Country: 'Address'
+};
+
+/** A section of the Details tab (a region named by its heading). */
+export function section(page: Page, name: string): Locator {
+	return page.getByRole('tabpanel').getByRole('region', { name, exact: true });
+}
+
+/** Opens a section of the Details tab for editing ("Edit <section>"); returns the section. */
+export async function openSection(page: Page, name: string): Promise<Locator> {
+	await page.getByRole('tab', { name: 'Details' }).click();
+	const region = section(page, name);
+	await region.getByRole('button', { name: `Edit ${name}`, exact: true }).click();
+	await expect(region.getByRole('button', { name: 'Done', exact: true })).toBeVisible();
+	return region;
+}
+
+/** Closes a section's edit mode ("Done"): back to the view. */
+export async function closeSection(page: Page, name: string): Promise<void> {
+	const region = section(page, name);
+	await region.getByRole('button', { name: 'Done', exact: true }).click();
+	await expect(region.getByRole('button', { name: `Edit ${name}`, exact: true })).toBeVisible();
+}
+
+/**
+ * A value as the Details view shows it, found by its label ("Phone", "Access"); the address is
+ * one value, "Address", one line per part.
+ */
+export function shownValue(page: Page, label: string): Locator {
+	return page.getByRole('tabpanel').getByLabel(label, { exact: true });
+}
+
 /** Sets who may see and edit the customer (SPEC §2 access: "Public", then read only or read and write). */
 export async function setAccess(
 	page: Page,
 	option: 'Private' | 'Public (read)' | 'Public (read and write)'
 ): Promise<void> {
-	await page.getByRole('tab', { name: 'Details' }).click();
-	const access = page.getByRole('tabpanel').getByRole('group', { name: 'Access', exact: true });
+	const region = await openSection(page, 'Access and managers');
+	const access = region.getByRole('group', { name: 'Access', exact: true });
 	const isPublic = access.getByRole('checkbox', { name: 'Public', exact: true });
-	if (option === 'Private') return isPublic.uncheck();
-	await isPublic.check();
-	await access.getByRole('radio', { name: option === 'Public (read)' ? 'Read only' : 'Read and write' }).check();
+	if (option === 'Private') await isPublic.uncheck();
+	else {
+		await isPublic.check();
+		await access.getByRole('radio', { name: option === 'Public (read)' ? 'Read only' : 'Read and write' }).check();
+	}
+	await closeSection(page, 'Access and managers');
+	await expect(shownValue(page, 'Access')).toHaveText(option);
 }
 
-/** Edits a customer field in place (Details tab) and leaves it, which saves it. */
+/** Edits a customer field in its section ("Edit" → type → leave the field, which saves it → "Done"). */
 export async function editField(page: Page, label: string, value: string): Promise<void> {
-	await page.getByRole('tab', { name: 'Details' }).click();
-	const field = page.getByRole('tabpanel').getByLabel(label, { exact: true });
+	const name = SECTION_OF[label];
+	const region = await openSection(page, name);
+	const field = region.getByLabel(label, { exact: true });
 	await field.fill(value);
 	await field.blur();
+	await closeSection(page, name);
 }
 
 export async function goOffline(page: Page): Promise<void> {

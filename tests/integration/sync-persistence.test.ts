@@ -266,7 +266,6 @@ describe('[§6] invariants restored by the server after concurrent offline edits
 		const b = open(server, c, 'cust-primary');
 		await until(() => a.provider.synced && b.provider.synced);
 		a.doc.transact(() => {
-			a.doc.getMap('customer').set('kind', 'company');
 			a.doc.getMap('customer').set('companyName', 'Primary GmbH');
 			for (const id of ['k-c', 'k-a', 'k-b']) {
 				const contact = new Y.Map<string | number | null>();

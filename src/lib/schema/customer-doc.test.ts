@@ -9,10 +9,13 @@ import {
 	readCustomer,
 	removeManager,
 	primaryContactId,
+	purgeAt,
 	readContacts,
+	restoreContact,
 	setPrimaryContact,
 	summarize,
 	trashContact,
+	trashCustomer,
 	updateContact,
 	updateCustomer,
 	validateContact,
@@ -188,5 +191,71 @@ describe('[§2] managers', () => {
 		expect(managers(a).sort()).toEqual([AUTHOR, 'user-2', 'user-3']);
 		expect(managers(b).sort()).toEqual(managers(a).sort());
 		expect(summarize('c1', b)!.managers.sort()).toEqual([AUTHOR, 'user-2', 'user-3']);
+	});
+});
+
+describe('[§2] the trash', () => {
+	const named = (doc: Y.Doc) => doc.getMap('customer').get('primaryContactId');
+	function withContacts(...ids: string[]): Y.Doc {
+		const doc = company();
+		ids.forEach((id, i) =>
+			addContact(doc, { id, fields: { firstName: id, lastName: id }, authorId: AUTHOR, now: i + 1 })
+		);
+		return doc;
+	}
+
+	it('[§2] restoring the former primary contact, alone in its customer, makes it primary again', () => {
+		const doc = withContacts('a');
+		trashContact(doc, 'a', 10);
+		expect(primaryContactId(doc)).toBeNull();
+		restoreContact(doc, 'a');
+		expect(named(doc)).toBe('a');
+		expect(readContacts(doc).map((c) => [c.id, c.primary])).toEqual([['a', true]]);
+	});
+
+	it('[§2] the former primary restored after every other contact was trashed is primary again', () => {
+		const doc = withContacts('b', 'a');
+		expect(named(doc)).toBe('b');
+		trashContact(doc, 'b', 10); // "a" becomes primary
+		trashContact(doc, 'a', 11);
+		restoreContact(doc, 'b');
+		expect(named(doc)).toBe('b');
+	});
+
+	it('[§2] a stale primary field (a contact trashed on another device) is replaced on restore', () => {
+		const doc = withContacts('a', 'b');
+		trashContact(doc, 'b', 10);
+		trashContact(doc, 'a', 11);
+		// Another device's write left the field naming a trashed contact.
+		doc.getMap('customer').set('primaryContactId', 'b');
+		restoreContact(doc, 'a');
+		expect(named(doc)).toBe('a');
+		// Restoring "b" later does not take the primary from "a", which is live.
+		restoreContact(doc, 'b');
+		expect(named(doc)).toBe('a');
+	});
+
+	it('[§2] restoring a contact while others are live keeps the current primary', () => {
+		const doc = withContacts('a', 'b', 'c');
+		setPrimaryContact(doc, 'c');
+		trashContact(doc, 'a', 10);
+		restoreContact(doc, 'a');
+		expect(named(doc)).toBe('c');
+	});
+
+	it('[§2] records are purged 30 days after they were trashed', () => {
+		const day = 86_400_000;
+		expect(purgeAt(Date.UTC(2026, 0, 1))).toBe(Date.UTC(2026, 0, 31));
+		expect(purgeAt(5) - 5).toBe(30 * day);
+	});
+
+	it('the summary lists trashed contacts and a trashed customer', () => {
+		const doc = withContacts('a', 'b');
+		trashContact(doc, 'b', 42);
+		trashCustomer(doc, AUTHOR, 50);
+		const s = summarize('c1', doc)!;
+		expect(s.deletedAt).toBe(50);
+		expect(s.contacts.map((c) => c.id)).toEqual(['a']);
+		expect(s.trashedContacts).toEqual([{ id: 'b', firstName: 'b', lastName: 'b', deletedAt: 42 }]);
 	});
 });

@@ -8,6 +8,7 @@ import {
 	CUSTOMER_FIELDS,
 	DOC,
 	PORTAL_PERMISSIONS,
+	TRASH_DAYS,
 	checkValue,
 	permissionKey,
 	type Access,
@@ -167,16 +168,29 @@ export function trashContact(doc: Y.Doc, id: string, now: number): void {
 	});
 }
 
+/**
+ * Brings a contact back from the trash. SPEC §2 "exactly one primary contact per customer that
+ * has contacts": a contact restored into a customer with no other live contact becomes its
+ * primary (so the former primary, restored alone, is primary again), whatever the stored field
+ * still names — a contact trashed meanwhile on another device, or nothing. With other live
+ * contacts the current primary stays.
+ */
 export function restoreContact(doc: Y.Doc, id: string): void {
 	const m = contactsMap(doc).get(id);
 	if (!m) return;
 	doc.transact(() => {
+		const othersLive = [...contactsMap(doc).entries()].some(([k, c]) => k !== id && isLive(c));
 		m.set('deletedAt', null);
-		if (!primaryContactId(doc) || customerMap(doc).get('primaryContactId') == null) {
-			customerMap(doc).set('primaryContactId', id);
+		const named = customerMap(doc).get('primaryContactId');
+		const namedLive = typeof named === 'string' && isLive(contactsMap(doc).get(named));
+		if (!othersLive || !namedLive) {
+			if (named !== id) customerMap(doc).set('primaryContactId', !othersLive ? id : primaryContactId(doc));
 		}
 	});
 }
+
+/** When the server purges a record trashed at `deletedAt` (SPEC §2: restorable for 30 days). */
+export const purgeAt = (deletedAt: number): number => deletedAt + TRASH_DAYS * 86_400_000;
 
 export function trashCustomer(doc: Y.Doc, authorId: string, now: number): void {
 	doc.transact(() => {
@@ -273,6 +287,11 @@ export interface CustomerSummary {
 		position: string | null;
 		primary: boolean;
 	}[];
+	/**
+	 * Contacts in the trash (the Trash page lists them offline). Optional: summaries kept
+	 * before it existed lack it until their record changes.
+	 */
+	trashedContacts?: { id: string; firstName: string; lastName: string; deletedAt: number }[];
 }
 
 const str = (v: FieldValue | undefined) => (typeof v === 'string' && v !== '' ? v : null);
@@ -305,6 +324,14 @@ export function summarize(id: string, doc: Y.Doc): CustomerSummary | null {
 		managers: managers(doc),
 		deletedAt: typeof c.deletedAt === 'number' ? c.deletedAt : null,
 		updatedAt: typeof c.updatedAt === 'number' ? c.updatedAt : null,
-		contacts
+		contacts,
+		trashedContacts: readContacts(doc, { includeDeleted: true })
+			.filter((k) => typeof k.deletedAt === 'number')
+			.map((k) => ({
+				id: k.id,
+				firstName: str(k.firstName) ?? '',
+				lastName: str(k.lastName) ?? '',
+				deletedAt: Number(k.deletedAt)
+			}))
 	};
 }

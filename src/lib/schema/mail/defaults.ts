@@ -54,23 +54,23 @@ export const DEFAULT_TEMPLATES: Record<MailKind, Record<MailLocale, MailTemplate
 	welcome: {
 		en: {
 			subject: 'Welcome, {{contactFirstName}}',
-			body: 'Hello {{contactName}},\n\nyou have been added as a contact of {{customerName}}.\n\nThe customer portal: {{portalUrl}}'
+			body: 'Hello {{contactName}},\n\nyou have been added as a contact of {{customerName}}.\n\nSet your password for the customer portal here (the link works once, for 48 hours):\n\n{{setPasswordLink}}\n\nThe customer portal: {{portalUrl}}'
 		},
 		de: {
 			subject: 'Willkommen, {{contactFirstName}}',
-			body: 'Hallo {{contactName}},\n\nSie wurden als Kontakt von {{customerName}} angelegt.\n\nDas Kundenportal: {{portalUrl}}'
+			body: 'Hallo {{contactName}},\n\nSie wurden als Kontakt von {{customerName}} angelegt.\n\nLegen Sie hier Ihr Passwort für das Kundenportal fest (der Link gilt einmal, 48 Stunden lang):\n\n{{setPasswordLink}}\n\nDas Kundenportal: {{portalUrl}}'
 		},
 		fr: {
 			subject: 'Bienvenue, {{contactFirstName}}',
-			body: 'Bonjour {{contactName}},\n\nvous avez été ajouté comme contact de {{customerName}}.\n\nLe portail client : {{portalUrl}}'
+			body: 'Bonjour {{contactName}},\n\nvous avez été ajouté comme contact de {{customerName}}.\n\nDéfinissez votre mot de passe pour le portail client ici (le lien fonctionne une fois, pendant 48 heures) :\n\n{{setPasswordLink}}\n\nLe portail client : {{portalUrl}}'
 		},
 		pl: {
 			subject: 'Witamy, {{contactFirstName}}',
-			body: 'Dzień dobry {{contactName}},\n\nzostali Państwo dodani jako kontakt klienta {{customerName}}.\n\nPortal klienta: {{portalUrl}}'
+			body: 'Dzień dobry {{contactName}},\n\nzostali Państwo dodani jako kontakt klienta {{customerName}}.\n\nHasło do portalu klienta można ustawić tutaj (link działa raz, przez 48 godzin):\n\n{{setPasswordLink}}\n\nPortal klienta: {{portalUrl}}'
 		},
 		pt: {
 			subject: 'Bem-vindo, {{contactFirstName}}',
-			body: 'Olá {{contactName}},\n\nvocê foi adicionado como contato de {{customerName}}.\n\nO portal do cliente: {{portalUrl}}'
+			body: 'Olá {{contactName}},\n\nvocê foi adicionado como contato de {{customerName}}.\n\nDefina sua senha do portal do cliente aqui (o link funciona uma vez, por 48 horas):\n\n{{setPasswordLink}}\n\nO portal do cliente: {{portalUrl}}'
 		}
 	},
 	set_password: {

@@ -53,7 +53,8 @@ const NOTIFICATION_FIELDS: readonly MergeField[] = [...CONTACT_FIELDS, 'document
 
 /** Which merge fields a template of each kind may use; any other `{{name}}` is refused on save. */
 export const FIELDS_OF: Record<MailKind, readonly MergeField[]> = {
-	welcome: CONTACT_FIELDS,
+	// The welcome carries a set-password link: a new contact has no portal password yet.
+	welcome: [...CONTACT_FIELDS, 'setPasswordLink'],
 	set_password: [...CONTACT_FIELDS, 'setPasswordLink'],
 	manager_assigned: ['staffName', 'assignedBy', 'customerName', 'recordUrl'],
 	invoice: NOTIFICATION_FIELDS,

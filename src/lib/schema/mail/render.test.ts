@@ -55,10 +55,12 @@ describe('[§3.4] mail templates', () => {
 	});
 
 	it('refuses a template with an unknown field, an empty subject or body', () => {
-		expect(unknownFields('welcome', { subject: '{{setPasswordLink}}', body: '{{nope}}' })).toEqual([
+		expect(unknownFields('manager_assigned', { subject: '{{setPasswordLink}}', body: '{{nope}}' })).toEqual([
 			'setPasswordLink',
 			'nope'
 		]);
+		// The welcome carries the contact's first set-password link.
+		expect(unknownFields('welcome', { subject: 'x', body: '{{setPasswordLink}}' })).toEqual([]);
 		expect(checkTemplate('welcome', { subject: '\r\n', body: 'x' })).toBe('subject_required');
 		expect(checkTemplate('welcome', { subject: 'x', body: '  ' })).toBe('body_required');
 		expect(checkTemplate('welcome', { subject: 'x'.repeat(201), body: 'x' })).toBe('subject_too_long');

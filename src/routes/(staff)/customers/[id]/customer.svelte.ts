@@ -31,6 +31,10 @@ import { newId } from '$lib/schema/ids';
 import { CUSTOMER_FIELDS, emailKey, type ContactField, type CustomerField } from '$lib/schema/records';
 import type { LiveDoc, Presence } from '$lib/data/live-doc';
 import type { Workspace } from '$lib/data/workspace.svelte';
+import { getLocale } from '$lib/paraglide/runtime';
+import { contactName, sortContacts } from './contact-order';
+
+export { contactName };
 
 /** Customer fields edited in place on the page. */
 export type EditableField = Exclude<
@@ -45,12 +49,9 @@ export type SaveResult =
 	/** `gone`: the contact being edited was deleted meanwhile (by someone else). */
 	| { ok: false; errors: Partial<Record<ContactField, ContactError>>; gone: boolean };
 
-export const contactName = (c: Pick<ContactData, 'firstName' | 'lastName'>): string =>
-	`${c.firstName ?? ''} ${c.lastName ?? ''}`.trim();
-
 export class CustomerState {
 	customer = $state.raw<CustomerData>({});
-	/** Live contacts, primary first. */
+	/** Live contacts, primary first, then by name (contact-order.ts). */
 	contacts = $state.raw<ContactRecord[]>([]);
 	/** Contacts in the trash, most recently deleted first. */
 	deletedContacts = $state.raw<ContactRecord[]>([]);
@@ -100,7 +101,7 @@ export class CustomerState {
 	private readonly read = () => {
 		const doc = this.live.doc;
 		this.customer = readCustomer(doc);
-		this.contacts = readContacts(doc);
+		this.contacts = sortContacts(readContacts(doc), getLocale());
 		this.deletedContacts = readContacts(doc, { includeDeleted: true })
 			.filter((c) => typeof c.deletedAt === 'number')
 			.sort((a, b) => Number(b.deletedAt) - Number(a.deletedAt));

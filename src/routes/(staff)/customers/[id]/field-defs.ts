@@ -1,0 +1,32 @@
+/** The customer's own fields as the page groups them (SPEC §2), with their labels and input kinds. */
+import { m } from '$lib/paraglide/messages';
+import type { EditableField } from './customer.svelte';
+
+export type TextKind = 'text' | 'email' | 'tel' | 'url' | 'textarea';
+
+export interface TextDef {
+	key: EditableField;
+	label: () => string;
+	type: TextKind;
+	autocomplete?: 'email' | 'tel' | 'url' | 'organization' | 'street-address' | 'country-name' | 'postal-code';
+}
+
+export const COMPANY_NAME: TextDef = { key: 'companyName', label: m.customer_field_company_name, type: 'text' };
+export const DESCRIPTION: TextDef = { key: 'description', label: m.customer_field_description, type: 'textarea' };
+
+export const REACH: readonly TextDef[] = [
+	{ key: 'email', label: m.customer_field_email, type: 'email' },
+	{ key: 'phone', label: m.customer_field_phone, type: 'tel' },
+	{ key: 'website', label: m.customer_field_website, type: 'url' },
+	{ key: 'linkedin', label: m.customer_field_linkedin, type: 'url' },
+	{ key: 'facebook', label: m.customer_field_facebook, type: 'url' },
+	{ key: 'twitter', label: m.customer_field_twitter, type: 'url' }
+];
+
+export const ADDRESS: readonly TextDef[] = [
+	{ key: 'street', label: m.customer_field_street, type: 'text' },
+	{ key: 'city', label: m.customer_field_city, type: 'text' },
+	{ key: 'state', label: m.customer_field_state, type: 'text' },
+	{ key: 'postalCode', label: m.customer_field_postal_code, type: 'text' },
+	{ key: 'country', label: m.customer_field_country, type: 'text' }
+];

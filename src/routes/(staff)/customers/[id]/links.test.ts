@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { addressLines, mailtoHref, mapUrl, telHref, webHref } from './links';
+
+describe('customer page links', () => {
+	it('tel: keeps the digits and the leading +, dropping spaces and separators', () => {
+		expect(telHref('+49 (30) 123-45 67')).toBe('tel:+49301234567');
+		expect(telHref(' 0 81 41 / 22 ')).toBe('tel:08141' + '22');
+	});
+
+	it('mailto: keeps the address readable and cannot gain parameters', () => {
+		expect(mailtoHref('ada@example.com')).toBe('mailto:ada@example.com');
+		expect(mailtoHref('a?cc=b@example.com')).toBe('mailto:a%3Fcc%3Db@example.com');
+	});
+
+	it('a website opens only as http(s)', () => {
+		expect(webHref('https://example.com')).toBe('https://example.com/');
+		expect(webHref('javascript:alert(1)')).toBeNull();
+		expect(webHref('not a url')).toBeNull();
+	});
+
+	it('the map link searches OpenStreetMap for the whole address', () => {
+		const a = { street: 'Hauptstraße 1', postalCode: '82256', city: 'Fürstenfeldbruck', country: 'Deutschland' };
+		expect(addressLines(a)).toEqual(['Hauptstraße 1', '82256 Fürstenfeldbruck', 'Deutschland']);
+		expect(mapUrl(a)).toBe(
+			'https://www.openstreetmap.org/search?query=Haupt' +
+				'stra%C3%9Fe%201%2C%2082256%20F%C3%BCrstenfeldbruck%2C%20Deutschland'
+		);
+		expect(mapUrl({ city: 'Lyon' })).toBe('https://www.openstreetmap.org/search?query=Lyon');
+		expect(mapUrl({ street: '  ', city: null })).toBeNull();
+	});
+});

@@ -1,0 +1,51 @@
+/**
+ * Links a customer page offers for its values: tap to call, write, open the website, find the
+ * address on a map. Values come from the document and were validated when written (SPEC §8),
+ * but a link is built so that no value can turn into another kind of link.
+ */
+import type { CustomerData } from '$lib/schema/customer-doc';
+
+/** `tel:` with the visual separators removed (RFC 3966 allows them; some dialers do not). */
+export function telHref(phone: string): string {
+	const dial = phone.trim().replace(/[^\d+*#,;]/g, '');
+	return `tel:${dial}`;
+}
+
+/** `mailto:` for one address; the address is percent-encoded except its "@". */
+export function mailtoHref(email: string): string {
+	return `mailto:${encodeURIComponent(email.trim()).replace(/%40/g, '@')}`;
+}
+
+/** A web address to open, or null when it is not http(s) (never `javascript:` or the like). */
+export function webHref(url: string): string | null {
+	try {
+		const u = new URL(url.trim());
+		return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
+	} catch {
+		return null;
+	}
+}
+
+type Address = Pick<CustomerData, 'street' | 'city' | 'state' | 'postalCode' | 'country'>;
+
+const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+
+/** The address as it is written on an envelope: street; postal code and city; state; country. */
+export function addressLines(a: Address): string[] {
+	return [
+		text(a.street),
+		[text(a.postalCode), text(a.city)].filter(Boolean).join(' '),
+		text(a.state),
+		text(a.country)
+	].filter(Boolean);
+}
+
+/**
+ * An OpenStreetMap search for the address (no key, no tracking script, works in every browser
+ * and hands over to a map app on phones that register for it). Null when there is no address.
+ */
+export function mapUrl(a: Address): string | null {
+	const lines = addressLines(a);
+	if (lines.length === 0) return null;
+	return `https://www.openstreetmap.org/search?query=${encodeURIComponent(lines.join(', '))}`;
+}
