@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { FieldErrors } from '$lib/schema/fields';
 import { parseCredentials } from '$lib/schema/staff';
-import { formToObject, safeRedirect } from '$lib/server/form';
+import { readForm, safeRedirect } from '$lib/server/form';
 import { setLocaleCookie } from '$lib/server/locale';
 import { setSessionCookie } from '$lib/server/session-cookie';
 import { getContext } from '$server/context';
@@ -13,7 +13,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 
 export const actions: Actions = {
 	default: async ({ request, cookies, url, getClientAddress, locals }) => {
-		const input = formToObject(await request.formData());
+		const input = await readForm(request);
 		const email = typeof input.email === 'string' ? input.email : '';
 		const parsed = parseCredentials(input);
 		if (!parsed.ok) return fail(400, { email, errors: parsed.errors, message: null });

@@ -3,7 +3,7 @@ import type { FieldErrors } from '$lib/schema/fields';
 import { parseCredentials, parseFirstAdmin } from '$lib/schema/staff';
 
 type Errors = FieldErrors<'name' | 'email' | 'password'>;
-import { formToObject } from '$lib/server/form';
+import { readForm } from '$lib/server/form';
 import { setSessionCookie } from '$lib/server/session-cookie';
 import { getContext } from '$server/context';
 import type { Actions, PageServerLoad } from './$types';
@@ -15,7 +15,7 @@ export const load: PageServerLoad = ({ url }) => {
 
 export const actions: Actions = {
 	default: async ({ request, url, cookies, getClientAddress }) => {
-		const input = formToObject(await request.formData());
+		const input = await readForm(request);
 		const token = typeof input.token === 'string' ? input.token : '';
 		const { auth } = getContext();
 		if (!auth.isValidSetupToken(token)) return fail(410, { invalid: true, errors: {} as Errors, name: '', email: '' });

@@ -75,3 +75,24 @@ export async function honestEditor(
 		}
 	};
 }
+
+/** The server's event-loop delay (GET /api/health, admins): what every client waits behind. */
+export interface LoopDelay {
+	p50: number;
+	p99: number;
+	max: number;
+	samples: number;
+}
+
+/** Starts a new measuring window of the server's event-loop delay. */
+export async function resetLoopDelay(admin: Client): Promise<void> {
+	const res = await admin.request('/api/health', { method: 'DELETE' });
+	if (res.status !== 204) throw new Error(`/api/health answered ${res.status}`);
+}
+
+/** The server's event-loop delay since the last reset. */
+export async function loopDelay(admin: Client): Promise<LoopDelay> {
+	const res = await admin.request('/api/health', { headers: { accept: 'application/json' } });
+	if (res.status !== 200) throw new Error(`/api/health answered ${res.status}`);
+	return ((await res.json()) as { eventLoop: LoopDelay }).eventLoop;
+}

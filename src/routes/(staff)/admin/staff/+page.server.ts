@@ -3,7 +3,7 @@ import { newPassword, type FieldError } from '$lib/schema/fields';
 import { parseNewStaff, type NewStaff } from '$lib/schema/staff';
 
 type CreateErrors = Partial<Record<keyof NewStaff, FieldError | 'taken'>>;
-import { formToObject } from '$lib/server/form';
+import { readForm } from '$lib/server/form';
 import { getContext } from '$server/context';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -22,7 +22,7 @@ export const load: PageServerLoad = ({ locals }) => {
 };
 
 async function target(event: RequestEvent) {
-	const input = formToObject(await event.request.formData());
+	const input = await readForm(event.request);
 	const user = typeof input.id === 'string' ? getContext().auth.users.get(input.id) : null;
 	if (!user) error(404, 'No such staff member');
 	return { input, user };
@@ -31,7 +31,7 @@ async function target(event: RequestEvent) {
 export const actions: Actions = {
 	create: async ({ request, locals }) => {
 		requireAdmin(locals);
-		const input = formToObject(await request.formData());
+		const input = await readForm(request);
 		const parsed = parseNewStaff(input);
 		const values = {
 			name: String(input.name ?? ''),
