@@ -13,6 +13,7 @@ import { ContactCredentials } from './contact-credentials.ts';
 import { decideManagerMails, decideWelcomeMails } from './outbox.ts';
 import { EmailClaims } from './email-claims.ts';
 import { HistoryLog } from './history.ts';
+import { Health } from './health.ts';
 import { Mail } from './mail/mail.ts';
 import { PortalAuth } from './portal/auth.ts';
 import { PORTAL_SESSION_MAX_AGE_MS } from './portal/sessions.ts';
@@ -112,6 +113,7 @@ export async function createApp(config: Config): Promise<App> {
 			sessions: { maxAgeMs: Math.min(PORTAL_SESSION_MAX_AGE_MS, config.sessionMaxAgeMs) },
 			queued: () => ctx.mail.kick()
 		}),
+		health: new Health(),
 		originFor
 	};
 	installContext(ctx);
@@ -130,6 +132,7 @@ export async function createApp(config: Config): Promise<App> {
 		close() {
 			closed ??= (async () => {
 				clearInterval(cleanup);
+				ctx.health.close();
 				await sync.close();
 				await ctx.mail.stop();
 				uninstallContext(ctx);

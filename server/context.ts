@@ -7,6 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Auth } from './auth.ts';
 import type { Config } from './config.ts';
+import type { Health } from './health.ts';
 import type { ContactCredentials } from './contact-credentials.ts';
 import type { Db } from './db.ts';
 import type { HistoryLog } from './history.ts';
@@ -29,6 +30,8 @@ export interface AppContext {
 	mail: Mail;
 	/** Customer contacts in the portal: sign-in, their own sessions, "forgot password" (server/portal/). */
 	portal: PortalAuth;
+	/** The process's event-loop delay and memory (GET /api/health, admins). */
+	health: Health;
 	/** The origin browsers use for this server: PUBLIC_URL, else derived from the Host header. */
 	originFor(req: IncomingMessage | Request): string;
 }
