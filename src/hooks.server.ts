@@ -1,6 +1,7 @@
 /**
  * The single door for identity: one handle reads the session cookie and sets typed
- * `locals.user`, guards staff pages, picks the language and adds security headers.
+ * `locals.user`, guards staff pages, picks the language and adds security headers. Under
+ * /portal only the contact's own cookie counts (`locals.contact`), and nowhere else.
  */
 import { building } from '$app/environment';
 import { error, redirect, type Handle } from '@sveltejs/kit';
@@ -64,7 +65,8 @@ const portal: Handle = async ({ event, resolve }) => {
 		}
 	}
 	if (!event.locals.contact && !isPortalPublicPath(event.url.pathname)) {
-		const back = event.url.pathname + event.url.search;
+		// Only a page is worth coming back to; a post (sign-out) is not repeated after sign-in.
+		const back = event.request.method === 'GET' ? event.url.pathname + event.url.search : PORTAL_PATH;
 		redirect(
 			303,
 			back === PORTAL_PATH ? PORTAL_LOGIN_PATH : `${PORTAL_LOGIN_PATH}?redirectTo=${encodeURIComponent(back)}`

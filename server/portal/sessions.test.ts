@@ -99,7 +99,10 @@ describe('portal sessions', () => {
 	it.each([
 		['the contact is deleted', () => f.update('contacts', 'k1', { deleted_at: 5 })],
 		['its customer is deleted', () => f.update('customers', 'c1', { deleted_at: 5 })],
-		['its e-mail changes', () => f.update('contacts', 'k1', { email: 'new@example.com', email_key: 'new@example.com' })],
+		[
+			'its e-mail changes',
+			() => f.update('contacts', 'k1', { email: 'new@example.com', email_key: 'new@example.com' })
+		],
 		['its e-mail is removed', () => f.update('contacts', 'k1', { email: null, email_key: null })],
 		['its password is set again', () => f.password('k1', 'portal-password-2', 200)],
 		['its password is removed', () => f.db.prepare("DELETE FROM contact_credentials WHERE contact_id = 'k1'").run()],

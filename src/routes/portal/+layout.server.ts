@@ -6,7 +6,9 @@ import type { LayoutServerLoad } from './$types';
  * session's contact on each request (src/hooks.server.ts), so a permission changed by staff
  * shows on the contact's next request. Nothing here comes from the request itself.
  */
-export const load: LayoutServerLoad = ({ locals }) => {
+export const load: LayoutServerLoad = ({ locals, setHeaders }) => {
+	// A customer's pages are theirs alone: no shared cache keeps them, no back button after sign-out shows them.
+	setHeaders({ 'cache-control': 'private, no-store' });
 	const c = locals.contact;
 	if (!c) return { contact: null };
 	return {

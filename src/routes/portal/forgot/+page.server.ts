@@ -1,6 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { email, type FieldError } from '$lib/schema/fields';
-import { formToObject } from '$lib/server/form';
+import { readForm } from '$lib/server/form';
 import { getContext } from '$server/context';
 import type { Actions } from './$types';
 
@@ -13,8 +13,7 @@ export const actions: Actions = {
 	 * sent; only an address over the request limit is told to wait.
 	 */
 	default: async ({ request, getClientAddress }) => {
-		const form = await request.formData().catch(() => null);
-		const input = form ? formToObject(form) : {};
+		const input = await readForm(request);
 		const typed = typeof input.email === 'string' ? input.email.slice(0, 254) : '';
 		const parsed = email(input.email, true);
 		if (!parsed.ok) return fail(400, { email: typed, error: parsed.error, sent: false, retryMinutes: null } as Answer);

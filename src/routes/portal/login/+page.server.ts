@@ -1,8 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { FieldErrors } from '$lib/schema/fields';
-import { isPortalPath, PORTAL_LOGIN_PATH, PORTAL_PATH } from '$lib/schema/portal';
+import { isPortalPath, PORTAL_LOGIN_PATH, PORTAL_LOGOUT_PATH, PORTAL_PATH } from '$lib/schema/portal';
 import { parseCredentials } from '$lib/schema/staff';
-import { formToObject, safeRedirect } from '$lib/server/form';
+import { readForm, safeRedirect } from '$lib/server/form';
 import { getContext } from '$server/context';
 import { setPortalCookie } from '$server/portal/cookie';
 import type { Actions, PageServerLoad } from './$types';
@@ -11,7 +11,7 @@ import type { Actions, PageServerLoad } from './$types';
 function target(url: URL): string {
 	const to = safeRedirect(url.searchParams.get('redirectTo'), PORTAL_PATH);
 	const path = to.split(/[?#]/, 1)[0];
-	return isPortalPath(path) && path !== PORTAL_LOGIN_PATH ? to : PORTAL_PATH;
+	return isPortalPath(path) && path !== PORTAL_LOGIN_PATH && path !== PORTAL_LOGOUT_PATH ? to : PORTAL_PATH;
 }
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -32,8 +32,7 @@ export const actions: Actions = {
 	 * check has refused a cross-site post before this runs.
 	 */
 	default: async ({ request, cookies, url, getClientAddress, locals }) => {
-		const form = await request.formData().catch(() => null);
-		const input = form ? formToObject(form) : {};
+		const input = await readForm(request);
 		const email = typeof input.email === 'string' ? input.email.slice(0, 254) : '';
 		const parsed = parseCredentials(input);
 		if (!parsed.ok) return fail(400, { email, errors: parsed.errors, message: null, retryMinutes: null } as Failure);
