@@ -39,7 +39,11 @@ const ENV = {
 	// Thousands of sockets from one address as one user: far over what the limits allow a real client.
 	LOGIN_MAX_PER_ADDRESS: '10000',
 	SYNC_UPGRADES_PER_ADDRESS: '10000000',
-	SYNC_UPGRADES_PER_USER: '10000000'
+	SYNC_UPGRADES_PER_USER: '10000000',
+	// The 50 clients are one staff user standing for 50 people: each real user has sockets and a
+	// byte budget of their own, so the per-user caps are raised to what 50 users would have.
+	SYNC_MAX_SOCKETS_PER_USER: '100000',
+	SYNC_BYTES_PER_USER_PER_SEC: String(50 * 1024 * 1024)
 };
 
 /**

@@ -75,6 +75,10 @@ for (const device of devices) {
 			await expectSynced(page);
 
 			// The address is edited offline, kept on the device over a reload, and opens a map.
+			// (The installed app's service worker serves the reload: wait until it controls the page.)
+			await expect
+				.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 })
+				.toBe(true);
 			await goOffline(page);
 			const address = await openSection(page, 'Address');
 			await address.getByLabel('Street', { exact: true }).fill('Hauptstraße 12');
@@ -85,7 +89,7 @@ for (const device of devices) {
 			await expect(page.getByRole('status', { name: 'Sync status' })).toContainText('1 change waiting');
 			await page.reload();
 			await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
-			await expect(shownValue(page, 'Address')).toHaveText('Hauptstraße 12 82256 Fürstenfeldbruck Deutschland');
+			await expect(shownValue(page, 'Address')).toHaveText('Hauptstraße 12, 82256 Fürstenfeldbruck, Deutschland');
 			const map = panel.getByRole('link', { name: /^Map: show the address/ });
 			await expect(map).toHaveAttribute(
 				'href',

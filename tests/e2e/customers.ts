@@ -70,7 +70,10 @@ export async function closeSection(page: Page, name: string): Promise<void> {
  * one value, "Address", one line per part.
  */
 export function shownValue(page: Page, label: string): Locator {
-	return page.getByRole('tabpanel').getByLabel(label, { exact: true });
+	return page
+		.getByRole('tabpanel')
+		.getByRole('definition')
+		.and(page.getByLabel(label, { exact: true }));
 }
 
 /** Sets who may see and edit the customer (SPEC §2 access: "Public", then read only or read and write). */

@@ -82,11 +82,13 @@ export async function runFaultTrials(opts: FaultOptions): Promise<FaultReport> {
 	const log = opts.log ?? (() => {});
 	const r = makeRandom(opts.seed ?? 4242);
 	// Fifty devices reconnecting after every kill, from one address as one user: far more sign-ins
-	// and upgrades than the rate limits allow a real client.
+	// and upgrades than the rate limits allow a real client, and the sockets and bytes of fifty.
 	const env = {
 		LOGIN_MAX_PER_ADDRESS: '10000',
 		SYNC_UPGRADES_PER_ADDRESS: '10000000',
-		SYNC_UPGRADES_PER_USER: '10000000'
+		SYNC_UPGRADES_PER_USER: '10000000',
+		SYNC_MAX_SOCKETS_PER_USER: '100000',
+		SYNC_BYTES_PER_USER_PER_SEC: String(50 * 1024 * 1024)
 	};
 
 	let server: TestServer | null = await startServer(env, { keepData: true });

@@ -3,7 +3,7 @@
  * update (local, from the device, or live from others) and carries out the page's edits with
  * the schema's functions, so the UI never writes the Y.Doc itself.
  */
-import { canManage, toAccess } from '$lib/schema/access';
+import { canManage, canWrite, toAccess, type RecordAccess } from '$lib/schema/access';
 import {
 	addContact,
 	addManager,
@@ -88,14 +88,18 @@ export class CustomerState {
 
 	/** SPEC §2: managers and admins always; every staff user when the record is public-write. */
 	get canEdit(): boolean {
-		const user = this.workspace.user;
-		return user.role === 'admin' || this.managers.includes(user.id) || this.customer.access === 'public-write';
+		return canWrite(this.workspace.user, this.access());
 	}
 
 	/** SPEC §2, §4: only managers and admins change who manages the record and its access. */
 	get canManage(): boolean {
+		return canManage(this.workspace.user, this.access());
+	}
+
+	/** The inputs of the schema's access rules (access.ts), defined once for device and server. */
+	private access(): RecordAccess {
 		const managers = new Set(this.managers); // eslint-disable-line svelte/prefer-svelte-reactivity -- an argument, not state
-		return canManage(this.workspace.user, { access: toAccess(this.customer.access), managers });
+		return { access: toAccess(this.customer.access), managers };
 	}
 
 	private readonly read = () => {
