@@ -46,6 +46,8 @@ export async function startSmtpPeer(opts: PeerOptions = {}): Promise<SmtpPeer> {
 	let attempts = 0;
 	const server = new SMTPServer({
 		authOptional: true,
+		// A sender may keep its connection open (nodemailer pools): closing waits this long, not 30 s.
+		closeTimeout: 500,
 		disabledCommands: opts.starttls ? [] : ['STARTTLS'],
 		hideSTARTTLS: !opts.starttls,
 		logger: false,
