@@ -23,11 +23,11 @@
  * Consequence: everything this function accepts integrates immediately; nothing goes pending.
  */
 import * as Y from 'yjs';
+import { MODULE_FIELDS, OWNERSHIP } from '../../src/lib/schema/modules.ts';
 import {
 	CONTACT_FIELDS,
 	CUSTOMER_FIELDS,
 	DOC,
-	FIELD_OWNERSHIP,
 	PORTAL_PERMISSIONS,
 	checkValue,
 	type FieldSpec
@@ -35,8 +35,8 @@ import {
 
 type DeleteSet = ReturnType<typeof Y.decodeUpdate>['ds'];
 
-/** A field spec, plus whole numbers (the order of a contact type). */
-export type ValueSpec = FieldSpec | { type: 'integer' };
+/** A field spec. */
+export type ValueSpec = FieldSpec;
 
 /** What one root Y.Map of a document holds. */
 export type RootSpec =
@@ -53,12 +53,18 @@ export type DocLayout = Readonly<Record<string, RootSpec>>;
 export const CUSTOMER_LAYOUT: DocLayout = {
 	[DOC.customer]: { kind: 'fields', fields: CUSTOMER_FIELDS },
 	[DOC.managers]: { kind: 'flags' },
-	[DOC.contacts]: { kind: 'records', fields: CONTACT_FIELDS }
+	[DOC.contacts]: { kind: 'records', fields: CONTACT_FIELDS },
+	...(Object.fromEntries(
+		Object.entries(MODULE_FIELDS).map(([root, fields]) => [root, { kind: 'records', fields }])
+	) as Record<string, RootSpec>)
 };
 
 /** The workspace settings document (src/lib/schema/settings.ts reads and writes it). */
 export const SETTINGS_LAYOUT: DocLayout = {
-	contactTypes: { kind: 'records', fields: { name: { type: 'text', max: 100 }, order: { type: 'integer' } } },
+	contactTypes: {
+		kind: 'records',
+		fields: { name: { type: 'text', max: 100 }, order: { type: 'integer', min: -1e12, max: 1e12 } }
+	},
 	defaultPermissions: {
 		kind: 'fields',
 		fields: Object.fromEntries(PORTAL_PERMISSIONS.map((p) => [p, { type: 'boolean' } as const]))
@@ -76,7 +82,7 @@ export type Protected = (root: string, key: string | null) => boolean;
 
 /**
  * What one writer may write, beyond the layout: `protect` (parts only managers change) and,
- * with `writer` (the user id of the session), field ownership (FIELD_OWNERSHIP: write-once
+ * with `writer` (the user id of the session), field ownership (OWNERSHIP in modules.ts: write-once
  * fields, server-owned fields, attribution that must name the writer) and `maxRecords`
  * (records a records root may hold, e.g. contacts per customer).
  */
@@ -84,7 +90,7 @@ export interface WriteRules {
 	protect?: Protected;
 	writer?: string;
 	/** At most this many records in a records root, given how many keys it holds now. */
-	maxRecords?: { max: number; held: (root: string) => number };
+	maxRecords?: { max: (root: string) => number; held: (root: string) => number };
 }
 
 /** `forbidden`: the update is valid but touches what this writer may not change. */
@@ -179,7 +185,8 @@ class Validator {
 			const map = this.doc.getMap(root);
 			let added = 0;
 			for (const k of keys) if (!map.has(k)) added++;
-			if (added > 0 && limit.held(root) + added > limit.max) return `too many records in ${root}: at most ${limit.max}`;
+			const max = limit.max(root);
+			if (added > 0 && limit.held(root) + added > max) return `too many records in ${root}: at most ${max}`;
 		}
 		return null;
 	}
@@ -210,15 +217,15 @@ class Validator {
 		return null;
 	}
 
-	/** Root and key of a field, for FIELD_OWNERSHIP; null when the placement is no field. */
-	private fieldOf(p: Placement): { root: 'customer' | 'contacts'; key: string; record: Y.Item | null } | null {
+	/** Root and key of a field, for OWNERSHIP; null when the placement is no field. */
+	private fieldOf(p: Placement): { root: keyof typeof OWNERSHIP; key: string; record: Y.Item | null } | null {
 		if (p.at === 'root') {
 			return p.name === DOC.customer && p.key !== null ? { root: DOC.customer, key: p.key, record: null } : null;
 		}
 		if (p.at !== 'type' || p.key === null) return null;
 		const where = this.placementOf(p.item);
-		return where.at === 'root' && where.name === DOC.contacts
-			? { root: DOC.contacts, key: p.key, record: p.item }
+		return where.at === 'root' && where.name !== DOC.customer && Object.hasOwn(OWNERSHIP, where.name)
+			? { root: where.name as keyof typeof OWNERSHIP, key: p.key, record: p.item }
 			: null;
 	}
 
@@ -227,7 +234,7 @@ class Validator {
 		if (!this.owned) return null;
 		const f = this.fieldOf(p);
 		if (!f) return null;
-		const rules = FIELD_OWNERSHIP[f.root];
+		const rules = OWNERSHIP[f.root];
 		const at = `${f.root}.${show(f.key)}`;
 		if (rules.server.includes(f.key)) return `forbidden: ${at} is set by the server only`;
 		if (rules.writeOnce.includes(f.key) && this.holdsValue(f))
@@ -253,7 +260,7 @@ class Validator {
 		if (!this.owned) return null;
 		const f = this.fieldOf(p);
 		if (!f) return null;
-		const rules = FIELD_OWNERSHIP[f.root];
+		const rules = OWNERSHIP[f.root];
 		if (!rules.writeOnce.includes(f.key) && !rules.server.includes(f.key)) return null;
 		if (f.record && (f.record.deleted || Y.isDeleted(ds, f.record.id))) return null;
 		return `forbidden: ${f.root}.${show(f.key)} may not be removed`;
@@ -494,7 +501,6 @@ function checkValues(content: Y.Item['content'], at: string, spec: ValueSpec | '
 }
 
 function checkField(spec: ValueSpec, value: unknown): string | null {
-	if (spec.type === 'integer') return value === null || Number.isSafeInteger(value) ? null : 'not_integer';
 	return checkValue(spec, value);
 }
 

@@ -17,6 +17,7 @@ import {
 import { CloseCode } from '../../src/lib/schema/protocol.ts';
 import { SETTINGS_DOC } from '../../src/lib/schema/settings.ts';
 import { contactsMap } from '../../src/lib/schema/customer-doc.ts';
+import { MODULE_LIMITS, type ModuleRoot } from '../../src/lib/schema/modules.ts';
 import { DOC } from '../../src/lib/schema/records.ts';
 import { validateUpdate, type Verdict, type WriteRules } from './validate.ts';
 
@@ -101,10 +102,21 @@ export function checkCreation(user: StaffRef, update: Uint8Array, limits?: DocLi
 	}
 }
 
-/** Contacts per customer: keys ever used in the contacts map (the trash included), O(1). */
+/**
+ * Records per customer: contacts up to SYNC_MAX_CONTACTS, module records up to MODULE_LIMITS;
+ * keys ever used in the root's map (the trash included), O(1).
+ */
 function recordLimit(doc: Y.Doc, limits: DocLimits | undefined): WriteRules['maxRecords'] {
 	if (!limits) return undefined;
-	return { max: limits.maxContacts, held: (root) => (root === DOC.contacts ? contactsMap(doc)._map.size : 0) };
+	return {
+		max: (root) =>
+			root === DOC.contacts
+				? limits.maxContacts
+				: Object.hasOwn(MODULE_LIMITS, root)
+					? MODULE_LIMITS[root as ModuleRoot]
+					: Infinity,
+		held: (root) => (root === DOC.contacts ? contactsMap(doc)._map.size : doc.getMap(root)._map.size)
+	};
 }
 
 function refuseUnlessValid(verdict: Verdict): void {

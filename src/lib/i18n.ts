@@ -19,6 +19,10 @@ export function fieldErrorText(code: FieldError | undefined): string | undefined
 			return m.error_not_text();
 		case 'invalid_choice':
 			return m.error_invalid_choice();
+		case 'not_integer':
+			return m.error_not_integer();
+		case 'out_of_range':
+			return m.error_out_of_range();
 	}
 }
 

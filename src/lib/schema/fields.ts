@@ -2,7 +2,15 @@
  * Field rules shared by client and server. Validation returns error codes, not sentences,
  * so each side words them in the user's language.
  */
-export type FieldError = 'required' | 'invalid_email' | 'too_long' | 'too_short' | 'not_text' | 'invalid_choice';
+export type FieldError =
+	| 'required'
+	| 'invalid_email'
+	| 'too_long'
+	| 'too_short'
+	| 'not_text'
+	| 'invalid_choice'
+	| 'not_integer'
+	| 'out_of_range';
 
 export type FieldErrors<K extends string> = Partial<Record<K, FieldError>>;
 

@@ -29,13 +29,23 @@ export const LANGUAGES = ['en', 'de', 'fr', 'pl', 'pt'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 export type FieldSpec =
-	| { type: 'text'; max: number; format?: 'email' | 'url' | 'phone' }
+	| { type: 'text'; max: number; format?: 'email' | 'url' | 'phone' | 'currency' }
 	| { type: 'boolean' }
 	| { type: 'enum'; values: readonly string[] }
 	| { type: 'id' }
-	| { type: 'time' };
+	| { type: 'time' }
+	/** A whole number in [min, max] (money in minor units, sequence numbers, positions). */
+	| { type: 'integer'; min: number; max: number }
+	/** A number in [min, max] with at most `decimals` decimal places (quantities, tax rates). */
+	| { type: 'number'; min: number; max: number; decimals: number }
+	/** A calendar date, "YYYY-MM-DD" (no time zone: a due date is the same day everywhere). */
+	| { type: 'date' };
 
-const text = (max: number, format?: 'email' | 'url' | 'phone'): FieldSpec => ({ type: 'text', max, format });
+export const text = (max: number, format?: 'email' | 'url' | 'phone' | 'currency'): FieldSpec => ({
+	type: 'text',
+	max,
+	format
+});
 
 export const CUSTOMER_FIELDS = {
 	kind: { type: 'enum', values: CUSTOMER_KINDS },
@@ -92,8 +102,26 @@ export const CONTACT_FIELDS = {
 } as const satisfies Record<string, FieldSpec>;
 export type ContactField = keyof typeof CONTACT_FIELDS;
 
-/** Names of the top-level shared types in a customer document. */
-export const DOC = { customer: 'customer', managers: 'managers', contacts: 'contacts' } as const;
+/**
+ * Names of the top-level shared types in a customer document. The portal modules' records
+ * (sales documents and their lines, contracts, tickets and replies, projects and tasks, and
+ * "send" requests) live in the same document, so they follow the customer's access rules and
+ * sync with it; their fields are in modules.ts.
+ */
+export const DOC = {
+	customer: 'customer',
+	managers: 'managers',
+	contacts: 'contacts',
+	sales: 'sales',
+	salesLines: 'salesLines',
+	contracts: 'contracts',
+	tickets: 'tickets',
+	ticketReplies: 'ticketReplies',
+	projects: 'projects',
+	tasks: 'tasks',
+	sends: 'sends'
+} as const;
+export type DocRoot = (typeof DOC)[keyof typeof DOC];
 
 /**
  * Who may write a field beyond the record's access (SPEC §6, issue #9), for a customer
@@ -129,7 +157,16 @@ export type FieldValue = string | number | boolean | null;
 export function checkValue(
 	spec: FieldSpec,
 	value: unknown
-): 'not_text' | 'too_long' | 'invalid_email' | 'invalid_url' | 'invalid_choice' | 'invalid' | null {
+):
+	| 'not_text'
+	| 'too_long'
+	| 'invalid_email'
+	| 'invalid_url'
+	| 'invalid_choice'
+	| 'invalid'
+	| 'not_integer'
+	| 'out_of_range'
+	| null {
 	if (value === null) return null;
 	switch (spec.type) {
 		case 'text':
@@ -138,6 +175,7 @@ export function checkValue(
 			if (value === '') return null;
 			if (spec.format === 'email' && !EMAIL_RE.test(value)) return 'invalid_email';
 			if (spec.format === 'url' && !isHttpUrl(value)) return 'invalid_url';
+			if (spec.format === 'currency' && !/^[A-Z]{3}$/.test(value)) return 'invalid_choice';
 			return null;
 		case 'boolean':
 			return typeof value === 'boolean' ? null : 'invalid';
@@ -147,7 +185,30 @@ export function checkValue(
 			return typeof value === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(value) ? null : 'invalid';
 		case 'time':
 			return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? null : 'invalid';
+		case 'integer':
+			if (typeof value !== 'number' || !Number.isSafeInteger(value)) return 'not_integer';
+			return value < spec.min || value > spec.max ? 'out_of_range' : null;
+		case 'number':
+			if (typeof value !== 'number' || !Number.isFinite(value)) return 'invalid';
+			if (value < spec.min || value > spec.max) return 'out_of_range';
+			return hasAtMostDecimals(value, spec.decimals) ? null : 'invalid';
+		case 'date':
+			return typeof value === 'string' && isIsoDate(value) ? null : 'invalid';
 	}
+}
+
+/** Whether `v` has at most `decimals` decimal places (1.25 has 2; 0.1 + 0.2 has more). */
+export function hasAtMostDecimals(v: number, decimals: number): boolean {
+	const scaled = v * 10 ** decimals;
+	return Math.abs(scaled - Math.round(scaled)) < 1e-6;
+}
+
+/** A real calendar date written "YYYY-MM-DD" (2026-02-30 is not one). */
+export function isIsoDate(v: string): boolean {
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+	if (!m) return false;
+	const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+	return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
 function isHttpUrl(v: string): boolean {
