@@ -78,6 +78,26 @@ describe('[§4] Companies list', () => {
 		expect(companyRows(list, { text: 'nothing like it' })).toEqual([]);
 	});
 
+	it('matches German transliterations both ways: ae/oe/ue/ss ↔ ä/ö/ü/ß (issue #14)', () => {
+		const list = [company('Müller Bau'), company('Schroeder Holz'), company('Weiß & Söhne'), company('Michael Trading')];
+		expect(names(companyRows(list, { text: 'mueller' }))).toEqual(['Müller Bau']);
+		expect(names(companyRows(list, { text: 'schröder' }))).toEqual(['Schroeder Holz']);
+		expect(names(companyRows(list, { text: 'schroe' }))).toEqual(['Schroeder Holz']);
+		expect(names(companyRows(list, { text: 'weiss soehne' }))).toEqual(['Weiß & Söhne']);
+		expect(names(companyRows(list, { text: 'michael' }))).toEqual(['Michael Trading']);
+	});
+
+	it('finds a company by its contacts’ names and positions (issue #14)', () => {
+		const list = [
+			company('Acme', { contacts: [contact({ firstName: 'Grace', lastName: 'Hopper', position: 'Einkaufsleiterin' })] }),
+			company('Other')
+		];
+		expect(names(companyRows(list, { text: 'hopper' }))).toEqual(['Acme']);
+		expect(names(companyRows(list, { text: 'grace hop' }))).toEqual(['Acme']);
+		expect(names(companyRows(list, { text: 'einkauf' }))).toEqual(['Acme']);
+		expect(names(personRows(list, { text: 'einkaufsleiterin' }))).toEqual(['Grace Hopper']);
+	});
+
 	it('compares phone numbers by their digits, so "+49 30" finds "+4930…"', () => {
 		const list = [company('Berlin Office', { phone: '+4930123456' }), company('Munich Office', { phone: '+49 89 1230' })];
 		expect(names(companyRows(list, { text: '+49 30' }))).toEqual(['Berlin Office']);

@@ -127,6 +127,16 @@ export function fold(s: string): string {
 }
 const FOLD: Record<string, string> = { ł: 'l', ø: 'o', đ: 'd', ß: 'ss', æ: 'ae', œ: 'oe', ı: 'i' };
 
+/**
+ * The search form of folded text: German transliterations collapse too (ae → a, oe → o,
+ * ue → u), so "mueller" finds "Müller" and "Müller" finds "Mueller", as people type without
+ * umlauts (ß ↔ ss already folds). Applied alike to the index and the query, so "Michael" still
+ * finds itself; the cost is a rare extra match ("Michal" for "Michael").
+ */
+export function searchFold(s: string): string {
+	return fold(s).replace(/([aou])e/g, '$1');
+}
+
 const onlyDigits = (s: string | null | undefined) => (s ? s.replace(/\D/g, '') : '');
 /** A query made of phone characters only: compared digit by digit. */
 const PHONE_QUERY = /^[\d\s+\-()./]*\d[\d\s+\-()./]*$/;
@@ -183,8 +193,15 @@ function buildCompanies(summaries: readonly CustomerSummary[]): Entry<CompanyRow
 		};
 		out.push({
 			row,
-			key: keyOf([s.name, s.email, s.phone, s.city]),
-			digits: onlyDigits(s.phone),
+			// A company is found by its contacts' names and positions too (SPEC §4).
+			key: keyOf([
+				s.name,
+				s.email,
+				s.phone,
+				s.city,
+				...s.contacts.flatMap((c) => [`${c.firstName} ${c.lastName}`, c.position])
+			]),
+			digits: [s.phone, ...s.contacts.map((c) => c.phone)].map(onlyDigits).filter(Boolean).join(SEP),
 			words: words(s.name)
 		});
 	}
@@ -219,7 +236,7 @@ function buildPersons(summaries: readonly CustomerSummary[]): Entry<PersonRow>[]
 			};
 			out.push({
 				row,
-				key: keyOf([name, row.email, row.phone, company]),
+				key: keyOf([name, row.email, row.phone, company, row.position]),
 				digits: onlyDigits(row.phone)
 			});
 		}
@@ -228,11 +245,11 @@ function buildPersons(summaries: readonly CustomerSummary[]): Entry<PersonRow>[]
 }
 
 function keyOf(fields: (string | null)[]): string {
-	return fold(fields.filter((f) => f).join(SEP));
+	return searchFold(fields.filter((f) => f).join(SEP));
 }
 
 function run<R extends RowBase>(index: Index<R>, q: ListQuery): R[] {
-	const text = fold((q.text ?? '').trim());
+	const text = searchFold((q.text ?? '').trim());
 	const tokens = text.split(/\s+/).filter(Boolean);
 	const phoneDigits = PHONE_QUERY.test(text) ? onlyDigits(text) : '';
 	// "030 12" or "0049 30" typed the national or international way still finds "+49 30 12…".
