@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CustomerSummary } from '$lib/schema/customer-doc';
 import { DEFAULT_CONTACT_TYPE_ID } from '$lib/schema/settings';
-import { companyRows, fold, personRows, similarCompanies } from './search';
+import { companyRows, isSortOrder, fold, personRows, similarCompanies } from './search';
 
 type Contact = CustomerSummary['contacts'][number];
 
@@ -76,6 +76,15 @@ describe('[§4] Companies list', () => {
 		expect(names(companyRows(list, { text: 'cafe creme' }))).toEqual(['Café Crème']);
 		expect(names(companyRows(list, { text: 'paris' }))).toEqual(['Café Crème']);
 		expect(companyRows(list, { text: 'nothing like it' })).toEqual([]);
+	});
+
+	it('sorts by a column from its header, empty values last in both directions', () => {
+		const list = [company('B', { city: 'Zürich' }), company('A'), company('C', { city: 'Aachen' }), company('D', { city: 'Bonn' })];
+		expect(names(companyRows(list, { sort: 'city-asc' }))).toEqual(['C', 'D', 'B', 'A']);
+		expect(names(companyRows(list, { sort: 'city-desc' }))).toEqual(['B', 'D', 'C', 'A']);
+		expect(isSortOrder('city-desc')).toBe(true);
+		expect(isSortOrder('city-sideways')).toBe(false);
+		expect(isSortOrder('constructor-asc')).toBe(false);
 	});
 
 	it('matches German transliterations both ways: ae/oe/ue/ss ↔ ä/ö/ü/ß (issue #14)', () => {

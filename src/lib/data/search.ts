@@ -8,8 +8,26 @@ import type { CustomerSummary } from '$lib/schema/customer-doc';
 import type { Access, CustomerKind } from '$lib/schema/records';
 import { DEFAULT_CONTACT_TYPE_ID } from '$lib/schema/settings';
 
+/** The orders the sort menu offers. */
 export const SORT_ORDERS = ['name-asc', 'name-desc', 'updated'] as const;
-export type SortOrder = (typeof SORT_ORDERS)[number];
+/** Columns a list can be sorted by from its header (name included). */
+export const SORT_COLUMNS = ['name', 'company', 'position', 'email', 'phone', 'city'] as const;
+export type SortColumn = (typeof SORT_COLUMNS)[number];
+export type SortOrder = (typeof SORT_ORDERS)[number] | `${SortColumn}-${'asc' | 'desc'}`;
+
+export function isSortOrder(v: unknown): v is SortOrder {
+	if (typeof v !== 'string') return false;
+	if (v === 'updated') return true;
+	const [column, dir, more] = v.split('-');
+	return more === undefined && (dir === 'asc' || dir === 'desc') && (SORT_COLUMNS as readonly string[]).includes(column);
+}
+
+/** The column and direction of a header sort; null for "recently updated". */
+export function sortParts(sort: SortOrder): { column: SortColumn; dir: 'asc' | 'desc' } | null {
+	if (sort === 'updated') return null;
+	const [column, dir] = sort.split('-') as [SortColumn, 'asc' | 'desc'];
+	return { column, dir };
+}
 
 export interface ListQuery {
 	/** What the user typed; every word must match (names, e-mail, phone, company). */
@@ -71,6 +89,8 @@ interface Index<R> {
 	byName: Entry<R>[];
 	/** Entries by updatedAt, newest first; built on first use. */
 	byUpdated?: Entry<R>[];
+	/** Entries by another column A–Z (empty values last), each built on first use. */
+	byColumn?: Map<SortColumn, Entry<R>[]>;
 }
 
 // Caches keyed by the summaries array itself: the workspace replaces the array on every
@@ -262,9 +282,28 @@ function run<R extends RowBase>(index: Index<R>, q: ListQuery): R[] {
 	const manager = q.managerId ?? null;
 
 	let entries = index.byName;
-	if (q.sort === 'updated') {
+	const order = q.sort && isSortOrder(q.sort) ? sortParts(q.sort) : { column: 'name' as const, dir: 'asc' as const };
+	if (order === null) {
 		index.byUpdated ??= [...index.byName].sort((a, b) => (b.row.updatedAt ?? 0) - (a.row.updatedAt ?? 0));
 		entries = index.byUpdated;
+	} else if (order.column !== 'name') {
+		index.byColumn ??= new Map();
+		let sorted = index.byColumn.get(order.column);
+		if (!sorted) {
+			const col = order.column;
+			const value = (e: Entry<R>) => {
+				const v = (e.row as unknown as Record<string, unknown>)[col];
+				return typeof v === 'string' && v !== '' ? v : null;
+			};
+			// Stable: equal values keep the name order; empty values go last either way.
+			sorted = [...index.byName].sort((a, b) => {
+				const x = value(a);
+				const y = value(b);
+				return x === null ? (y === null ? 0 : 1) : y === null ? -1 : collator.compare(x, y);
+			});
+			index.byColumn.set(col, sorted);
+		}
+		entries = sorted;
 	}
 	const out: R[] = [];
 	for (const e of entries) {
@@ -274,7 +313,17 @@ function run<R extends RowBase>(index: Index<R>, q: ListQuery): R[] {
 		if (tokens.length > 0 && !matches(e, text, tokens, phoneDigits === '' ? [] : phones)) continue;
 		out.push(r);
 	}
-	if (q.sort === 'name-desc') out.reverse();
+	if (order?.dir === 'desc') {
+		if (order.column === 'name') return out.reverse();
+		// Z–A, with empty values still last.
+		const col = order.column;
+		const filled = (r: R) => {
+			const v = (r as unknown as Record<string, unknown>)[col];
+			return typeof v === 'string' && v !== '';
+		};
+		const n = out.findIndex((r) => !filled(r));
+		return n === -1 ? out.reverse() : [...out.slice(0, n).reverse(), ...out.slice(n)];
+	}
 	return out;
 }
 
