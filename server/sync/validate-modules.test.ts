@@ -92,3 +92,30 @@ describe('[§6] module records in a customer document', () => {
 		expect(verdict((d) => sale(d).set('status', 'paid'))).toEqual({ ok: true });
 	});
 });
+
+describe('[§6] a collaborative text (the customer description, issue #14)', () => {
+	it('takes typing into the Y.Text within the limit and refuses formatting, nested types and overflow', async () => {
+		const { updateCustomer, customerMap } = await import('../../src/lib/schema/customer-doc.ts');
+		const verdict = (bad: (d: Y.Doc) => void) => {
+			const { send } = setup();
+			expect(send((d) => updateCustomer(d, { description: 'Parking behind the building.' }, A, 2))).toEqual({
+				ok: true
+			});
+			return send(bad);
+		};
+		const text = (d: Y.Doc) => customerMap(d).get('description') as unknown as Y.Text;
+		expect(verdict((d) => text(d).insert(0, 'Mondays. '))).toEqual({ ok: true });
+		expect(verdict((d) => text(d).delete(0, 8))).toEqual({ ok: true });
+		expect(verdict((d) => updateCustomer(d, { description: 'Parking in front.' }, A, 3))).toEqual({ ok: true });
+		expect(verdict((d) => text(d).format(0, 4, { bold: true }))).toMatchObject({ ok: false });
+		expect(verdict((d) => text(d).insertEmbed(0, { image: 'x' }))).toMatchObject({ ok: false });
+		expect(verdict((d) => text(d).insert(0, 'x'.repeat(10_000)))).toMatchObject({
+			ok: false,
+			reason: expect.stringMatching(/too_long/)
+		});
+		// Text content is refused in a field that is not collaborative.
+		expect(verdict((d) => (customerMap(d) as Y.Map<unknown>).set('city', new Y.Text('Berlin')))).toMatchObject({
+			ok: false
+		});
+	});
+});

@@ -153,6 +153,8 @@ class Validator {
 	private readonly byClient = new Map<number, (Y.Item | Y.GC)[]>();
 	private readonly inUpdate = new Set<Y.Item>();
 	private readonly placements = new Map<Y.Item, Placement>();
+	/** Characters this update inserts per collaborative text (for the field's limit). */
+	private readonly textAdded = new Map<Y.Item, number>();
 
 	/** The first new item placed where this writer may not write (see Protected). */
 	forbidden: string | null = null;
@@ -354,6 +356,9 @@ class Validator {
 
 	/** An item inside the shared type carried by `record`: allowed only in a record map of a records root. */
 	private checkInRecord(record: Y.Item, key: string | null, content: Y.Item['content']): string | null {
+		if (record.content instanceof Y.ContentType && record.content.type instanceof Y.Text) {
+			return this.checkInText(record, key, content);
+		}
 		const where = this.placementOf(record);
 		if (where.at === 'dropped') return null; // the record map is gone, so is this
 		if (where.at === 'refused') return where.reason;
@@ -370,6 +375,44 @@ class Validator {
 		const at = `${where.name}.${show(where.key)}.${show(key)}`;
 		if (!Object.hasOwn(spec.fields, key)) return `unknown key ${at}`;
 		return checkValues(content, at, spec.fields[key]);
+	}
+
+	/**
+	 * Text typed into a collaborative field (a Y.Text at a field whose spec says so): plain
+	 * characters only (no formatting, embeds or nested types), and the text stays within the
+	 * field's limit — counted as what the server holds plus every character this update inserts
+	 * (deletions are not subtracted: a conservative bound, never a gap).
+	 */
+	private checkInText(text: Y.Item, key: string | null, content: Y.Item['content']): string | null {
+		const holder = this.placementOf(text);
+		if (holder.at === 'dropped') return null;
+		if (holder.at === 'refused') return holder.reason;
+		const field = this.fieldSpecAt(holder);
+		if (!field || field.spec.type !== 'text' || !field.spec.collaborative) {
+			return `${field?.at ?? 'a field'}: text content refused`;
+		}
+		if (key !== null) return `${field.at}: a text holds no keys`;
+		if (content instanceof Y.ContentDeleted) return null;
+		if (!(content instanceof Y.ContentString)) return `${field.at}: ${describe(content)} refused in text`;
+		const added = (this.textAdded.get(text) ?? 0) + content.str.length;
+		this.textAdded.set(text, added);
+		const held = (text.content as Y.ContentType).type._length;
+		return held + added > field.spec.max ? `${field.at}: too_long` : null;
+	}
+
+	/** The spec of the field a placement is at (a fields root's key, or a record's key). */
+	private fieldSpecAt(p: Placement): { spec: ValueSpec; at: string } | null {
+		if (p.at === 'root') {
+			const root = Object.hasOwn(this.layout, p.name) ? this.layout[p.name] : undefined;
+			if (!root || root.kind !== 'fields' || p.key === null || !Object.hasOwn(root.fields, p.key)) return null;
+			return { spec: root.fields[p.key], at: `${p.name}.${show(p.key)}` };
+		}
+		if (p.at !== 'type' || p.key === null) return null;
+		const where = this.placementOf(p.item);
+		if (where.at !== 'root' || where.key === null) return null;
+		const root = Object.hasOwn(this.layout, where.name) ? this.layout[where.name] : undefined;
+		if (!root || root.kind !== 'records' || !Object.hasOwn(root.fields, p.key)) return null;
+		return { spec: root.fields[p.key], at: `${where.name}.${show(where.key)}.${show(p.key)}` };
 	}
 
 	/**
@@ -492,6 +535,11 @@ function search(list: (Y.Item | Y.GC)[], clock: number): Y.Item | Y.GC | undefin
  */
 function checkValues(content: Y.Item['content'], at: string, spec: ValueSpec | 'true'): string | null {
 	if (content instanceof Y.ContentDeleted) return null;
+	// A collaborative text field holds a Y.Text (created empty; its characters are checked as
+	// they arrive, in checkInText).
+	if (spec !== 'true' && spec.type === 'text' && spec.collaborative) {
+		if (content instanceof Y.ContentType && content.type instanceof Y.Text && content.type._length === 0) return null;
+	}
 	if (!(content instanceof Y.ContentAny)) return `${at}: ${describe(content)} refused`;
 	for (const v of content.arr) {
 		const error = spec === 'true' ? (v === true ? null : 'must be true') : checkField(spec, v);

@@ -53,6 +53,47 @@ export function validateContact(data: ContactData): Partial<Record<ContactField,
 	return errors;
 }
 
+/**
+ * Writes a collaborative text field (FieldSpec `collaborative`, issue #14) as the smallest
+ * edit: the common start and end stay, only what differs between them is replaced. Two people
+ * who edit different parts of the same text at once both keep their words. A field that still
+ * holds a plain string (written before) becomes a Y.Text with the new value.
+ */
+export function setCollaborativeText(map: Y.Map<unknown>, key: string, next: string): void {
+	const current = map.get(key);
+	if (!(current instanceof Y.Text)) {
+		if (current !== next || current === undefined) map.set(key, new Y.Text(next));
+		return;
+	}
+	const old = current.toString();
+	if (old === next) return;
+	let start = 0;
+	while (start < old.length && start < next.length && old[start] === next[start]) start++;
+	let end = 0;
+	while (
+		end < old.length - start &&
+		end < next.length - start &&
+		old[old.length - 1 - end] === next[next.length - 1 - end]
+	)
+		end++;
+	current.delete(start, old.length - start - end);
+	current.insert(start, next.slice(start, next.length - end));
+}
+
+const isCollaborative = (key: string) => {
+	const spec = (CUSTOMER_FIELDS as Record<string, { type: string; collaborative?: true }>)[key];
+	return spec?.type === 'text' && spec.collaborative === true;
+};
+
+/** Sets one customer field; a collaborative text is edited, not replaced. */
+function setCustomerField(c: Y.Map<FieldValue>, key: string, value: FieldValue): void {
+	if (isCollaborative(key) && (typeof value === 'string' || value === null)) {
+		setCollaborativeText(c as Y.Map<unknown>, key, value ?? '');
+		return;
+	}
+	if (c.get(key) !== value) c.set(key, value);
+}
+
 /** Trims text values; empty text becomes null (a cleared field). */
 function clean<T extends Record<string, FieldValue | undefined>>(data: T): T {
 	const out: Record<string, FieldValue | undefined> = {};
@@ -79,7 +120,7 @@ export function initCustomer(
 		c.set('createdAt', input.now);
 		c.set('updatedBy', input.authorId);
 		c.set('updatedAt', input.now);
-		for (const [k, v] of Object.entries(clean(input.fields ?? {}))) if (k !== 'kind') c.set(k, v ?? null);
+		for (const [k, v] of Object.entries(clean(input.fields ?? {}))) if (k !== 'kind') setCustomerField(c, k, v ?? null);
 		managersMap(doc).set(input.authorId, true);
 		for (const id of input.managers ?? []) managersMap(doc).set(id, true);
 	});
@@ -89,7 +130,7 @@ export function initCustomer(
 export function updateCustomer(doc: Y.Doc, fields: CustomerData, authorId: string, now: number): void {
 	doc.transact(() => {
 		const c = customerMap(doc);
-		for (const [k, v] of Object.entries(clean(fields))) if (c.get(k) !== v) c.set(k, v ?? null);
+		for (const [k, v] of Object.entries(clean(fields))) setCustomerField(c, k, v ?? null);
 		c.set('updatedBy', authorId);
 		c.set('updatedAt', now);
 	});

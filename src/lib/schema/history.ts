@@ -88,6 +88,7 @@ function rootMap(doc: Y.Doc, name: string, type: SharedType): Y.Map<unknown> {
 
 /** A value as history keeps it: field values as they are, anything else (a nested type) as null. */
 function plain(v: unknown): FieldValue {
+	if (v instanceof Y.Text) return v.toString(); // a collaborative text: its whole new value
 	return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null;
 }
 
@@ -148,6 +149,15 @@ export function describeTransaction(tr: Y.Transaction): FieldChange[] {
 					if (!CONTACT_NOISE.has(key)) contacts.push(contactChange(id, key, plain(v)));
 				}
 			}
+		} else if (root === null && type instanceof Y.Text && type._item && !type._item.deleted) {
+			// Typing in a collaborative text of the customer (its description): the new whole text.
+			const item = type._item;
+			if (
+				item.parentSub !== null &&
+				item.parent instanceof Y.AbstractType &&
+				rootName(doc, item.parent) === DOC.customer
+			)
+				customer.push({ record: 'customer', contactId: null, field: item.parentSub, value: type.toString() });
 		} else if (root === null && type instanceof Y.Map && !type._item?.deleted) {
 			const item = type._item!;
 			const parent = item.parent;

@@ -29,7 +29,11 @@ export const LANGUAGES = ['en', 'de', 'fr', 'pl', 'pt'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 export type FieldSpec =
-	| { type: 'text'; max: number; format?: 'email' | 'url' | 'phone' | 'currency' }
+	/**
+	 * `collaborative`: long text edited together (issue #14): held as a Y.Text, so two people
+	 * typing in it at once both keep their words. A plain string (written before) is read alike.
+	 */
+	| { type: 'text'; max: number; format?: 'email' | 'url' | 'phone' | 'currency'; collaborative?: true }
 	| { type: 'boolean' }
 	| { type: 'enum'; values: readonly string[] }
 	| { type: 'id' }
@@ -62,7 +66,7 @@ export const CUSTOMER_FIELDS = {
 	state: text(100),
 	postalCode: text(20),
 	country: text(100),
-	description: text(10_000),
+	description: { type: 'text', max: 10_000, collaborative: true },
 	access: { type: 'enum', values: ACCESS_LEVELS },
 	primaryContactId: { type: 'id' },
 	createdBy: { type: 'id' },

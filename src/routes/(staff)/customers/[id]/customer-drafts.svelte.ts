@@ -10,6 +10,8 @@ import type { CustomerState, EditableField } from './customer.svelte';
 export class CustomerDrafts {
 	drafts = $state<Partial<Record<EditableField, string>>>({});
 	errors = $state<Partial<Record<EditableField, DraftError>>>({});
+	/** The stored value each draft began from: a long text's change is replayed onto what others saved meanwhile. */
+	private readonly bases: Partial<Record<EditableField, string>> = {};
 
 	constructor(
 		private readonly customer: () => CustomerState,
@@ -22,6 +24,12 @@ export class CustomerDrafts {
 		return typeof v === 'string' ? v : '';
 	}
 
+	/** What was typed into a field. */
+	input(key: EditableField, value: string): void {
+		if (this.drafts[key] === undefined) this.bases[key] = this.stored(key);
+		this.drafts[key] = value;
+	}
+
 	shown(key: EditableField): string {
 		return this.drafts[key] ?? this.stored(key);
 	}
@@ -29,13 +37,14 @@ export class CustomerDrafts {
 	commit(key: EditableField, value: string | null): void {
 		const customer = this.customer();
 		const before = customer.savedAt;
-		const error = customer.setField(key, value);
+		const error = customer.setField(key, value, this.bases[key]);
 		if (error) {
 			this.errors[key] = error;
 			return;
 		}
 		delete this.errors[key];
 		delete this.drafts[key];
+		delete this.bases[key];
 		if (customer.savedAt !== before) this.onsaved();
 	}
 

@@ -3,6 +3,7 @@
  * update (local, from the device, or live from others) and carries out the page's edits with
  * the schema's functions, so the UI never writes the Y.Doc itself.
  */
+import { mergeText } from '$lib/schema/text-merge';
 import { canManage, canWrite, toAccess, type RecordAccess } from '$lib/schema/access';
 import {
 	addContact,
@@ -135,11 +136,16 @@ export class CustomerState {
 	 * Checks one field and writes it if valid (SPEC §8: invalid values are never written).
 	 * Returns the error, or null when the value was written or unchanged.
 	 */
-	setField(field: EditableField, raw: string | null): DraftError | null {
+	setField(field: EditableField, raw: string | null, base?: string): DraftError | null {
+		const spec = CUSTOMER_FIELDS[field];
+		// A long text typed from `base` keeps what others saved meanwhile (issue #14).
+		if (typeof raw === 'string' && base !== undefined && 'collaborative' in spec && spec.collaborative) {
+			const stored = this.customer[field];
+			raw = mergeText(base, raw, typeof stored === 'string' ? stored : '');
+		}
 		let value: string | null = typeof raw === 'string' ? raw.trim() : null;
 		if (value === '') value = null;
-		const spec = CUSTOMER_FIELDS[field];
-		if (value && spec.type === 'text' && spec.format === 'url') value = withScheme(value);
+		if (value && spec.type === 'text' && 'format' in spec && spec.format === 'url') value = withScheme(value);
 		const error = validateCustomer({ ...this.customer, [field]: value })[field];
 		if (error) return error;
 		if ((this.customer[field] ?? null) === value) return null;
