@@ -104,7 +104,9 @@ function welcomedAlready(db: Db, row: OutboxRecord, address: string): boolean {
 function moduleValues(values: MergeValues, payload: Record<string, unknown>, origin: string, locale: MailLocale): void {
 	values.documentName = str(payload.documentName) ?? '';
 	const path = str(payload.documentPath);
-	values.documentUrl = path?.startsWith('/portal/') ? `${origin}${path}` : (str(payload.documentUrl) ?? values.portalUrl);
+	values.documentUrl = path?.startsWith('/portal/')
+		? `${origin}${path}`
+		: (str(payload.documentUrl) ?? values.portalUrl);
 	values.documentNumber = str(payload.documentNumber) ?? '';
 	const currency = str(payload.currency);
 	values.total = typeof payload.total === 'number' ? mailMoney(payload.total, currency, locale) : '';

@@ -24,7 +24,15 @@ export interface RowChange {
 }
 
 /** Mirrored roots in the order they are rewritten: lines before their documents (totals). */
-const ORDER: ModuleRoot[] = [DOC.salesLines, DOC.sales, DOC.contracts, DOC.tickets, DOC.ticketReplies, DOC.projects, DOC.tasks];
+const ORDER: ModuleRoot[] = [
+	DOC.salesLines,
+	DOC.sales,
+	DOC.contracts,
+	DOC.tickets,
+	DOC.ticketReplies,
+	DOC.projects,
+	DOC.tasks
+];
 
 const cache = new WeakMap<Db, Map<string, ReturnType<typeof prepare>>>();
 

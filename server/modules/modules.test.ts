@@ -54,7 +54,8 @@ afterEach(() => {
 function edit(name: string, by: string | null, fn: () => void): void {
 	const doc = docs.get(name)!;
 	const changes: FieldChange[] = [];
-	const listen = (_u: Uint8Array, _o: unknown, _d: Y.Doc, tr: Y.Transaction) => changes.push(...describeTransaction(tr));
+	const listen = (_u: Uint8Array, _o: unknown, _d: Y.Doc, tr: Y.Transaction) =>
+		changes.push(...describeTransaction(tr));
 	doc.on('update', listen);
 	doc.transact(fn);
 	doc.off('update', listen);
@@ -87,7 +88,9 @@ function customer(name: string, contacts: { id: string; email?: string; flags?: 
 
 const outbox = (kind?: string) =>
 	db
-		.prepare(`SELECT kind, contact_id, to_email, payload FROM outbox WHERE kind <> 'welcome' ${kind ? 'AND kind = ?' : ''} ORDER BY id`)
+		.prepare(
+			`SELECT kind, contact_id, to_email, payload FROM outbox WHERE kind <> 'welcome' ${kind ? 'AND kind = ?' : ''} ORDER BY id`
+		)
 		.all(...(kind ? [kind] : [])) as { kind: string; contact_id: string | null; to_email: string; payload: string }[];
 
 describe('numbering', () => {
@@ -111,7 +114,11 @@ describe('numbering', () => {
 
 	it('a number the document lacks after a crash is written by the sweep', () => {
 		const doc = customer('c1', []);
-		modules.attach({ afterCommit: () => {}, change: (name, fn) => edit(name, null, () => fn(docs.get(name)!)), mailQueued: () => {} });
+		modules.attach({
+			afterCommit: () => {},
+			change: (name, fn) => edit(name, null, () => fn(docs.get(name)!)),
+			mailQueued: () => {}
+		});
 		edit('c1', AUTHOR, () => createSale(doc, { id: 's1', kind: 'proposal', authorId: AUTHOR, now }));
 		expect(readSale(doc, 's1')?.number).toBeUndefined();
 		modules.sweep();
@@ -122,14 +129,28 @@ describe('numbering', () => {
 		const doc = customer('c1', []);
 		edit('c1', AUTHOR, () => {
 			createSale(doc, { id: 's1', kind: 'invoice', authorId: AUTHOR, now });
-			addSaleLine(doc, { id: 'l1', saleId: 's1', authorId: AUTHOR, now, fields: { quantity: 1.5, unitPrice: 1999, taxRate: 19 } });
-			addSaleLine(doc, { id: 'l2', saleId: 's1', authorId: AUTHOR, now, fields: { quantity: 2, unitPrice: 500, taxRate: 7 } });
+			addSaleLine(doc, {
+				id: 'l1',
+				saleId: 's1',
+				authorId: AUTHOR,
+				now,
+				fields: { quantity: 1.5, unitPrice: 1999, taxRate: 19 }
+			});
+			addSaleLine(doc, {
+				id: 'l2',
+				saleId: 's1',
+				authorId: AUTHOR,
+				now,
+				fields: { quantity: 2, unitPrice: 500, taxRate: 7 }
+			});
 		});
 		const row = db.prepare('SELECT subtotal, tax, total FROM sales WHERE id = ?').get('s1');
 		const t = readSale(doc, 's1')!.totals;
 		expect(row).toEqual({ subtotal: t.subtotal, tax: t.tax, total: t.total });
 		edit('c1', AUTHOR, () => moduleMap(doc, DOC.salesLines).delete('l2'));
-		expect(db.prepare('SELECT total FROM sales WHERE id = ?').pluck().get('s1')).toBe(readSale(doc, 's1')!.totals.total);
+		expect(db.prepare('SELECT total FROM sales WHERE id = ?').pluck().get('s1')).toBe(
+			readSale(doc, 's1')!.totals.total
+		);
 	});
 });
 
@@ -137,12 +158,24 @@ describe('[§3.2] send requests', () => {
 	it('mail exactly the chosen live contacts of this customer, once; a forged id gets nothing', () => {
 		customer('other', [{ id: 'stranger' }]);
 		const doc = customer('c1', [{ id: 'a', flags: ['invoice'] }, { id: 'b' }, { id: 'c', flags: ['invoice'] }]);
-		edit('c1', AUTHOR, () => createSale(doc, { id: 's1', kind: 'invoice', authorId: AUTHOR, now, fields: { dueDate: '2026-12-31' } }));
 		edit('c1', AUTHOR, () =>
-			requestSend(doc, { id: 'send1', target: DOC.sales, recordId: 's1', recipients: ['a', 'b', 'stranger', 'nobody'], authorId: AUTHOR, now })
+			createSale(doc, { id: 's1', kind: 'invoice', authorId: AUTHOR, now, fields: { dueDate: '2026-12-31' } })
+		);
+		edit('c1', AUTHOR, () =>
+			requestSend(doc, {
+				id: 'send1',
+				target: DOC.sales,
+				recordId: 's1',
+				recipients: ['a', 'b', 'stranger', 'nobody'],
+				authorId: AUTHOR,
+				now
+			})
 		);
 		expect(outbox().map((r) => r.contact_id)).toEqual(['a', 'b']);
-		expect(JSON.parse(outbox()[0].payload)).toMatchObject({ documentName: 'INV-000001', documentPath: '/portal/invoices/s1' });
+		expect(JSON.parse(outbox()[0].payload)).toMatchObject({
+			documentName: 'INV-000001',
+			documentPath: '/portal/invoices/s1'
+		});
 		expect(db.prepare('SELECT refused FROM sends WHERE id = ?').pluck().get('send1')).toBe('stranger nobody');
 		// Re-projected as a whole (a restart's reload, a replay): decided already.
 		db.transaction(() => modules.project('c1', doc, null, 'all'))();
@@ -159,39 +192,83 @@ describe('[§3.1][§3.3] notifications', () => {
 			{ id: 'k4' },
 			{ id: 'k5' }
 		]);
-		edit('c1', AUTHOR, () => createRecord(doc, DOC.projects, { id: 'p1', authorId: AUTHOR, now, fields: { name: 'Roof', status: 'notStarted', tasksVisible: true } }));
-		edit('c1', AUTHOR, () => createRecord(doc, DOC.tasks, { id: 't1', authorId: AUTHOR, now, fields: { projectId: 'p1', name: 'Tiles', status: 'notStarted' } }));
+		edit('c1', AUTHOR, () =>
+			createRecord(doc, DOC.projects, {
+				id: 'p1',
+				authorId: AUTHOR,
+				now,
+				fields: { name: 'Roof', status: 'notStarted', tasksVisible: true }
+			})
+		);
+		edit('c1', AUTHOR, () =>
+			createRecord(doc, DOC.tasks, {
+				id: 't1',
+				authorId: AUTHOR,
+				now,
+				fields: { projectId: 'p1', name: 'Tiles', status: 'notStarted' }
+			})
+		);
 		edit('c1', AUTHOR, () => updateRecord(doc, DOC.tasks, 't1', { name: 'Red tiles' }, AUTHOR, now)); // not news
 		now += 1;
 		edit('c1', AUTHOR, () => updateRecord(doc, DOC.tasks, 't1', { status: 'complete' }, AUTHOR, now));
 		edit('c1', AUTHOR, () => updateRecord(doc, DOC.projects, 'p1', { status: 'inProgress' }, AUTHOR, now));
-		expect(outbox().map((r) => `${r.kind}:${r.contact_id}`)).toEqual(['project:k3', 'task:k3', 'task:k3', 'project:k3']);
+		expect(outbox().map((r) => `${r.kind}:${r.contact_id}`)).toEqual([
+			'project:k3',
+			'task:k3',
+			'task:k3',
+			'project:k3'
+		]);
 	});
 
 	it('with the flag on nobody, nothing is sent, also with a single contact; hidden tasks send nothing', () => {
 		const doc = customer('c1', [{ id: 'only' }]);
-		edit('c1', AUTHOR, () => createRecord(doc, DOC.projects, { id: 'p1', authorId: AUTHOR, now, fields: { name: 'Roof' } }));
-		edit('c1', AUTHOR, () => createRecord(doc, DOC.tickets, { id: 't1', authorId: AUTHOR, now, fields: { subject: 'Leak', status: 'open' } }));
-		edit('c1', AUTHOR, () => createRecord(doc, DOC.ticketReplies, { id: 'r1', authorId: AUTHOR, now, fields: { ticketId: 't1', body: 'On it' } }));
+		edit('c1', AUTHOR, () =>
+			createRecord(doc, DOC.projects, { id: 'p1', authorId: AUTHOR, now, fields: { name: 'Roof' } })
+		);
+		edit('c1', AUTHOR, () =>
+			createRecord(doc, DOC.tickets, { id: 't1', authorId: AUTHOR, now, fields: { subject: 'Leak', status: 'open' } })
+		);
+		edit('c1', AUTHOR, () =>
+			createRecord(doc, DOC.ticketReplies, {
+				id: 'r1',
+				authorId: AUTHOR,
+				now,
+				fields: { ticketId: 't1', body: 'On it' }
+			})
+		);
 		expect(outbox()).toEqual([]);
 		edit('c1', AUTHOR, () => updateContact(doc, 'only', { [notificationKey('task')]: true }, AUTHOR, now));
-		edit('c1', AUTHOR, () => createRecord(doc, DOC.tasks, { id: 'x1', authorId: AUTHOR, now, fields: { projectId: 'p1', name: 'Hidden' } }));
+		edit('c1', AUTHOR, () =>
+			createRecord(doc, DOC.tasks, { id: 'x1', authorId: AUTHOR, now, fields: { projectId: 'p1', name: 'Hidden' } })
+		);
 		expect(outbox()).toEqual([]);
 	});
 
 	it('tickets: a staff reply mails flagged contacts; a contact reply mails the managers', () => {
 		const doc = customer('c1', [{ id: 'a', flags: ['tickets'] }, { id: 'b' }]);
-		edit('c1', AUTHOR, () => createRecord(doc, DOC.tickets, { id: 't1', authorId: AUTHOR, now, fields: { subject: 'Leak', status: 'open' } }));
-		edit('c1', AUTHOR, () => createRecord(doc, DOC.ticketReplies, { id: 'r1', authorId: AUTHOR, now, fields: { ticketId: 't1', body: 'On it' } }));
+		edit('c1', AUTHOR, () =>
+			createRecord(doc, DOC.tickets, { id: 't1', authorId: AUTHOR, now, fields: { subject: 'Leak', status: 'open' } })
+		);
+		edit('c1', AUTHOR, () =>
+			createRecord(doc, DOC.ticketReplies, {
+				id: 'r1',
+				authorId: AUTHOR,
+				now,
+				fields: { ticketId: 't1', body: 'On it' }
+			})
+		);
 		expect(outbox().map((r) => `${r.kind}:${r.contact_id}`)).toEqual(['ticket:a']);
 		expect(JSON.parse(outbox()[0].payload)).toMatchObject({ message: 'On it', documentPath: '/portal/support/t1' });
 		// The portal's server change: a reply by contact b.
 		edit('c1', null, () => {
 			const m = new Y.Map<unknown>();
-			for (const [k, v] of Object.entries({ ticketId: 't1', body: 'Still leaking', byContact: 'b', createdAt: now })) m.set(k, v);
+			for (const [k, v] of Object.entries({ ticketId: 't1', body: 'Still leaking', byContact: 'b', createdAt: now }))
+				m.set(k, v);
 			moduleMap(doc, DOC.ticketReplies).set('r2', m as Y.Map<never>);
 		});
-		expect(outbox('ticket_staff')).toEqual([expect.objectContaining({ to_email: 'staff@staff.test', contact_id: null })]);
+		expect(outbox('ticket_staff')).toEqual([
+			expect.objectContaining({ to_email: 'staff@staff.test', contact_id: null })
+		]);
 		now += 1;
 		edit('c1', AUTHOR, () => updateRecord(doc, DOC.tickets, 't1', { status: 'closed' }, AUTHOR, now));
 		expect(outbox('ticket').map((r) => r.contact_id)).toEqual(['a', 'a']);
@@ -200,10 +277,22 @@ describe('[§3.1][§3.3] notifications', () => {
 	it('an overdue invoice is mailed once to contacts with the invoice flag, and marked in the document', () => {
 		const doc = customer('c1', [{ id: 'a', flags: ['invoice'] }, { id: 'b' }]);
 		edit('c1', AUTHOR, () =>
-			createSale(doc, { id: 's1', kind: 'invoice', authorId: AUTHOR, now, fields: { status: 'sent', dueDate: '2026-12-06' } })
+			createSale(doc, {
+				id: 's1',
+				kind: 'invoice',
+				authorId: AUTHOR,
+				now,
+				fields: { status: 'sent', dueDate: '2026-12-06' }
+			})
 		);
 		edit('c1', AUTHOR, () =>
-			createSale(doc, { id: 's2', kind: 'invoice', authorId: AUTHOR, now, fields: { status: 'sent', dueDate: '2026-12-07' } })
+			createSale(doc, {
+				id: 's2',
+				kind: 'invoice',
+				authorId: AUTHOR,
+				now,
+				fields: { status: 'sent', dueDate: '2026-12-07' }
+			})
 		);
 		modules.sweep();
 		modules.sweep();

@@ -26,7 +26,8 @@ export function saleName(row: { kind: unknown; number: unknown; subject?: unknow
 export function moduleRecordName(db: Db, customerId: string, root: ModuleRoot, id: string): string | null {
 	const sql = NAME_SQL[root];
 	if (!sql) return null;
-	const row = db.prepare(sql).get(id, customerId) as { kind?: string; number?: number; name: string | null } | undefined;
+	const row = db.prepare(sql).get(id, customerId) as
+		{ kind?: string; number?: number; name: string | null } | undefined;
 	if (!row) return null;
 	if (root === DOC.sales) return saleName({ kind: row.kind, number: row.number, subject: row.name });
 	return row.name;

@@ -52,7 +52,15 @@ export function mailFlagged(
 ): number {
 	let queued = 0;
 	for (const c of flaggedContacts(db, customerId, flag)) {
-		const row = { kind, idempotencyKey: `${key}:${c.id}`, customerId, contactId: c.id, toEmail: c.email, payload, createdBy: by };
+		const row = {
+			kind,
+			idempotencyKey: `${key}:${c.id}`,
+			customerId,
+			contactId: c.id,
+			toEmail: c.email,
+			payload,
+			createdBy: by
+		};
 		if (enqueue(db, row, now)) queued++;
 	}
 	return queued;
@@ -72,22 +80,31 @@ interface TicketNews {
 }
 
 /** Decides and queues the mails of one commit's module changes; returns how many rows were queued. */
-export function decideModuleMails(db: Db, customerId: string, changes: RowChange[], by: string | null, now: number): number {
+export function decideModuleMails(
+	db: Db,
+	customerId: string,
+	changes: RowChange[],
+	by: string | null,
+	now: number
+): number {
 	let queued = 0;
 	const tickets = new Map<string, TicketNews>();
 	const ticketRow = (id: string): Row | null =>
-		(db.prepare('SELECT * FROM tickets WHERE id = ? AND customer_id = ?').get(id, customerId) as Row | undefined) ?? null;
+		(db.prepare('SELECT * FROM tickets WHERE id = ? AND customer_id = ?').get(id, customerId) as Row | undefined) ??
+		null;
 	const news = (ticket: Row): TicketNews => {
 		const id = String(ticket.id);
 		let n = tickets.get(id);
-		if (!n) tickets.set(id, (n = { ticket, staffReply: null, statusChanged: false, contactWrote: null, opened: false }));
+		if (!n)
+			tickets.set(id, (n = { ticket, staffReply: null, statusChanged: false, contactWrote: null, opened: false }));
 		return n;
 	};
 
 	for (const { root, before, after } of changes) {
 		if (root === DOC.tickets && live(after)) {
 			if (before === null && str(after.opened_by_contact)) news(after).opened = true;
-			else if (before !== null && before.status !== after.status && after.status !== null) news(after).statusChanged = true;
+			else if (before !== null && before.status !== after.status && after.status !== null)
+				news(after).statusChanged = true;
 		} else if (root === DOC.ticketReplies && before === null && after !== null) {
 			const ticket = typeof after.ticket_id === 'string' ? ticketRow(after.ticket_id) : null;
 			if (!live(ticket)) continue;
@@ -97,26 +114,45 @@ export function decideModuleMails(db: Db, customerId: string, changes: RowChange
 			const created = before === null;
 			if (!created && before.status === after.status) continue;
 			const event = created ? `created` : `status:${String(after.status)}:${now}`;
-			queued += mailFlagged(db, customerId, 'project', 'project', `project:${String(after.id)}:${event}`, {
-				documentName: str(after.name) ?? '',
-				documentPath: `/portal/projects/${String(after.id)}`,
-				status: str(after.status)
-			}, by, now);
+			queued += mailFlagged(
+				db,
+				customerId,
+				'project',
+				'project',
+				`project:${String(after.id)}:${event}`,
+				{
+					documentName: str(after.name) ?? '',
+					documentPath: `/portal/projects/${String(after.id)}`,
+					status: str(after.status)
+				},
+				by,
+				now
+			);
 		} else if (root === DOC.tasks && live(after)) {
 			const created = before === null;
 			if (!created && before.status === after.status) continue;
 			const project = db
 				.prepare('SELECT tasks_visible, deleted_at, name FROM projects WHERE id = ? AND customer_id = ?')
-				.get(after.project_id, customerId) as { tasks_visible: number | null; deleted_at: number | null; name: string | null } | undefined;
+				.get(after.project_id, customerId) as
+				{ tasks_visible: number | null; deleted_at: number | null; name: string | null } | undefined;
 			// Tasks of projects only, and only where the customer sees them.
 			if (!project || project.tasks_visible !== 1 || project.deleted_at !== null) continue;
 			const event = created ? `created` : `status:${String(after.status)}:${now}`;
-			queued += mailFlagged(db, customerId, 'task', 'task', `task:${String(after.id)}:${event}`, {
-				documentName: str(after.name) ?? '',
-				documentPath: `/portal/projects/${String(after.project_id)}`,
-				status: str(after.status),
-				projectName: project.name
-			}, by, now);
+			queued += mailFlagged(
+				db,
+				customerId,
+				'task',
+				'task',
+				`task:${String(after.id)}:${event}`,
+				{
+					documentName: str(after.name) ?? '',
+					documentPath: `/portal/projects/${String(after.project_id)}`,
+					status: str(after.status),
+					projectName: project.name
+				},
+				by,
+				now
+			);
 		}
 	}
 
@@ -132,13 +168,24 @@ function ticketMails(db: Db, customerId: string, n: TicketNews, by: string | nul
 	const contactNews = n.opened || n.contactWrote !== null;
 	// A status the portal set with a contact's own message is no news to the contacts.
 	if (n.staffReply || (n.statusChanged && !contactNews)) {
-		const key = n.staffReply ? `ticket:reply:${String(n.staffReply.id)}` : `ticket:${id}:status:${String(n.ticket.status)}:${now}`;
-		queued += mailFlagged(db, customerId, 'tickets', 'ticket', key, {
-			documentName,
-			documentPath,
-			status: str(n.ticket.status),
-			message: str(n.staffReply?.body)?.slice(0, MESSAGE_MAX) ?? null
-		}, by, now);
+		const key = n.staffReply
+			? `ticket:reply:${String(n.staffReply.id)}`
+			: `ticket:${id}:status:${String(n.ticket.status)}:${now}`;
+		queued += mailFlagged(
+			db,
+			customerId,
+			'tickets',
+			'ticket',
+			key,
+			{
+				documentName,
+				documentPath,
+				status: str(n.ticket.status),
+				message: str(n.staffReply?.body)?.slice(0, MESSAGE_MAX) ?? null
+			},
+			by,
+			now
+		);
 	}
 	if (contactNews) {
 		const contactId = str(n.contactWrote?.by_contact) ?? str(n.ticket.opened_by_contact);

@@ -40,7 +40,15 @@ export function describeTarget(
 				'SELECT kind, number, subject, total, currency, due_date, deleted_at FROM sales WHERE id = ? AND customer_id = ?'
 			)
 			.get(recordId, customerId) as
-			| { kind: string; number: number | null; subject: string | null; total: number; currency: string | null; due_date: string | null; deleted_at: number | null }
+			| {
+					kind: string;
+					number: number | null;
+					subject: string | null;
+					total: number;
+					currency: string | null;
+					due_date: string | null;
+					deleted_at: number | null;
+			  }
 			| undefined;
 		if (!s || s.deleted_at !== null || !(SALES_KINDS as readonly string[]).includes(s.kind)) return null;
 		const kind = s.kind as SalesKind;
@@ -81,13 +89,7 @@ export function describeTarget(
  * not decided yet. Inside the commit's transaction, after the mirror (the target's number and
  * totals are current). Returns how many mails were queued.
  */
-export function decideSends(
-	db: Db,
-	customerId: string,
-	doc: Y.Doc,
-	ids: Iterable<string> | null,
-	now: number
-): number {
+export function decideSends(db: Db, customerId: string, doc: Y.Doc, ids: Iterable<string> | null, now: number): number {
 	const sends = doc.getMap<unknown>(DOC.sends);
 	const seen = db.prepare('SELECT 1 FROM sends WHERE customer_id = ? AND id = ?');
 	const record = db.prepare(
@@ -118,7 +120,17 @@ export function decideSends(
 			if (enqueue(db, row, now)) mailed++;
 		}
 		const refused = asked.filter((a) => !to.some((c) => c.id === a));
-		record.run(id, customerId, String(target ?? ''), recordId, createdBy, num(m.get('createdAt')), now, mailed, refused.join(' ') || null);
+		record.run(
+			id,
+			customerId,
+			String(target ?? ''),
+			recordId,
+			createdBy,
+			num(m.get('createdAt')),
+			now,
+			mailed,
+			refused.join(' ') || null
+		);
 		queued += mailed;
 	}
 	return queued;

@@ -62,8 +62,10 @@ export const TABLES: Partial<Record<ModuleRoot, TableSpec>> = {
 			unit_price: int('unitPrice'),
 			tax_rate: real('taxRate'),
 			// totals.ts per line; a document's totals are the sums (documentTotals does the same).
-			net: (m) => lineTotals({ quantity: m.get('quantity'), unitPrice: m.get('unitPrice'), taxRate: m.get('taxRate') }).net,
-			tax: (m) => lineTotals({ quantity: m.get('quantity'), unitPrice: m.get('unitPrice'), taxRate: m.get('taxRate') }).tax
+			net: (m) =>
+				lineTotals({ quantity: m.get('quantity'), unitPrice: m.get('unitPrice'), taxRate: m.get('taxRate') }).net,
+			tax: (m) =>
+				lineTotals({ quantity: m.get('quantity'), unitPrice: m.get('unitPrice'), taxRate: m.get('taxRate') }).tax
 		}
 	},
 	[DOC.contracts]: {

@@ -199,7 +199,8 @@ export function describeTransaction(tr: Y.Transaction): FieldChange[] {
 			if (item.parentSub === null || !(parent instanceof Y.AbstractType)) continue;
 			const parentRoot = rootName(doc, parent);
 			if (parentRoot === DOC.contacts) changedContacts.push([item.parentSub, type as Y.Map<unknown>, keys]);
-			else if (isModuleRoot(parentRoot)) changedRecords.push([parentRoot, item.parentSub, type as Y.Map<unknown>, keys]);
+			else if (isModuleRoot(parentRoot))
+				changedRecords.push([parentRoot, item.parentSub, type as Y.Map<unknown>, keys]);
 		}
 	}
 	for (const [id, map, keys] of changedContacts) {

@@ -34,7 +34,10 @@ const DUE = {
 
 const TOTAL: Doc = { en: 'Total', de: 'Gesamtbetrag', fr: 'Total', pl: 'Razem', pt: 'Total' };
 
-function notification(word: Doc, lines: Doc = { en: '', de: '', fr: '', pl: '', pt: '' }): Record<MailLocale, MailTemplate> {
+function notification(
+	word: Doc,
+	lines: Doc = { en: '', de: '', fr: '', pl: '', pt: '' }
+): Record<MailLocale, MailTemplate> {
 	return {
 		en: {
 			subject: `New ${word.en}: {{documentName}}`,
@@ -61,8 +64,7 @@ function notification(word: Doc, lines: Doc = { en: '', de: '', fr: '', pl: '', 
 
 /** Extra lines of a sales document's mail: its total, and its due or validity date. */
 function salesLines(due: Doc | null): Doc {
-	const line = (l: keyof Doc) =>
-		`\n\n${TOTAL[l]}: {{total}}` + (due ? `\n${due[l]}: {{dueDate}}` : '');
+	const line = (l: keyof Doc) => `\n\n${TOTAL[l]}: {{total}}` + (due ? `\n${due[l]}: {{dueDate}}` : '');
 	return { en: line('en'), de: line('de'), fr: line('fr'), pl: line('pl'), pt: line('pt') };
 }
 
