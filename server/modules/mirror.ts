@@ -75,7 +75,7 @@ const sumCache = new WeakMap<Db, ReturnType<typeof sums>>();
 export function mirrorModules(db: Db, customerId: string, doc: Y.Doc, touch: ModuleTouch, now: number): RowChange[] {
 	const changes: RowChange[] = [];
 	const ids = (root: ModuleRoot): Set<string> => {
-		if (touch !== 'all') return touch.get(root) ?? new Set();
+		if (touch !== 'all') return new Set(touch.get(root));
 		const spec = TABLES[root]!;
 		return new Set([...(stmts(db, spec).ids.all(customerId) as string[]), ...doc.getMap(root).keys()]);
 	};

@@ -15,7 +15,7 @@ import {
 	trashRecord,
 	updateRecord
 } from '../../src/lib/schema/module-doc.ts';
-import { DOC, notificationKey, type Notification } from '../../src/lib/schema/records.ts';
+import { DOC, notificationKey, type FieldValue, type Notification } from '../../src/lib/schema/records.ts';
 import { projectDocument } from '../app.ts';
 import { openDatabase, type Db } from '../db.ts';
 import { touchedBy } from '../projection.ts';
@@ -261,10 +261,10 @@ describe('[§3.1][§3.3] notifications', () => {
 		expect(JSON.parse(outbox()[0].payload)).toMatchObject({ message: 'On it', documentPath: '/portal/support/t1' });
 		// The portal's server change: a reply by contact b.
 		edit('c1', null, () => {
-			const m = new Y.Map<unknown>();
+			const m = new Y.Map<FieldValue>();
 			for (const [k, v] of Object.entries({ ticketId: 't1', body: 'Still leaking', byContact: 'b', createdAt: now }))
 				m.set(k, v);
-			moduleMap(doc, DOC.ticketReplies).set('r2', m as Y.Map<never>);
+			moduleMap(doc, DOC.ticketReplies).set('r2', m);
 		});
 		expect(outbox('ticket_staff')).toEqual([
 			expect.objectContaining({ to_email: 'staff@staff.test', contact_id: null })
