@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createSale, moduleMap, readSales } from '../../src/lib/schema/module-doc.ts';
+import type { HistoryPage } from '../../src/lib/schema/history.ts';
+import { createSale, moduleMap, readSales, updateRecord } from '../../src/lib/schema/module-doc.ts';
 import { DOC } from '../../src/lib/schema/records.ts';
 import { SyncDevice, type Endpoint } from './helpers/devices.ts';
 import { makeRandom } from './helpers/edits.ts';
@@ -125,6 +126,48 @@ describe('numbers', () => {
 		await until(() => check.online, 5000, 'synced');
 		expect(invoices(check, 'num-forged').map((s) => [s.id, s.number])).toEqual([['forged-1', number]]);
 		check.disconnect();
+	});
+});
+
+describe('[#12] History', () => {
+	it('module records appear with their author: created, a field changed from → to, the server numbering it', async () => {
+		const { update } = await createCustomer(server, admin, 'num-history');
+		const d = device(5, 'num-history', update);
+		await d.connect(endpoint());
+		d.edit('num-history', (doc) =>
+			createSale(doc, {
+				id: 'hist-1',
+				kind: 'invoice',
+				authorId: adminId,
+				now: Date.now(),
+				fields: { subject: 'Roof' }
+			})
+		);
+		await until(() => allNumbered(d, 'num-history', 1), 10_000, 'numbered');
+		d.edit('num-history', (doc) =>
+			updateRecord(doc, DOC.sales, 'hist-1', { subject: 'New roof' }, adminId, Date.now())
+		);
+		await until(() => d.allCommitted, 5000, 'committed');
+		d.disconnect();
+		const res = await admin.request('/api/customers/num-history/history');
+		expect(res.status).toBe(200);
+		const page = (await res.json()) as HistoryPage;
+		const changes = page.entries.flatMap((e) => e.changes.map((c) => ({ ...c, author: e.author?.id ?? null })));
+		const number = invoices(d, 'num-history')[0].displayNumber;
+		expect(changes).toContainEqual(
+			expect.objectContaining({
+				record: 'sales',
+				recordId: 'hist-1',
+				field: 'created',
+				author: adminId,
+				recordName: number
+			})
+		);
+		expect(changes).toContainEqual(
+			expect.objectContaining({ record: 'sales', field: 'subject', from: 'Roof', value: 'New roof', author: adminId })
+		);
+		// The number is the server's own change: no author.
+		expect(changes).toContainEqual(expect.objectContaining({ record: 'sales', field: 'number', author: null }));
 	});
 });
 
