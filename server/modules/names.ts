@@ -6,6 +6,7 @@
 import { formatSalesNumber, SALES_KINDS, type ModuleRoot, type SalesKind } from '../../src/lib/schema/modules.ts';
 import { DOC } from '../../src/lib/schema/records.ts';
 import type { Db } from '../db.ts';
+import { stmt } from './statements.ts';
 
 const NAME_SQL: Partial<Record<ModuleRoot, string>> = {
 	[DOC.sales]: 'SELECT kind, number, subject AS name FROM sales WHERE id = ? AND customer_id = ?',
@@ -26,8 +27,7 @@ export function saleName(row: { kind: unknown; number: unknown; subject?: unknow
 export function moduleRecordName(db: Db, customerId: string, root: ModuleRoot, id: string): string | null {
 	const sql = NAME_SQL[root];
 	if (!sql) return null;
-	const row = db.prepare(sql).get(id, customerId) as
-		{ kind?: string; number?: number; name: string | null } | undefined;
+	const row = stmt(db, sql).get(id, customerId) as { kind?: string; number?: number; name: string | null } | undefined;
 	if (!row) return null;
 	if (root === DOC.sales) return saleName({ kind: row.kind, number: row.number, subject: row.name });
 	return row.name;

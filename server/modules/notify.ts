@@ -17,6 +17,7 @@
 import { DOC, type Notification } from '../../src/lib/schema/records.ts';
 import type { MailKind } from '../../src/lib/schema/mail/kinds.ts';
 import type { Db } from '../db.ts';
+import { stmt } from './statements.ts';
 import { enqueue } from '../outbox.ts';
 import type { RowChange } from './mirror.ts';
 import { activeManagers, flaggedContacts } from './recipients.ts';
@@ -90,8 +91,7 @@ export function decideModuleMails(
 	let queued = 0;
 	const tickets = new Map<string, TicketNews>();
 	const ticketRow = (id: string): Row | null =>
-		(db.prepare('SELECT * FROM tickets WHERE id = ? AND customer_id = ?').get(id, customerId) as Row | undefined) ??
-		null;
+		(stmt(db, 'SELECT * FROM tickets WHERE id = ? AND customer_id = ?').get(id, customerId) as Row | undefined) ?? null;
 	const news = (ticket: Row): TicketNews => {
 		const id = String(ticket.id);
 		let n = tickets.get(id);
@@ -131,9 +131,10 @@ export function decideModuleMails(
 		} else if (root === DOC.tasks && live(after)) {
 			const created = before === null;
 			if (!created && before.status === after.status) continue;
-			const project = db
-				.prepare('SELECT tasks_visible, deleted_at, name FROM projects WHERE id = ? AND customer_id = ?')
-				.get(after.project_id, customerId) as
+			const project = stmt(
+				db,
+				'SELECT tasks_visible, deleted_at, name FROM projects WHERE id = ? AND customer_id = ?'
+			).get(after.project_id, customerId) as
 				{ tasks_visible: number | null; deleted_at: number | null; name: string | null } | undefined;
 			// Tasks of projects only, and only where the customer sees them.
 			if (!project || project.tasks_visible !== 1 || project.deleted_at !== null) continue;

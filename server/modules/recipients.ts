@@ -4,9 +4,9 @@
  * notification flag on (SPEC §3.1: none on, nothing sent, also with a single contact), the
  * live contacts a send request names (§3.2), and the customer's managers.
  */
-import type { Statement } from 'better-sqlite3';
 import type { Notification } from '../../src/lib/schema/records.ts';
 import type { Db } from '../db.ts';
+import { stmt } from './statements.ts';
 
 /** Typed as a complete record: a new flag fails to compile until it has a column (as projection.ts). */
 const FLAG_COLUMN: Record<Notification, string> = {
@@ -22,16 +22,6 @@ const FLAG_COLUMN: Record<Notification, string> = {
 /** A contact that can receive mail: live, of a live customer, with an address. */
 const LIVE = `k.deleted_at IS NULL AND k.email_key IS NOT NULL
 	AND EXISTS (SELECT 1 FROM customers c WHERE c.id = k.customer_id AND c.deleted_at IS NULL)`;
-
-const cache = new WeakMap<Db, Map<string, Statement<unknown[]>>>();
-
-function stmt(db: Db, sql: string): Statement<unknown[]> {
-	let m = cache.get(db);
-	if (!m) cache.set(db, (m = new Map()));
-	let s = m.get(sql);
-	if (!s) m.set(sql, (s = db.prepare(sql)));
-	return s;
-}
 
 export interface Addressee {
 	id: string;

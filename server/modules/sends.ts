@@ -14,6 +14,7 @@ import { PORTAL_MODULES } from '../../src/lib/schema/portal.ts';
 import { DOC } from '../../src/lib/schema/records.ts';
 import type { MailKind } from '../../src/lib/schema/mail/kinds.ts';
 import type { Db } from '../db.ts';
+import { stmt } from './statements.ts';
 import { enqueue } from '../outbox.ts';
 import { saleName } from './names.ts';
 import type { ModulePayload } from './notify.ts';
@@ -35,11 +36,11 @@ export function describeTarget(
 	recordId: string
 ): { kind: MailKind; payload: ModulePayload } | null {
 	if (target === DOC.sales) {
-		const s = db
-			.prepare(
-				'SELECT kind, number, subject, total, currency, due_date, deleted_at FROM sales WHERE id = ? AND customer_id = ?'
-			)
-			.get(recordId, customerId) as
+		const s = stmt(
+			db,
+
+			'SELECT kind, number, subject, total, currency, due_date, deleted_at FROM sales WHERE id = ? AND customer_id = ?'
+		).get(recordId, customerId) as
 			| {
 					kind: string;
 					number: number | null;
@@ -66,9 +67,10 @@ export function describeTarget(
 		};
 	}
 	if (target === DOC.contracts) {
-		const c = db
-			.prepare('SELECT subject, value, currency, deleted_at FROM contracts WHERE id = ? AND customer_id = ?')
-			.get(recordId, customerId) as
+		const c = stmt(
+			db,
+			'SELECT subject, value, currency, deleted_at FROM contracts WHERE id = ? AND customer_id = ?'
+		).get(recordId, customerId) as
 			{ subject: string | null; value: number | null; currency: string | null; deleted_at: number | null } | undefined;
 		if (!c || c.deleted_at !== null) return null;
 		return {
@@ -91,8 +93,9 @@ export function describeTarget(
  */
 export function decideSends(db: Db, customerId: string, doc: Y.Doc, ids: Iterable<string> | null, now: number): number {
 	const sends = doc.getMap<unknown>(DOC.sends);
-	const seen = db.prepare('SELECT 1 FROM sends WHERE customer_id = ? AND id = ?');
-	const record = db.prepare(
+	const seen = stmt(db, 'SELECT 1 FROM sends WHERE customer_id = ? AND id = ?');
+	const record = stmt(
+		db,
 		`INSERT INTO sends (id, customer_id, target, record_id, created_by, created_at, processed_at, queued, refused)
 		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	);
