@@ -112,7 +112,7 @@ export function decideModuleMails(
 			else news(ticket).staffReply = after;
 		} else if (root === DOC.projects && live(after)) {
 			const created = before === null;
-			if (!created && before.status === after.status) continue;
+			if (!created && (before.status === after.status || after.status === null)) continue;
 			const event = created ? `created` : `status:${String(after.status)}:${now}`;
 			queued += mailFlagged(
 				db,
@@ -130,7 +130,7 @@ export function decideModuleMails(
 			);
 		} else if (root === DOC.tasks && live(after)) {
 			const created = before === null;
-			if (!created && before.status === after.status) continue;
+			if (!created && (before.status === after.status || after.status === null)) continue;
 			const project = stmt(
 				db,
 				'SELECT tasks_visible, deleted_at, name FROM projects WHERE id = ? AND customer_id = ?'
