@@ -17,10 +17,13 @@ import { Health } from './health.ts';
 import { Mail } from './mail/mail.ts';
 import { PortalAuth } from './portal/auth.ts';
 import { PORTAL_SESSION_MAX_AGE_MS } from './portal/sessions.ts';
+import { Modules } from './modules/modules.ts';
 import { projectCustomer } from './projection.ts';
 import { AccessIndex } from './sync/access-index.ts';
 import { SqliteDocStore } from './sync/doc-store.ts';
 import { SETTINGS_DOC } from '../src/lib/schema/settings.ts';
+import type * as Y from 'yjs';
+import type { Room } from './sync/room.ts';
 import { SyncServer, type SyncServerOptions } from './sync/sync-server.ts';
 import { UpgradeLimits } from './sync/upgrade-limits.ts';
 import { CloseCode } from '../src/lib/schema/protocol.ts';
@@ -51,14 +54,26 @@ export interface App {
  * What a commit derives from a customer document, inside its transaction: the SQL mirror and
  * the mails it calls for. Shared with the in-process convergence simulation (tests/simulation).
  */
-export function projectDocument(db: Db): SyncServerOptions['project'] {
+export function projectDocument(db: Db, modules = new Modules(db)): SyncServerOptions['project'] {
 	return (name, doc, by, touched) => {
 		if (name === SETTINGS_DOC) return;
 		// Before projectCustomer: it compares the document's managers with the projected ones.
 		if (touched.managers) decideManagerMails(db, name, doc, by ?? undefined);
 		projectCustomer(db, name, doc, touched);
 		if (touched.contacts) decideWelcomeMails(db, name, doc);
+		// After the contacts: a notification flag changed in the same batch already counts.
+		if (touched.modules) modules.project(name, doc, by, touched.modules);
 	};
+}
+
+/**
+ * A change the server makes to a document outside a commit of its own (module numbers and
+ * overdue marks, server/modules/). SyncServer keeps its rooms private; the portal branch of
+ * issue #12 gives it a public server-change API, which replaces this accessor at the merge.
+ */
+function serverChange(sync: SyncServer): (doc: string, fn: (d: Y.Doc) => void) => void {
+	const rooms = sync as unknown as { room(name: string): Room };
+	return (doc, fn) => rooms.room(doc).serverChange(fn);
 }
 
 /** Opens the database and creates the shared context (no network yet). */
@@ -72,6 +87,7 @@ export async function createApp(config: Config): Promise<App> {
 	};
 	const access = new AccessIndex(db);
 	const history = new HistoryLog(db);
+	const modules = new Modules(db);
 	const sync = new SyncServer({
 		access,
 		history,
@@ -96,7 +112,7 @@ export async function createApp(config: Config): Promise<App> {
 		},
 		store: new SqliteDocStore(db),
 		compactAfter: config.syncCompactAfter,
-		project: projectDocument(db)
+		project: projectDocument(db, modules)
 	});
 	auth.onAccessRevoked((userId) => sync.closeUser(userId, CloseCode.unauthorized, 'account deactivated'));
 	const ctx: AppContext = {
@@ -118,6 +134,12 @@ export async function createApp(config: Config): Promise<App> {
 	};
 	installContext(ctx);
 	ctx.mail.start();
+	modules.attach({
+		afterCommit: (fn) => sync.queue.afterCommit(fn),
+		change: serverChange(sync),
+		mailQueued: () => ctx.mail.kick()
+	});
+	modules.start();
 
 	if (config.adminEmail && config.adminPassword) await auth.bootstrapAdmin(config.adminEmail, config.adminPassword);
 	const cleanup = setInterval(() => {
@@ -132,6 +154,7 @@ export async function createApp(config: Config): Promise<App> {
 		close() {
 			closed ??= (async () => {
 				clearInterval(cleanup);
+				modules.stop();
 				ctx.health.close();
 				await sync.close();
 				await ctx.mail.stop();

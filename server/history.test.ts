@@ -12,6 +12,8 @@ import {
 	updateContact,
 	updateCustomer
 } from '../src/lib/schema/customer-doc.ts';
+import { createRecord, moduleMap, trashRecord, updateRecord } from '../src/lib/schema/module-doc.ts';
+import { DOC } from '../src/lib/schema/records.ts';
 import { type Db, openDatabase } from './db.ts';
 import { HistoryLog, describeTransaction, type FieldChange } from './history.ts';
 import { projectCustomer } from './projection.ts';
@@ -149,6 +151,37 @@ describe('describeTransaction', () => {
 		expect(changes).toEqual([[contactChange(ADA, 'email', 'ada@example.com')], [customerChange('phone', '+41 2')]]);
 	});
 
+	it('[#12] module records: created with their fields, a changed field, the trash, a removal', () => {
+		const doc = company();
+		const created = only(
+			changesOf(doc, () =>
+				createRecord(doc, DOC.projects, {
+					id: 'p1',
+					authorId: AUTHOR,
+					now: 2000,
+					fields: { name: 'Roof', status: 'notStarted' }
+				})
+			)
+		);
+		const project = (field: string, value: FieldChange['value']): FieldChange => ({
+			record: DOC.projects,
+			contactId: null,
+			recordId: 'p1',
+			field,
+			value
+		});
+		expect(created).toEqual([project('created', null), project('name', 'Roof'), project('status', 'notStarted')]);
+		expect(
+			only(changesOf(doc, () => updateRecord(doc, DOC.projects, 'p1', { status: 'inProgress' }, AUTHOR, 2001)))
+		).toEqual([project('status', 'inProgress')]);
+		expect(only(changesOf(doc, () => trashRecord(doc, DOC.projects, 'p1', AUTHOR, 2002)))).toEqual([
+			project('deletedAt', 2002)
+		]);
+		expect(only(changesOf(doc, () => moduleMap(doc, DOC.projects).delete('p1')))).toEqual([project('deleted', null)]);
+		// A root the schema does not know (an older or newer client's) is no record: nothing, no crash.
+		expect(changesOf(doc, () => doc.getMap('unknownRoot').set('x', 1))).toEqual([[]]);
+	});
+
 	it('an edit of nothing tracked describes nothing', () => {
 		const doc = company();
 		expect(only(changesOf(doc, () => updateCustomer(doc, {}, AUTHOR, 7000)))).toEqual([]);
@@ -228,6 +261,28 @@ describe('HistoryLog', () => {
 		expect(last.next).toBeNull();
 	});
 
+	it('[#12] a module record change says what it was before, and names the record', () => {
+		const doc = company();
+		db.transaction(() => projectCustomer(db, CUSTOMER, doc))();
+		db.prepare("INSERT INTO projects (id, customer_id, name, status) VALUES ('p1', ?, 'Roof', 'inProgress')").run(
+			CUSTOMER
+		);
+		const change = (field: string, value: FieldChange['value']): FieldChange => ({
+			record: DOC.projects,
+			contactId: null,
+			recordId: 'p1',
+			field,
+			value
+		});
+		log.record(CUSTOMER, AUTHOR, 1000, [change('created', null), change('status', 'notStarted')]);
+		log.record(CUSTOMER, AUTHOR, 1001, [change('status', 'inProgress')]);
+		const [latest, first] = log.page(CUSTOMER, { limit: 10 }).entries;
+		expect(latest.changes).toEqual([
+			{ ...change('status', 'inProgress'), from: 'notStarted', contactName: null, recordName: 'Roof' }
+		]);
+		expect(first.changes[1]).toMatchObject({ from: null, recordName: 'Roof' });
+	});
+
 	it('a page names authors, managers and contacts; the server itself has no author', () => {
 		addUser(AUTHOR, 'Alice Admin');
 		const doc = company();
@@ -244,13 +299,13 @@ describe('HistoryLog', () => {
 				at: 1002,
 				seq: null,
 				author: { id: 'gone-user', name: null },
-				changes: [{ ...contactChange('gone-contact', 'phone', null), contactName: null }]
+				changes: [{ ...contactChange('gone-contact', 'phone', null), from: null, contactName: null }]
 			},
 			{
 				at: 1001,
 				seq: null,
 				author: null,
-				changes: [{ ...customerChange('primaryContactId', ADA), contactName: null }]
+				changes: [{ ...customerChange('primaryContactId', ADA), from: null, contactName: null }]
 			},
 			{
 				at: 1000,
@@ -264,7 +319,7 @@ describe('HistoryLog', () => {
 						value: { user: AUTHOR, assigned: true, name: 'Alice Admin' },
 						contactName: null
 					},
-					{ ...contactChange(ADA, 'position', 'CTO'), contactName: 'Ada Lovelace' }
+					{ ...contactChange(ADA, 'position', 'CTO'), from: null, contactName: 'Ada Lovelace' }
 				]
 			}
 		]);

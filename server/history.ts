@@ -7,7 +7,9 @@
  * the size of the document. Rows are written inside the transaction that commits the update.
  */
 import {
+	HISTORY_CREATED,
 	HISTORY_VALUE_MAX,
+	isModuleRoot,
 	type FieldChange,
 	type HistoryChangeView,
 	type HistoryEntryView,
@@ -16,6 +18,7 @@ import {
 	type ManagerChange
 } from '../src/lib/schema/history.ts';
 import type { Db } from './db.ts';
+import { moduleRecordName } from './modules/names.ts';
 
 export type { FieldChange } from '../src/lib/schema/history.ts';
 // Shared with the device, which shows what a refused change held.
@@ -36,6 +39,7 @@ interface HistoryRow {
 	user_id: string | null;
 	record: HistoryRecordKind;
 	contact_id: string | null;
+	record_id: string | null;
 	field: string;
 	value: string | null;
 }
@@ -64,8 +68,13 @@ export class HistoryLog {
 	constructor(private readonly db: Db) {
 		this.stmts = {
 			insert: db.prepare(
-				`INSERT INTO history (doc, seq, at, user_id, record, contact_id, field, value)
-				 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+				`INSERT INTO history (doc, seq, at, user_id, record, contact_id, record_id, field, value)
+				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+			),
+			// The same field of the same record, the newest row before `id` (migration 011's index).
+			previous: db.prepare(
+				`SELECT value FROM history WHERE doc = ? AND field = ? AND record = ? AND contact_id IS ? AND record_id IS ?
+				 AND id < ? ORDER BY id DESC LIMIT 1`
 			),
 			// Pages end on a whole millisecond, so events sharing one are never split across pages.
 			times: db.prepare('SELECT DISTINCT at FROM history WHERE doc = ? AND at < ? ORDER BY at DESC LIMIT ?'),
@@ -83,7 +92,17 @@ export class HistoryLog {
 		if (changes.length === 0) return;
 		const write = () => {
 			for (const c of changes) {
-				this.stmts.insert.run(doc, seq, at, userId, c.record, c.contactId, c.field, encodeValue(c.value));
+				this.stmts.insert.run(
+					doc,
+					seq,
+					at,
+					userId,
+					c.record,
+					c.contactId,
+					c.recordId ?? null,
+					c.field,
+					encodeValue(c.value)
+				);
 			}
 		};
 		// Inside the commit (the usual case) a nested transaction would only add a savepoint.
@@ -96,29 +115,47 @@ export class HistoryLog {
 	 * (ms, exclusive), every event at those times whole.
 	 */
 	list(doc: string, opts: { limit: number; before?: number }): HistoryEntry[] {
-		return this.read(doc, opts).entries;
+		return this.read(doc, opts).entries.map(({ at, userId, seq, changes }) => ({ at, userId, seq, changes }));
 	}
 
-	private read(doc: string, opts: { limit: number; before?: number }): { entries: HistoryEntry[]; full: boolean } {
+	/** The value a field had before row `rowId` changed it (null: none recorded). */
+	private previous(doc: string, c: FieldChange, rowId: number): FieldChange['value'] {
+		const row = this.stmts.previous.get(doc, c.field, c.record, c.contactId, c.recordId ?? null, rowId) as
+			{ value: string | null } | undefined;
+		return row ? decodeValue(row.value) : null;
+	}
+
+	private read(
+		doc: string,
+		opts: { limit: number; before?: number }
+	): { entries: (HistoryEntry & { rowIds: number[] })[]; full: boolean } {
 		const before = opts.before ?? Number.MAX_SAFE_INTEGER;
 		const limit = Math.max(1, Math.floor(opts.limit));
 		const times = this.stmts.times.all(doc, before, limit) as { at: number }[];
 		if (times.length === 0) return { entries: [], full: false };
 		const oldest = times[times.length - 1].at;
-		const events = new Map<string, HistoryEntry & { last: number }>();
+		const events = new Map<string, HistoryEntry & { last: number; rowIds: number[] }>();
 		for (const r of this.stmts.rows.all(doc, oldest, before) as HistoryRow[]) {
 			const key = `${r.at}\u0000${r.user_id ?? ''}\u0000${r.seq ?? ''}`;
 			let e = events.get(key);
 			if (!e) {
-				e = { at: r.at, userId: r.user_id, seq: r.seq, changes: [], last: r.id };
+				e = { at: r.at, userId: r.user_id, seq: r.seq, changes: [], last: r.id, rowIds: [] };
 				events.set(key, e);
 			}
 			e.last = Math.max(e.last, r.id);
-			e.changes.push({ record: r.record, contactId: r.contact_id, field: r.field, value: decodeValue(r.value) });
+			const change: FieldChange = {
+				record: r.record,
+				contactId: r.contact_id,
+				field: r.field,
+				value: decodeValue(r.value)
+			};
+			if (r.record_id !== null) change.recordId = r.record_id;
+			e.changes.push(change);
+			e.rowIds.push(r.id);
 		}
 		const entries = [...events.values()]
 			.sort((a, b) => b.at - a.at || b.last - a.last)
-			.map(({ at, userId, seq, changes }) => ({ at, userId, seq, changes }));
+			.map(({ at, userId, seq, changes, rowIds }) => ({ at, userId, seq, changes, rowIds }));
 		return { entries, full: times.length === limit };
 	}
 
@@ -143,11 +180,20 @@ export class HistoryLog {
 			at: e.at,
 			seq: e.seq,
 			author: e.userId === null ? null : { id: e.userId, name: userName(e.userId) },
-			changes: e.changes.map((c): HistoryChangeView => ({
-				...c,
-				value: isManagerChange(c.value) ? { ...c.value, name: userName(c.value.user) } : c.value,
-				contactName: c.contactId === null ? null : contactName(c.contactId)
-			}))
+			changes: e.changes.map((c, i): HistoryChangeView => {
+				if (isManagerChange(c.value))
+					return { ...c, value: { ...c.value, name: userName(c.value.user) }, contactName: null };
+				const from = c.field === HISTORY_CREATED ? null : this.previous(doc, c, e.rowIds[i]);
+				const view: HistoryChangeView = {
+					...c,
+					value: c.value,
+					from: isManagerChange(from) ? null : from,
+					contactName: c.contactId === null ? null : contactName(c.contactId)
+				};
+				if (c.recordId !== undefined && isModuleRoot(c.record))
+					view.recordName = moduleRecordName(this.db, doc, c.record, c.recordId);
+				return view;
+			})
 		}));
 		return { entries: views, next: full ? entries[entries.length - 1].at : null };
 	}

@@ -17,8 +17,16 @@ import {
 	type Notification,
 	type PortalPermission
 } from '../src/lib/schema/records.ts';
-import { HISTORY_CREATED, HISTORY_DELETED, HISTORY_MANAGERS, type FieldChange } from '../src/lib/schema/history.ts';
+import {
+	HISTORY_CREATED,
+	HISTORY_DELETED,
+	HISTORY_MANAGERS,
+	isModuleRoot,
+	type FieldChange
+} from '../src/lib/schema/history.ts';
+import type { ModuleRoot } from '../src/lib/schema/modules.ts';
 import type { Db } from './db.ts';
+import type { ModuleTouch } from './modules/mirror.ts';
 
 /** Typed as complete records, so a new permission or notification fails to compile until it has a column. */
 const PERMISSION_COLUMNS: Record<PortalPermission, string> = {
@@ -131,16 +139,24 @@ export interface Touched {
 	managers: boolean;
 	/** Who holds which contact e-mail (the duplicate e-mail rule). */
 	emails: boolean;
+	/** Portal module records by root (server/modules/); null: none. */
+	modules: ModuleTouch | null;
 }
 
-export const ALL_TOUCHED: Touched = { contacts: true, managers: true, emails: true };
+export const ALL_TOUCHED: Touched = { contacts: true, managers: true, emails: true, modules: 'all' };
 
 /** From the field changes of a commit's updates of one document (null: unknown, so all). */
 export function touchedBy(changes: readonly FieldChange[] | null): Touched {
 	if (changes === null) return ALL_TOUCHED;
-	const t: Touched = { contacts: false, managers: false, emails: false };
+	const t: Touched = { contacts: false, managers: false, emails: false, modules: null };
 	for (const c of changes) {
-		if (c.record === 'contact') {
+		if (isModuleRoot(c.record)) {
+			if (c.recordId === undefined) continue;
+			const modules = (t.modules ??= new Map<ModuleRoot, Set<string>>()) as Map<ModuleRoot, Set<string>>;
+			const ids = modules.get(c.record) ?? new Set<string>();
+			ids.add(c.recordId);
+			modules.set(c.record, ids);
+		} else if (c.record === 'contact') {
 			t.contacts = true;
 			if (EMAIL_FIELDS.has(c.field)) t.emails = true;
 		} else if (c.field === HISTORY_MANAGERS) t.managers = true;

@@ -14,6 +14,7 @@ import {
 	type MergeValues
 } from '../../src/lib/schema/mail/kinds.ts';
 import { headerText, renderMail, type RenderedMail } from '../../src/lib/schema/mail/render.ts';
+import { mailDate, mailMoney, statusWord } from '../../src/lib/schema/mail/values.ts';
 import type { Db } from '../db.ts';
 import { contactById, customerName, staffById } from './recipients.ts';
 import type { MailTemplates } from './templates.ts';
@@ -96,6 +97,26 @@ function welcomedAlready(db: Db, row: OutboxRecord, address: string): boolean {
 	);
 }
 
+/**
+ * A module mail's merge values (issue #12, server/modules/): the document's portal link, and
+ * its number, total, due date and status as the recipient reads them.
+ */
+function moduleValues(values: MergeValues, payload: Record<string, unknown>, origin: string, locale: MailLocale): void {
+	values.documentName = str(payload.documentName) ?? '';
+	const path = str(payload.documentPath);
+	values.documentUrl = path?.startsWith('/portal/')
+		? `${origin}${path}`
+		: (str(payload.documentUrl) ?? values.portalUrl);
+	values.documentNumber = str(payload.documentNumber) ?? '';
+	const currency = str(payload.currency);
+	values.total = typeof payload.total === 'number' ? mailMoney(payload.total, currency, locale) : '';
+	const due = str(payload.dueDate);
+	values.dueDate = due ? mailDate(due, locale) : '';
+	const status = str(payload.status);
+	values.status = status ? statusWord(status, locale) : '';
+	values.message = str(payload.message) ?? '';
+}
+
 export function compose(env: ComposeEnv, row: OutboxRecord): Composed {
 	const kind = row.kind;
 	if (!isMailKind(kind)) return { send: false, decision: 'unknown_kind' };
@@ -121,6 +142,12 @@ export function compose(env: ComposeEnv, row: OutboxRecord): Composed {
 		values.assignedBy = by?.name ?? 'Fieldbook';
 		values.customerName = customerName(env.db, row.customer_id) ?? str(payload.customerName) ?? '';
 		values.recordUrl = `${env.origin}/customers/${encodeURIComponent(row.customer_id ?? '')}`;
+		if (kind === 'ticket_staff') {
+			const writer = contactById(env.db, str(payload.contactId) ?? '');
+			values.contactName = writer ? [writer.firstName, writer.lastName].filter(Boolean).join(' ') : '';
+			values.documentName = str(payload.documentName) ?? '';
+			values.message = str(payload.message) ?? '';
+		}
 		to = { name: staff.name, address: staff.email };
 		locale = isMailLocale(staff.locale) ? staff.locale : fallback;
 	} else {
@@ -140,12 +167,9 @@ export function compose(env: ComposeEnv, row: OutboxRecord): Composed {
 		emailKey = contact.emailKey;
 		if (kind === 'set_password' || kind === 'welcome')
 			values.setPasswordLink = env.setPasswordLink(contact.id, contact.emailKey ?? '');
-		if (kind !== 'welcome' && kind !== 'set_password') {
-			values.documentName = str(payload.documentName) ?? '';
-			values.documentUrl = str(payload.documentUrl) ?? values.portalUrl;
-		}
 		to = { name, address };
 		locale = isMailLocale(contact.language) ? contact.language : fallback;
+		if (kind !== 'welcome' && kind !== 'set_password') moduleValues(values, payload, env.origin, locale);
 	}
 	if (!EMAIL_RE.test(to.address)) return { send: false, decision: 'no_email' };
 	const template = env.templates.template(kind as MailKind, locale);

@@ -4,9 +4,13 @@
  * GET /api/customers/<id>/history in these shapes.
  */
 import * as Y from 'yjs';
+import { MODULE_FIELDS, type ModuleRoot } from './modules.ts';
 import { DOC, type FieldValue } from './records.ts';
 
-export type HistoryRecordKind = 'customer' | 'contact';
+/** The customer, one of its contacts, or a module record (a sales document, a ticket, …; issue #12). */
+export type HistoryRecordKind = 'customer' | 'contact' | ModuleRoot;
+
+export const isModuleRoot = (v: unknown): v is ModuleRoot => typeof v === 'string' && Object.hasOwn(MODULE_FIELDS, v);
 
 /**
  * Pseudo-fields besides the record's own fields: a record was created; a contact was removed
@@ -27,6 +31,8 @@ export interface FieldChange {
 	record: HistoryRecordKind;
 	/** The contact's id when `record` is 'contact'. */
 	contactId: string | null;
+	/** The module record's id when `record` is a module root (absent otherwise). */
+	recordId?: string;
 	field: string;
 	value: FieldValue | ManagerChange;
 }
@@ -38,8 +44,18 @@ export interface ManagerChangeView extends ManagerChange {
 
 export interface HistoryChangeView extends Omit<FieldChange, 'value'> {
 	value: FieldValue | ManagerChangeView;
+	/**
+	 * The value before this change ("changed from"): the field's previous value in the history,
+	 * null when it had none (a new record, or a field never set). Absent for managers.
+	 */
+	from?: FieldValue;
 	/** The contact's current name, when the server still has the contact. */
 	contactName: string | null;
+	/**
+	 * A module record's current name, when the server still has it: a sales document's number
+	 * ("INV-000042") or subject, a contract's or ticket's subject, a project's or task's name.
+	 */
+	recordName?: string | null;
 }
 
 /** One change event: the fields one user's update changed, newest events first. */
@@ -66,6 +82,8 @@ export const HISTORY_VALUE_MAX = 200;
  */
 const CUSTOMER_NOISE = new Set(['updatedAt', 'updatedBy', 'createdBy', 'deletedBy']);
 const CONTACT_NOISE = new Set(['createdAt', 'createdBy']);
+/** Module records: stamps like the customer's; createdAt is the "created" pseudo-field. */
+const MODULE_NOISE = new Set(['createdAt', 'createdBy', 'updatedAt', 'updatedBy', 'deletedBy']);
 
 /** A shared type as Yjs lists it in a transaction. */
 type SharedType = Y.Transaction['changed'] extends Map<infer T, unknown> ? T : never;
@@ -112,7 +130,19 @@ export function describeTransaction(tr: Y.Transaction): FieldChange[] {
 		value
 	});
 
+	const modules: FieldChange[] = [];
+	/** Module records added in this transaction (root + id): all their fields are listed, none twice. */
+	const addedRecords = new Set<string>();
+	const moduleChange = (root: ModuleRoot, recordId: string, field: string, value: FieldValue): FieldChange => ({
+		record: root,
+		contactId: null,
+		recordId,
+		field,
+		value
+	});
+
 	const changedContacts: [string, Y.Map<unknown>, Set<string | null>][] = [];
+	const changedRecords: [ModuleRoot, string, Y.Map<unknown>, Set<string | null>][] = [];
 	for (const [type, keys] of tr.changed) {
 		const root = rootName(doc, type);
 		if (root === DOC.customer) {
@@ -149,6 +179,21 @@ export function describeTransaction(tr: Y.Transaction): FieldChange[] {
 					if (!CONTACT_NOISE.has(key)) contacts.push(contactChange(id, key, plain(v)));
 				}
 			}
+		} else if (isModuleRoot(root)) {
+			const map = rootMap(doc, root, type);
+			for (const id of keys) {
+				if (id === null) continue;
+				const record = map.get(id);
+				if (!(record instanceof Y.Map)) {
+					modules.push(moduleChange(root, id, HISTORY_DELETED, null));
+					continue;
+				}
+				addedRecords.add(`${root}\u0000${id}`);
+				modules.push(moduleChange(root, id, HISTORY_CREATED, null));
+				for (const [key, v] of (record as Y.Map<unknown>).entries()) {
+					if (!MODULE_NOISE.has(key)) modules.push(moduleChange(root, id, key, plain(v)));
+				}
+			}
 		} else if (root === null && type instanceof Y.Text && type._item && !type._item.deleted) {
 			// Typing in a collaborative text of the customer (its description): the new whole text.
 			const item = type._item;
@@ -161,9 +206,11 @@ export function describeTransaction(tr: Y.Transaction): FieldChange[] {
 		} else if (root === null && type instanceof Y.Map && !type._item?.deleted) {
 			const item = type._item!;
 			const parent = item.parent;
-			if (item.parentSub !== null && parent instanceof Y.AbstractType && rootName(doc, parent) === DOC.contacts) {
-				changedContacts.push([item.parentSub, type as Y.Map<unknown>, keys]);
-			}
+			if (item.parentSub === null || !(parent instanceof Y.AbstractType)) continue;
+			const parentRoot = rootName(doc, parent);
+			if (parentRoot === DOC.contacts) changedContacts.push([item.parentSub, type as Y.Map<unknown>, keys]);
+			else if (isModuleRoot(parentRoot))
+				changedRecords.push([parentRoot, item.parentSub, type as Y.Map<unknown>, keys]);
 		}
 	}
 	for (const [id, map, keys] of changedContacts) {
@@ -172,5 +219,11 @@ export function describeTransaction(tr: Y.Transaction): FieldChange[] {
 			if (key !== null && !CONTACT_NOISE.has(key)) contacts.push(contactChange(id, key, plain(map.get(key))));
 		}
 	}
-	return [...customer, ...managers, ...contacts];
+	for (const [root, id, map, keys] of changedRecords) {
+		if (addedRecords.has(`${root}\u0000${id}`)) continue;
+		for (const key of keys) {
+			if (key !== null && !MODULE_NOISE.has(key)) modules.push(moduleChange(root, id, key, plain(map.get(key))));
+		}
+	}
+	return [...customer, ...managers, ...contacts, ...modules];
 }

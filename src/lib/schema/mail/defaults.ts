@@ -15,40 +15,136 @@ export interface MailTemplate {
 type Doc = { en: string; de: string; fr: string; pl: string; pt: string };
 
 /** The document word of each notification kind (SPEC §7 terms). */
-const DOC_WORD: Record<Exclude<MailKind, 'welcome' | 'set_password' | 'manager_assigned'>, Doc> = {
+const DOC_WORD = {
 	invoice: { en: 'invoice', de: 'Rechnung', fr: 'facture', pl: 'faktura', pt: 'fatura' },
 	credit_note: { en: 'credit note', de: 'Gutschrift', fr: 'avoir', pl: 'faktura korygująca', pt: 'nota de crédito' },
 	estimate: { en: 'estimate', de: 'Kostenvoranschlag', fr: 'devis', pl: 'wycena', pt: 'orçamento' },
+	proposal: { en: 'proposal', de: 'Angebot', fr: 'proposition commerciale', pl: 'oferta', pt: 'proposta' },
 	ticket: { en: 'ticket', de: 'Ticket', fr: 'ticket', pl: 'zgłoszenie', pt: 'chamado' },
 	project: { en: 'project', de: 'Projekt', fr: 'projet', pl: 'projekt', pt: 'projeto' },
 	contract: { en: 'contract', de: 'Vertrag', fr: 'contrat', pl: 'umowa', pt: 'contrato' },
 	task: { en: 'task', de: 'Aufgabe', fr: 'tâche', pl: 'zadanie', pt: 'tarefa' }
-};
+} satisfies Record<string, Doc>;
 
-function notification(word: Doc): Record<MailLocale, MailTemplate> {
+/** The label of a sales document's date line: an invoice's due date, a quote's validity. */
+const DUE = {
+	due: { en: 'Due date', de: 'Fällig am', fr: "Date d'échéance", pl: 'Termin płatności', pt: 'Vencimento' },
+	valid: { en: 'Valid until', de: 'Gültig bis', fr: "Valable jusqu'au", pl: 'Ważna do', pt: 'Válido até' }
+} satisfies Record<string, Doc>;
+
+const TOTAL: Doc = { en: 'Total', de: 'Gesamtbetrag', fr: 'Total', pl: 'Razem', pt: 'Total' };
+
+function notification(
+	word: Doc,
+	lines: Doc = { en: '', de: '', fr: '', pl: '', pt: '' }
+): Record<MailLocale, MailTemplate> {
 	return {
 		en: {
 			subject: `New ${word.en}: {{documentName}}`,
-			body: `Hello {{contactFirstName}},\n\nthere is a new ${word.en} for {{customerName}}: {{documentName}}.\n\nView it in the customer portal: {{documentUrl}}`
+			body: `Hello {{contactFirstName}},\n\nthere is a new ${word.en} for {{customerName}}: {{documentName}}.${lines.en}\n\nView it in the customer portal: {{documentUrl}}`
 		},
 		de: {
 			subject: `Neu – ${word.de}: {{documentName}}`,
-			body: `Hallo {{contactFirstName}},\n\nfür {{customerName}} gibt es Neues – ${word.de}: {{documentName}}.\n\nIm Kundenportal ansehen: {{documentUrl}}`
+			body: `Hallo {{contactFirstName}},\n\nfür {{customerName}} gibt es Neues – ${word.de}: {{documentName}}.${lines.de}\n\nIm Kundenportal ansehen: {{documentUrl}}`
 		},
 		fr: {
 			subject: `Nouveau – ${word.fr} : {{documentName}}`,
-			body: `Bonjour {{contactFirstName}},\n\ndu nouveau pour {{customerName}} – ${word.fr} : {{documentName}}.\n\nConsultez-le dans le portail client : {{documentUrl}}`
+			body: `Bonjour {{contactFirstName}},\n\ndu nouveau pour {{customerName}} – ${word.fr} : {{documentName}}.${lines.fr}\n\nConsultez-le dans le portail client : {{documentUrl}}`
 		},
 		pl: {
 			subject: `Nowe – ${word.pl}: {{documentName}}`,
-			body: `Dzień dobry {{contactFirstName}},\n\ndla {{customerName}} jest nowa pozycja – ${word.pl}: {{documentName}}.\n\nZobacz w portalu klienta: {{documentUrl}}`
+			body: `Dzień dobry {{contactFirstName}},\n\ndla {{customerName}} jest nowa pozycja – ${word.pl}: {{documentName}}.${lines.pl}\n\nZobacz w portalu klienta: {{documentUrl}}`
 		},
 		pt: {
 			subject: `Novo – ${word.pt}: {{documentName}}`,
-			body: `Olá {{contactFirstName}},\n\nhá novidades para {{customerName}} – ${word.pt}: {{documentName}}.\n\nVeja no portal do cliente: {{documentUrl}}`
+			body: `Olá {{contactFirstName}},\n\nhá novidades para {{customerName}} – ${word.pt}: {{documentName}}.${lines.pt}\n\nVeja no portal do cliente: {{documentUrl}}`
 		}
 	};
 }
+
+/** Extra lines of a sales document's mail: its total, and its due or validity date. */
+function salesLines(due: Doc | null): Doc {
+	const line = (l: keyof Doc) => `\n\n${TOTAL[l]}: {{total}}` + (due ? `\n${due[l]}: {{dueDate}}` : '');
+	return { en: line('en'), de: line('de'), fr: line('fr'), pl: line('pl'), pt: line('pt') };
+}
+
+/**
+ * A ticket, project or task that changed (created, a new status, a staff reply): with its
+ * status and, for a ticket reply, the reply's text.
+ */
+function update(word: Doc): Record<MailLocale, MailTemplate> {
+	return {
+		en: {
+			subject: `Update – ${word.en}: {{documentName}}`,
+			body: `Hello {{contactFirstName}},\n\nthere is news about the ${word.en} {{documentName}} of {{customerName}}.\n\nStatus: {{status}}\n\n{{message}}\n\nView it in the customer portal: {{documentUrl}}`
+		},
+		de: {
+			subject: `Aktualisiert – ${word.de}: {{documentName}}`,
+			body: `Hallo {{contactFirstName}},\n\nes gibt Neuigkeiten – ${word.de} {{documentName}} von {{customerName}}.\n\nStatus: {{status}}\n\n{{message}}\n\nIm Kundenportal ansehen: {{documentUrl}}`
+		},
+		fr: {
+			subject: `Mise à jour – ${word.fr} : {{documentName}}`,
+			body: `Bonjour {{contactFirstName}},\n\ndu nouveau – ${word.fr} {{documentName}} de {{customerName}}.\n\nStatut : {{status}}\n\n{{message}}\n\nConsultez-le dans le portail client : {{documentUrl}}`
+		},
+		pl: {
+			subject: `Aktualizacja – ${word.pl}: {{documentName}}`,
+			body: `Dzień dobry {{contactFirstName}},\n\nmamy nowe informacje – ${word.pl} {{documentName}} klienta {{customerName}}.\n\nStatus: {{status}}\n\n{{message}}\n\nZobacz w portalu klienta: {{documentUrl}}`
+		},
+		pt: {
+			subject: `Atualização – ${word.pt}: {{documentName}}`,
+			body: `Olá {{contactFirstName}},\n\nhá novidades – ${word.pt} {{documentName}} de {{customerName}}.\n\nStatus: {{status}}\n\n{{message}}\n\nVeja no portal do cliente: {{documentUrl}}`
+		}
+	};
+}
+
+/** Templates of the portal modules' mail (issue #12), grouped. */
+const MODULE_TEMPLATES = {
+	proposal: notification(DOC_WORD.proposal, salesLines(DUE.valid)),
+	invoice_overdue: {
+		en: {
+			subject: 'Invoice overdue: {{documentName}}',
+			body: 'Hello {{contactFirstName}},\n\nthe invoice {{documentName}} for {{customerName}} was due on {{dueDate}} and is not paid yet.\n\nTotal: {{total}}\n\nView it in the customer portal: {{documentUrl}}'
+		},
+		de: {
+			subject: 'Rechnung überfällig: {{documentName}}',
+			body: 'Hallo {{contactFirstName}},\n\ndie Rechnung {{documentName}} für {{customerName}} war am {{dueDate}} fällig und ist noch nicht bezahlt.\n\nGesamtbetrag: {{total}}\n\nIm Kundenportal ansehen: {{documentUrl}}'
+		},
+		fr: {
+			subject: 'Facture en retard : {{documentName}}',
+			body: "Bonjour {{contactFirstName}},\n\nla facture {{documentName}} pour {{customerName}} était due le {{dueDate}} et n'est pas encore payée.\n\nTotal : {{total}}\n\nConsultez-la dans le portail client : {{documentUrl}}"
+		},
+		pl: {
+			subject: 'Zaległa faktura: {{documentName}}',
+			body: 'Dzień dobry {{contactFirstName}},\n\ntermin płatności faktury {{documentName}} dla {{customerName}} upłynął {{dueDate}}, a faktura nie została jeszcze opłacona.\n\nRazem: {{total}}\n\nZobacz w portalu klienta: {{documentUrl}}'
+		},
+		pt: {
+			subject: 'Fatura em atraso: {{documentName}}',
+			body: 'Olá {{contactFirstName}},\n\na fatura {{documentName}} de {{customerName}} venceu em {{dueDate}} e ainda não foi paga.\n\nTotal: {{total}}\n\nVeja no portal do cliente: {{documentUrl}}'
+		}
+	},
+	ticket_staff: {
+		en: {
+			subject: '{{customerName}}: {{contactName}} wrote in the ticket {{documentName}}',
+			body: 'Hello {{staffName}},\n\n{{contactName}} of {{customerName}} wrote in the ticket {{documentName}}:\n\n{{message}}\n\n{{recordUrl}}'
+		},
+		de: {
+			subject: '{{customerName}}: {{contactName}} hat im Ticket {{documentName}} geschrieben',
+			body: 'Hallo {{staffName}},\n\n{{contactName}} von {{customerName}} hat im Ticket {{documentName}} geschrieben:\n\n{{message}}\n\n{{recordUrl}}'
+		},
+		fr: {
+			subject: '{{customerName}} : {{contactName}} a écrit dans le ticket {{documentName}}',
+			body: 'Bonjour {{staffName}},\n\n{{contactName}} de {{customerName}} a écrit dans le ticket {{documentName}} :\n\n{{message}}\n\n{{recordUrl}}'
+		},
+		pl: {
+			subject: '{{customerName}}: {{contactName}} napisał(a) w zgłoszeniu {{documentName}}',
+			body: 'Cześć {{staffName}},\n\n{{contactName}} z {{customerName}} napisał(a) w zgłoszeniu {{documentName}}:\n\n{{message}}\n\n{{recordUrl}}'
+		},
+		pt: {
+			subject: '{{customerName}}: {{contactName}} escreveu no chamado {{documentName}}',
+			body: 'Olá {{staffName}},\n\n{{contactName}} de {{customerName}} escreveu no chamado {{documentName}}:\n\n{{message}}\n\n{{recordUrl}}'
+		}
+	}
+} satisfies Record<string, Record<MailLocale, MailTemplate>>;
 
 export const DEFAULT_TEMPLATES: Record<MailKind, Record<MailLocale, MailTemplate>> = {
 	welcome: {
@@ -117,11 +213,12 @@ export const DEFAULT_TEMPLATES: Record<MailKind, Record<MailLocale, MailTemplate
 			body: 'Olá {{staffName}},\n\n{{assignedBy}} definiu você como responsável por {{customerName}}.\n\n{{recordUrl}}'
 		}
 	},
-	invoice: notification(DOC_WORD.invoice),
-	credit_note: notification(DOC_WORD.credit_note),
-	estimate: notification(DOC_WORD.estimate),
-	ticket: notification(DOC_WORD.ticket),
-	project: notification(DOC_WORD.project),
-	contract: notification(DOC_WORD.contract),
-	task: notification(DOC_WORD.task)
+	invoice: notification(DOC_WORD.invoice, salesLines(DUE.due)),
+	credit_note: notification(DOC_WORD.credit_note, salesLines(null)),
+	estimate: notification(DOC_WORD.estimate, salesLines(DUE.valid)),
+	contract: notification(DOC_WORD.contract, salesLines(null)),
+	ticket: update(DOC_WORD.ticket),
+	project: update(DOC_WORD.project),
+	task: update(DOC_WORD.task),
+	...MODULE_TEMPLATES
 };

@@ -12,10 +12,21 @@ export const NOTIFICATION_MAIL_KINDS = [
 	'ticket',
 	'project',
 	'contract',
-	'task'
+	'task',
+	// Portal modules (issue #12): a proposal sent (the estimate flag chooses who gets it), an
+	// invoice past its due date (the invoice flag).
+	'proposal',
+	'invoice_overdue'
 ] as const;
 
-export const MAIL_KINDS = ['welcome', 'set_password', 'manager_assigned', ...NOTIFICATION_MAIL_KINDS] as const;
+/** Mail to staff about a customer (its managers). */
+export const STAFF_MAIL_KINDS = [
+	'manager_assigned',
+	// A contact opened a ticket or replied in one, in the portal (issue #12): to the customer's managers.
+	'ticket_staff'
+] as const;
+
+export const MAIL_KINDS = ['welcome', 'set_password', ...STAFF_MAIL_KINDS, ...NOTIFICATION_MAIL_KINDS] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 export const isMailKind = (v: unknown): v is MailKind => (MAIL_KINDS as readonly unknown[]).includes(v);
@@ -34,7 +45,14 @@ export const MERGE_FIELDS = [
 	'assignedBy',
 	'recordUrl',
 	'documentName',
-	'documentUrl'
+	'documentUrl',
+	// Portal modules (issue #12): a sales document's number, total and due date, a ticket's,
+	// project's or task's status, and the text of a ticket reply.
+	'documentNumber',
+	'total',
+	'dueDate',
+	'status',
+	'message'
 ] as const;
 export type MergeField = (typeof MERGE_FIELDS)[number];
 export type MergeValues = Partial<Record<MergeField, string>>;
@@ -50,6 +68,8 @@ export const URL_FIELDS: ReadonlySet<MergeField> = new Set([
 const CONTACT_FIELDS = ['contactName', 'contactFirstName', 'customerName', 'portalUrl'] as const;
 
 const NOTIFICATION_FIELDS: readonly MergeField[] = [...CONTACT_FIELDS, 'documentName', 'documentUrl'];
+const SALES_FIELDS: readonly MergeField[] = [...NOTIFICATION_FIELDS, 'documentNumber', 'total', 'dueDate'];
+const UPDATE_FIELDS: readonly MergeField[] = [...NOTIFICATION_FIELDS, 'status', 'message'];
 
 /** Which merge fields a template of each kind may use; any other `{{name}}` is refused on save. */
 export const FIELDS_OF: Record<MailKind, readonly MergeField[]> = {
@@ -57,17 +77,21 @@ export const FIELDS_OF: Record<MailKind, readonly MergeField[]> = {
 	welcome: [...CONTACT_FIELDS, 'setPasswordLink'],
 	set_password: [...CONTACT_FIELDS, 'setPasswordLink'],
 	manager_assigned: ['staffName', 'assignedBy', 'customerName', 'recordUrl'],
-	invoice: NOTIFICATION_FIELDS,
-	credit_note: NOTIFICATION_FIELDS,
-	estimate: NOTIFICATION_FIELDS,
-	ticket: NOTIFICATION_FIELDS,
-	project: NOTIFICATION_FIELDS,
-	contract: NOTIFICATION_FIELDS,
-	task: NOTIFICATION_FIELDS
+	invoice: SALES_FIELDS,
+	credit_note: SALES_FIELDS,
+	estimate: SALES_FIELDS,
+	proposal: SALES_FIELDS,
+	invoice_overdue: SALES_FIELDS,
+	contract: [...NOTIFICATION_FIELDS, 'total'],
+	ticket: UPDATE_FIELDS,
+	project: UPDATE_FIELDS,
+	task: UPDATE_FIELDS,
+	ticket_staff: ['staffName', 'contactName', 'customerName', 'documentName', 'message', 'recordUrl']
 };
 
 /** Who receives each kind: a customer contact or a staff member. */
-export const recipientOf = (kind: MailKind): 'contact' | 'staff' => (kind === 'manager_assigned' ? 'staff' : 'contact');
+export const recipientOf = (kind: MailKind): 'contact' | 'staff' =>
+	(STAFF_MAIL_KINDS as readonly string[]).includes(kind) ? 'staff' : 'contact';
 
 export const MAX_SUBJECT = 200;
 export const MAX_BODY = 20_000;
