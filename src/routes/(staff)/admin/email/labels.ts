@@ -1,7 +1,9 @@
 /** Words for the outbox's codes (kinds, statuses, send-time decisions) in the admin's language. */
 import { m } from '$lib/paraglide/messages';
+import type { MailKind } from '$lib/schema/mail/kinds';
 
-const KINDS: Record<string, () => string> = {
+/** Typed as complete: a new kind fails to compile until it has a name. */
+const KINDS: Record<MailKind, () => string> = {
 	welcome: m.mail_kind_welcome,
 	set_password: m.mail_kind_set_password,
 	manager_assigned: m.mail_kind_manager_assigned,
@@ -11,7 +13,10 @@ const KINDS: Record<string, () => string> = {
 	ticket: m.mail_kind_ticket,
 	project: m.mail_kind_project,
 	contract: m.mail_kind_contract,
-	task: m.mail_kind_task
+	task: m.mail_kind_task,
+	proposal: m.mail_kind_proposal,
+	invoice_overdue: m.mail_kind_invoice_overdue,
+	ticket_staff: m.mail_kind_ticket_staff
 };
 
 const STATUSES: Record<string, () => string> = {
@@ -31,6 +36,6 @@ const DECISIONS: Record<string, () => string> = {
 	staff_inactive: m.mail_decision_staff_inactive
 };
 
-export const kindText = (k: string) => KINDS[k]?.() ?? k;
+export const kindText = (k: string) => (Object.hasOwn(KINDS, k) ? KINDS[k as MailKind]() : k);
 export const statusText = (s: string) => STATUSES[s]?.() ?? s;
 export const decisionText = (d: string) => DECISIONS[d]?.() ?? d;
