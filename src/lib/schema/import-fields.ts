@@ -138,3 +138,86 @@ const LABEL_WORDS: [ValueLabel, string[]][] = [
 	['main', ['main', 'company main', 'zentrale']],
 	['other', ['other', 'custom', 'sonstige', 'andere', 'inny', 'autre', 'outro']]
 ];
+
+/** A birthday; a year-less one (vCard --0415, Google --04-15) keeps year null. */
+export interface Birthday {
+	year: number | null;
+	month: number;
+	day: number;
+}
+
+export interface LabelledValue {
+	value: string;
+	label: ValueLabel | null;
+}
+
+export interface PhoneDraft extends LabelledValue {
+	/** +4981411234 when the country is known (src/lib/schema/phones.ts). */
+	e164: string | null;
+	ext: string | null;
+}
+
+export interface AddressDraft {
+	street: string;
+	city: string;
+	state: string;
+	postalCode: string;
+	country: string;
+}
+
+/** A photo as a file holds it, kept for the photo issue: bytes and their media type. */
+export interface PhotoDraft {
+	type: string;
+	bytes: Uint8Array;
+}
+
+/**
+ * One contact (or, with no person name, one company) as read from a file, before it is
+ * matched with existing records: the same shape from CSV and vCard.
+ */
+export interface ImportDraft {
+	/** 'company': a row or card with a company and no person (vCard KIND:org). */
+	kind: 'contact' | 'company';
+	namePrefix: string;
+	firstName: string;
+	middleName: string;
+	lastName: string;
+	nameSuffix: string;
+	nickname: string;
+	position: string;
+	department: string;
+	company: string;
+	emails: LabelledValue[];
+	phones: PhoneDraft[];
+	websites: LabelledValue[];
+	address: AddressDraft | null;
+	birthday: Birthday | null;
+	notes: string;
+	tags: string[];
+	externalId: string | null;
+	photo: PhotoDraft | null;
+}
+
+export function emptyDraft(): ImportDraft {
+	return {
+		kind: 'contact',
+		namePrefix: '',
+		firstName: '',
+		middleName: '',
+		lastName: '',
+		nameSuffix: '',
+		nickname: '',
+		position: '',
+		department: '',
+		company: '',
+		emails: [],
+		phones: [],
+		websites: [],
+		address: null,
+		birthday: null,
+		notes: '',
+		tags: [],
+		externalId: null,
+		photo: null
+	};
+}

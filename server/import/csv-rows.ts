@@ -1,0 +1,47 @@
+/**
+ * A CSV upload, read through: records (csv.ts), the header recognised (recognise.ts), every
+ * further record a draft or a refusal (row-draft.ts). What the preview shows for the first
+ * rows and what the import run consumes for all of them, one row at a time.
+ */
+import type { Readable } from 'node:stream';
+import type { Mapping } from '../../src/lib/schema/import-fields.ts';
+import { CsvFileError, openCsv, type CsvOptions, type Delimiter } from './csv.ts';
+import type { DecodeInfo } from './decode.ts';
+import { recognise } from './recognise.ts';
+import { rowToDraft, type RowOptions, type RowResult } from './row-draft.ts';
+
+export interface CsvImport {
+	delimiter: Delimiter;
+	decoding: DecodeInfo;
+	headers: string[];
+	mapping: Mapping;
+	/** Columns nothing recognised (the mapping screen asks about them). */
+	unmapped: number[];
+	rows: AsyncIterable<RowResult>;
+}
+
+export interface CsvImportOptions extends CsvOptions, Omit<RowOptions, 'columns'> {
+	/** The mapping the user chose or saved for this layout; recognised when absent. */
+	mapping?: Mapping | null;
+}
+
+export async function readCsvImport(
+	source: Readable | AsyncIterable<Uint8Array>,
+	opts: CsvImportOptions = {}
+): Promise<CsvImport> {
+	const csv = await openCsv(source, opts);
+	const it = csv.records[Symbol.asyncIterator]();
+	let first = await it.next();
+	// Blank lines above the header (some exports start with one) are not the header.
+	while (!first.done && first.value.cells.every((c) => c.trim() === '')) first = await it.next();
+	if (first.done) throw new CsvFileError('empty', null);
+	const headers = first.value.cells;
+	const { mapping, unmapped } = recognise(headers, opts.mapping);
+	const rowOpts: RowOptions = { columns: headers.length, defaultRegion: opts.defaultRegion, dayFirst: opts.dayFirst };
+	async function* rows(): AsyncGenerator<RowResult> {
+		for (let r = await it.next(); !r.done; r = await it.next()) {
+			yield rowToDraft(r.value.line, r.value.cells, mapping, rowOpts);
+		}
+	}
+	return { delimiter: csv.delimiter, decoding: csv.decoding, headers, mapping, unmapped, rows: rows() };
+}
