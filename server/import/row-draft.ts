@@ -24,7 +24,8 @@ import { phoneValue, regionOf, type CountryCode } from '../../src/lib/schema/pho
 export const REFUSALS = ['empty', 'no_name', 'bad_email', 'too_long', 'too_many_columns', 'deleted_in_source'] as const;
 export type Refusal = (typeof REFUSALS)[number];
 
-export const WARNINGS = ['formula', 'bad_birthday'] as const;
+export const WARNINGS = ['formula', 'bad_birthday', 'photo_dropped'] as const;
+/** `column`: the cell's column in a CSV row; in a vCard, the line of the property. */
 export type RowWarning = { code: (typeof WARNINGS)[number]; column: number };
 
 export type RowResult =
