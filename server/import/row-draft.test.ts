@@ -46,6 +46,13 @@ describe('rowToDraft', () => {
 		}
 	});
 
+	it("a cell neutralised by a CSV export ('=…) reads back as written, still with a warning", () => {
+		const r = row(['Ana', 'Silva', '', "'+49 30 1234567", "'=1+1"]);
+		expect(r.kind === 'draft' && r.draft.phones[0]).toMatchObject({ value: '+49 30 1234567', e164: '+49301234567' });
+		expect(r.kind === 'draft' && r.draft.notes).toBe('=1+1');
+		expect(r.kind === 'draft' && r.warnings).toEqual([{ code: 'formula', column: 4 }]);
+	});
+
 	it('a phone number with + or a negative number is no formula', () => {
 		const r = row(['Ana', 'Silva', '', '+49 30 1234567', '-5']);
 		expect(r.kind === 'draft' && r.warnings).toEqual([]);

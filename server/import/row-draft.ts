@@ -43,6 +43,8 @@ export interface RowOptions {
 
 /** What a spreadsheet would evaluate (OWASP "CSV Injection"). */
 export const FORMULA_START = /^[=+\-@\t\r]/;
+/** A spreadsheet-neutralised cell as exports write it: an apostrophe before what would run. */
+const NEUTRALISED = /^'[=+\-@\t\r]/;
 /** A phone number or a plain number is not a formula, even with a leading + or -. */
 const NUMBER_LIKE = /^[+-]?[\d\s()./-]+$/;
 
@@ -88,7 +90,9 @@ export function rowToDraft(line: number, cells: readonly string[], mapping: Mapp
 
 	for (let i = 0; i < Math.min(cells.length, mapping.columns.length); i++) {
 		const target = mapping.columns[i];
-		const value = cells[i].trim();
+		// Our own CSV export writes '=… for =… (src/lib/schema/csv-write.ts): read it back as written.
+		const cell = NEUTRALISED.test(cells[i]) ? cells[i].slice(1) : cells[i];
+		const value = cell.trim();
 		if (target.kind === 'ignore' || value === '') continue;
 		if (target.kind === 'label') {
 			labels.set(`${target.field}:${target.slot}`, labelOf(value));
@@ -96,7 +100,6 @@ export function rowToDraft(line: number, cells: readonly string[], mapping: Mapp
 		}
 		const field = target.field;
 		if (value.length > IMPORT_MAX[field]) return refuse('too_long', i);
-		const isPhone = field === 'phone' && NUMBER_LIKE.test(value);
 		if (FORMULA_START.test(cells[i]) && !isPhone && !NUMBER_LIKE.test(value))
 			warnings.push({ code: 'formula', column: i });
 		if (field === 'email' || field === 'phone' || field === 'website') {
