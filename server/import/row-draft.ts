@@ -100,8 +100,7 @@ export function rowToDraft(line: number, cells: readonly string[], mapping: Mapp
 		}
 		const field = target.field;
 		if (value.length > IMPORT_MAX[field]) return refuse('too_long', i);
-		if (FORMULA_START.test(cells[i]) && !isPhone && !NUMBER_LIKE.test(value))
-			warnings.push({ code: 'formula', column: i });
+		if (FORMULA_START.test(cell) && !NUMBER_LIKE.test(value)) warnings.push({ code: 'formula', column: i });
 		if (field === 'email' || field === 'phone' || field === 'website') {
 			for (const part of splitMulti(value))
 				multis.push({ field, value: part, label: target.label, slot: target.slot ?? 0, column: i });
