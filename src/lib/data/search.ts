@@ -7,6 +7,7 @@
 import type { CustomerSummary } from '$lib/schema/customer-doc';
 import type { Access, CustomerKind } from '$lib/schema/records';
 import { DEFAULT_CONTACT_TYPE_ID } from '$lib/schema/settings';
+import { fold } from '$lib/schema/text-fold';
 
 export const SORT_ORDERS = ['name-asc', 'name-desc', 'updated'] as const;
 export type SortOrder = (typeof SORT_ORDERS)[number];
@@ -114,18 +115,8 @@ export function similarCompanies(summaries: readonly CustomerSummary[], name: st
 		.map((x) => x.row);
 }
 
-/**
- * Lowercase, without diacritics (NFD, combining marks removed), and with the letters NFD
- * leaves alone folded too, so "lodz" finds "Łódź" and "strasse" finds "Straße".
- */
-export function fold(s: string): string {
-	return s
-		.normalize('NFD')
-		.replace(/\p{M}/gu, '')
-		.toLowerCase()
-		.replace(/[łøđßæœı]/g, (c) => FOLD[c]);
-}
-const FOLD: Record<string, string> = { ł: 'l', ø: 'o', đ: 'd', ß: 'ss', æ: 'ae', œ: 'oe', ı: 'i' };
+// One folding rule for the device's lists and the server's export of them.
+export { fold };
 
 const onlyDigits = (s: string | null | undefined) => (s ? s.replace(/\D/g, '') : '');
 /** A query made of phone characters only: compared digit by digit. */
