@@ -25,6 +25,24 @@ async function read(name: string) {
 	return { file, rows, drafts, refused, draft, warningsOf };
 }
 
+describe('reading a large file', () => {
+	it('lets timers and sockets run while it parses (the event loop is never held)', async () => {
+		const rows = 'First Name,Last Name,Email\n' + 'Ana,Silva,ana@example.com\n'.repeat(5000);
+		const file = await readCsvImport([Buffer.from(rows)]);
+		let ticked = false;
+		setTimeout(() => (ticked = true), 0);
+		let n = 0;
+		let tickedAt = -1;
+		for await (const r of file.rows) {
+			n += r.kind === 'draft' ? 1 : 0;
+			if (ticked && tickedAt === -1) tickedAt = n;
+		}
+		expect(n).toBe(5000);
+		expect(tickedAt).toBeGreaterThan(0);
+		expect(tickedAt).toBeLessThan(5000);
+	});
+});
+
 describe('known layouts, imported whole', () => {
 	it('Google Contacts (current form): labels, " ::: " lists, year-less birthday, company-only row', async () => {
 		const { file, draft, refused, warningsOf } = await read('google-contacts.csv');
