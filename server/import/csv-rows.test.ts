@@ -3,6 +3,7 @@
  * layout, and the fields every row ends up with — what a user checks in the preview.
  */
 import fs from 'node:fs';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { ImportDraft } from '../../src/lib/schema/import-fields.ts';
 import { readCsvImport } from './csv-rows.ts';
@@ -28,7 +29,7 @@ async function read(name: string) {
 describe('reading a large file', () => {
 	it('lets timers and sockets run while it parses (the event loop is never held)', async () => {
 		const rows = 'First Name,Last Name,Email\n' + 'Ana,Silva,ana@example.com\n'.repeat(5000);
-		const file = await readCsvImport([Buffer.from(rows)]);
+		const file = await readCsvImport(Readable.from([Buffer.from(rows)]));
 		let ticked = false;
 		setTimeout(() => (ticked = true), 0);
 		let n = 0;
