@@ -57,12 +57,15 @@ const splitMulti = (s: string) =>
 		.map((p) => p.trim())
 		.filter(Boolean);
 
+/** Google's group of every contact: no tag anyone chose (CSV "* myContacts", vCard "myContacts"). */
+export const isSystemGroup = (tag: string) => tag.toLowerCase() === 'mycontacts';
+
 /** Tags in one cell: " ::: ", "," or ";"; Google's system group and its "* " marks dropped. */
 function splitTags(s: string): string[] {
 	return s
 		.split(/\s*:::\s*|[,;]/)
 		.map((t) => t.replace(/^\*\s*/, '').trim())
-		.filter((t) => t !== '' && t.toLowerCase() !== 'mycontacts');
+		.filter((t) => t !== '' && !isSystemGroup(t));
 }
 
 /** "Silva, Ana" → Ana / Silva; "Ana Maria Silva" → Ana Maria / Silva. */

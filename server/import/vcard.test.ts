@@ -62,7 +62,7 @@ describe('vCard import', () => {
 			'Une très longue note qui dépasse largement les soixante-quinze octets d’une ligne, et qui a donc été pliée par l’exportateur.'
 		);
 		expect(m.birthday).toEqual({ year: null, month: 4, day: 15 });
-		expect(m.tags).toEqual(['myContacts', 'Clients', 'Salon 2026']);
+		expect(m.tags).toEqual(['Clients', 'Salon 2026']); // Google's "myContacts" is no tag anyone chose
 		expect(m.emails.map((e) => e.label)).toEqual(['home', 'work']);
 		expect(m.websites).toEqual([{ value: 'https://lefevre.example', label: null }]);
 		expect(refused).toEqual([

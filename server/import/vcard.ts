@@ -14,7 +14,7 @@ import { emptyDraft, labelOf, type ImportDraft, type ValueLabel } from '../../sr
 import { phoneValue, regionOf, type CountryCode } from '../../src/lib/schema/phones.ts';
 import { decodeBytes } from './decode.ts';
 import type { RowResult, RowWarning } from './row-draft.ts';
-import { splitFullName } from './row-draft.ts';
+import { isSystemGroup, splitFullName } from './row-draft.ts';
 import {
 	param,
 	parseProperty,
@@ -147,7 +147,7 @@ function cardToDraft(line: number, props: VcardProperty[], defaultRegion: Countr
 				if (text()) notes.push(text());
 				break;
 			case 'CATEGORIES':
-				for (const t of splitValue(rawText(p), ',')) if (t && !d.tags.includes(t)) d.tags.push(t);
+				for (const t of splitValue(rawText(p), ',')) if (t && !isSystemGroup(t) && !d.tags.includes(t)) d.tags.push(t);
 				break;
 			case 'URL':
 				if (text()) d.websites.push({ value: text(), label: labelFrom(p, groupLabels) });
