@@ -7,27 +7,18 @@
 import type { CustomerSummary } from '$lib/schema/customer-doc';
 import type { Access, CustomerKind } from '$lib/schema/records';
 import { DEFAULT_CONTACT_TYPE_ID } from '$lib/schema/settings';
+import { fold, searchFold } from '$lib/schema/text-fold';
+import {
+	SORT_COLUMNS,
+	SORT_ORDERS,
+	isSortOrder,
+	sortParts,
+	sortRows,
+	type SortColumn,
+	type SortOrder
+} from '$lib/schema/list-sort';
 
-/** The orders the sort menu offers. */
-export const SORT_ORDERS = ['name-asc', 'name-desc', 'updated'] as const;
-/** Columns a list can be sorted by from its header (name included). */
-export const SORT_COLUMNS = ['name', 'company', 'position', 'email', 'phone', 'city'] as const;
-export type SortColumn = (typeof SORT_COLUMNS)[number];
-export type SortOrder = (typeof SORT_ORDERS)[number] | `${SortColumn}-${'asc' | 'desc'}`;
-
-export function isSortOrder(v: unknown): v is SortOrder {
-	if (typeof v !== 'string') return false;
-	if (v === 'updated') return true;
-	const [column, dir, more] = v.split('-');
-	return more === undefined && (dir === 'asc' || dir === 'desc') && (SORT_COLUMNS as readonly string[]).includes(column);
-}
-
-/** The column and direction of a header sort; null for "recently updated". */
-export function sortParts(sort: SortOrder): { column: SortColumn; dir: 'asc' | 'desc' } | null {
-	if (sort === 'updated') return null;
-	const [column, dir] = sort.split('-') as [SortColumn, 'asc' | 'desc'];
-	return { column, dir };
-}
+export { SORT_COLUMNS, SORT_ORDERS, isSortOrder, sortParts, type SortColumn, type SortOrder };
 
 export interface ListQuery {
 	/** What the user typed; every word must match (names, e-mail, phone, company). */
@@ -134,28 +125,9 @@ export function similarCompanies(summaries: readonly CustomerSummary[], name: st
 		.map((x) => x.row);
 }
 
-/**
- * Lowercase, without diacritics (NFD, combining marks removed), and with the letters NFD
- * leaves alone folded too, so "lodz" finds "Łódź" and "strasse" finds "Straße".
- */
-export function fold(s: string): string {
-	return s
-		.normalize('NFD')
-		.replace(/\p{M}/gu, '')
-		.toLowerCase()
-		.replace(/[łøđßæœı]/g, (c) => FOLD[c]);
-}
-const FOLD: Record<string, string> = { ł: 'l', ø: 'o', đ: 'd', ß: 'ss', æ: 'ae', œ: 'oe', ı: 'i' };
+// One folding rule for the device's lists and the server's export of them.
+export { fold, searchFold };
 
-/**
- * The search form of folded text: German transliterations collapse too (ae → a, oe → o,
- * ue → u), so "mueller" finds "Müller" and "Müller" finds "Mueller", as people type without
- * umlauts (ß ↔ ss already folds). Applied alike to the index and the query, so "Michael" still
- * finds itself; the cost is a rare extra match ("Michal" for "Michael").
- */
-export function searchFold(s: string): string {
-	return fold(s).replace(/([aou])e/g, '$1');
-}
 
 const onlyDigits = (s: string | null | undefined) => (s ? s.replace(/\D/g, '') : '');
 /** A query made of phone characters only: compared digit by digit. */
@@ -295,12 +267,7 @@ function run<R extends RowBase>(index: Index<R>, q: ListQuery): R[] {
 				const v = (e.row as unknown as Record<string, unknown>)[col];
 				return typeof v === 'string' && v !== '' ? v : null;
 			};
-			// Stable: equal values keep the name order; empty values go last either way.
-			sorted = [...index.byName].sort((a, b) => {
-				const x = value(a);
-				const y = value(b);
-				return x === null ? (y === null ? 0 : 1) : y === null ? -1 : collator.compare(x, y);
-			});
+			sorted = sortRows(index.byName, value, 'asc');
 			index.byColumn.set(col, sorted);
 		}
 		entries = sorted;

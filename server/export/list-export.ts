@@ -1,0 +1,197 @@
+/**
+ * "Export the contacts you can see" (SPEC §4, issue #13 item 5): the Persons or Companies
+ * list with the filters of its page, as CSV (csv-write.ts) or vCard 4.0 (vcard-write.ts),
+ * only with records the user may read (the access rules, asked per customer). Search works
+ * as on the device: every typed word must match, letters folded (text-fold.ts); a typed
+ * phone number matches however either side was written (phones.ts: "+49 8141 123" finds
+ * "08141 123").
+ */
+import type { StaffRef } from '../../src/lib/schema/access.ts';
+import { csvOf, type CsvColumn } from '../../src/lib/schema/csv-write.ts';
+import type { ExportFormat, ExportList, ExportQuery } from '../../src/lib/schema/export-query.ts';
+import { emptyDraft, type ImportDraft } from '../../src/lib/schema/import-fields.ts';
+import { phoneMatches, phoneValue, regionOf } from '../../src/lib/schema/phones.ts';
+import { DEFAULT_CONTACT_TYPE_ID } from '../../src/lib/schema/settings.ts';
+import { sortParts, sortRows, type SortColumn } from '../../src/lib/schema/list-sort.ts';
+import { searchFold } from '../../src/lib/schema/text-fold.ts';
+import { vcardsOf } from '../../src/lib/schema/vcard-write.ts';
+import type { Db } from '../db.ts';
+import { companyRows, personRows, type CompanyRow, type CustomerRow, type PersonRow } from './list-rows.ts';
+
+export interface ExportFile {
+	body: string;
+	contentType: string;
+	filename: string;
+	count: number;
+}
+
+/** One row of either list, with what search and sorting need. */
+interface Entry<R> {
+	row: R;
+	name: string;
+	key: string;
+	phones: string[];
+	country: string | null;
+	/** Values of the sortable columns (list-sort.ts) as the list shows them. */
+	columns: Partial<Record<SortColumn, string | null>>;
+}
+
+/** Phone characters only: compared as a number (as the device's list does). */
+const PHONE_QUERY = /^[\d\s+\-()./]*\d[\d\s+\-()./]*$/;
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+function matches(e: Entry<unknown>, q: string): boolean {
+	const text = searchFold(q);
+	if (text === '') return true;
+	if (PHONE_QUERY.test(text)) {
+		const region = regionOf(e.country);
+		if (e.phones.some((p) => phoneMatches(p, q, region))) return true;
+		return e.key.includes(text);
+	}
+	return text.split(/\s+/).every((t) => e.key.includes(t));
+}
+
+function select<R extends CustomerRow>(
+	entries: Iterable<Entry<R>>,
+	user: StaffRef,
+	canRead: (customerId: string) => boolean,
+	q: ExportQuery
+): R[] {
+	const out: Entry<R>[] = [];
+	for (const e of entries) {
+		const r = e.row;
+		if (!canRead(r.customerId)) continue;
+		if (q.type !== null && (r.contactTypeId ?? DEFAULT_CONTACT_TYPE_ID) !== q.type) continue;
+		if (q.mine && !r.managers.includes(user.id)) continue;
+		if (!matches(e, q.q)) continue;
+		out.push(e);
+	}
+	const order = sortParts(q.sort);
+	if (order === null) return out.sort((a, b) => (b.row.updatedAt ?? 0) - (a.row.updatedAt ?? 0)).map((e) => e.row);
+	// Name order first, so rows equal in another column stay in name order (as on the device).
+	out.sort((a, b) => collator.compare(a.name, b.name));
+	if (order.column === 'name') return (order.dir === 'desc' ? out.reverse() : out).map((e) => e.row);
+	return sortRows(out, (e) => e.columns[order.column] ?? null, order.dir).map((e) => e.row);
+}
+
+const SEP = '\u0000';
+const keyOf = (fields: (string | null)[]) => searchFold(fields.filter(Boolean).join(SEP));
+
+function* personEntries(db: Db): Generator<Entry<PersonRow>> {
+	for (const r of personRows(db)) {
+		const name = `${r.firstName ?? ''} ${r.lastName ?? ''}`.trim();
+		// An individual customer's own e-mail and phone stand in for missing contact ones (as in the list).
+		const email = r.contactEmail ?? (r.kind === 'person' ? r.email : null);
+		const phone = r.contactPhone ?? (r.kind === 'person' ? r.phone : null);
+		const company = r.kind === 'company' ? r.companyName : null;
+		yield {
+			row: { ...r, contactEmail: email, contactPhone: phone },
+			name,
+			key: keyOf([name, email, phone, company, r.position]),
+			phones: phone ? [phone] : [],
+			country: r.country,
+			columns: { company, position: r.position, email, phone }
+		};
+	}
+}
+
+function* companyEntries(db: Db): Generator<Entry<CompanyRow>> {
+	for (const r of companyRows(db)) {
+		const name = r.companyName ?? '';
+		yield {
+			row: r,
+			name,
+			key: keyOf([name, r.email, r.phone, r.city]),
+			phones: r.phone ? [r.phone] : [],
+			country: r.country,
+			columns: { email: r.email, phone: r.phone, city: r.city }
+		};
+	}
+}
+
+const PERSON_COLUMNS: CsvColumn<PersonRow>[] = [
+	{ header: 'First Name', value: (r) => r.firstName },
+	{ header: 'Last Name', value: (r) => r.lastName },
+	{ header: 'Position', value: (r) => r.position },
+	{ header: 'Company', value: (r) => (r.kind === 'company' ? r.companyName : null) },
+	{ header: 'E-mail', value: (r) => r.contactEmail },
+	{ header: 'Phone', value: (r) => r.contactPhone },
+	{ header: 'City', value: (r) => r.city },
+	{ header: 'Country', value: (r) => r.country }
+];
+
+const COMPANY_COLUMNS: CsvColumn<CompanyRow>[] = [
+	{ header: 'Company', value: (r) => r.companyName },
+	{ header: 'E-mail', value: (r) => r.email },
+	{ header: 'Phone', value: (r) => r.phone },
+	{ header: 'City', value: (r) => r.city },
+	{ header: 'Country', value: (r) => r.country },
+	{ header: 'Contacts', value: (r) => r.contactCount }
+];
+
+function phonesOf(phone: string | null, country: string | null): ImportDraft['phones'] {
+	if (!phone) return [];
+	const v = phoneValue(phone, regionOf(country));
+	return [{ value: v.raw, label: null, e164: v.e164, ext: v.ext }];
+}
+
+const addressOf = (r: CustomerRow): ImportDraft['address'] =>
+	r.city || r.country ? { street: '', city: r.city ?? '', state: '', postalCode: '', country: r.country ?? '' } : null;
+
+function personDraft(r: PersonRow): ImportDraft {
+	return {
+		...emptyDraft(),
+		firstName: r.firstName ?? '',
+		lastName: r.lastName ?? '',
+		position: r.position ?? '',
+		company: r.kind === 'company' ? (r.companyName ?? '') : '',
+		emails: r.contactEmail ? [{ value: r.contactEmail, label: null }] : [],
+		phones: phonesOf(r.contactPhone, r.country),
+		address: addressOf(r)
+	};
+}
+
+function companyDraft(r: CompanyRow): ImportDraft {
+	return {
+		...emptyDraft(),
+		kind: 'company',
+		company: r.companyName ?? '',
+		emails: r.email ? [{ value: r.email, label: 'work' }] : [],
+		phones: phonesOf(r.phone, r.country),
+		address: addressOf(r)
+	};
+}
+
+/** The export file of a list for `user`; `canRead` is the access rule for a customer. */
+export function exportList(
+	db: Db,
+	user: StaffRef,
+	canRead: (customerId: string) => boolean,
+	file: { list: ExportList; format: ExportFormat },
+	q: ExportQuery,
+	today = new Date()
+): ExportFile {
+	const filename = `${file.list}-${today.toISOString().slice(0, 10)}.${file.format}`;
+	const csvType = 'text/csv; charset=utf-8';
+	const vcfType = 'text/vcard; charset=utf-8';
+	if (file.list === 'contacts') {
+		const rows = select(personEntries(db), user, canRead, q);
+		return file.format === 'csv'
+			? { body: csvOf(PERSON_COLUMNS, rows, q.delimiter), contentType: csvType, filename, count: rows.length }
+			: {
+					body: vcardsOf(rows.map((r) => ({ draft: personDraft(r), uid: `urn:fieldbook:contact:${r.contactId}` }))),
+					contentType: vcfType,
+					filename,
+					count: rows.length
+				};
+	}
+	const rows = select(companyEntries(db), user, canRead, q);
+	return file.format === 'csv'
+		? { body: csvOf(COMPANY_COLUMNS, rows, q.delimiter), contentType: csvType, filename, count: rows.length }
+		: {
+				body: vcardsOf(rows.map((r) => ({ draft: companyDraft(r), uid: `urn:fieldbook:customer:${r.customerId}` }))),
+				contentType: vcfType,
+				filename,
+				count: rows.length
+			};
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { layoutSignature } from '../../src/lib/schema/import-fields.ts';
+import { layoutOf, recognise } from './recognise.ts';
+
+describe('recognise', () => {
+	it('the same word means what its product means: "Title"', () => {
+		const outlook = recognise(['First Name', 'Last Name', 'Title', 'Job Title', 'E-mail Address']);
+		expect(outlook.mapping.layout).toBe('outlook');
+		expect(outlook.mapping.columns[2]).toEqual({ kind: 'field', field: 'namePrefix' });
+		expect(outlook.mapping.columns[3]).toEqual({ kind: 'field', field: 'position' });
+		const sf = recognise(['Salutation', 'First Name', 'Last Name', 'Title', 'Account Name', 'Mailing Street']);
+		expect(sf.mapping.layout).toBe('salesforce');
+		expect(sf.mapping.columns[3]).toEqual({ kind: 'field', field: 'position' });
+		expect(sf.mapping.columns[0]).toEqual({ kind: 'field', field: 'namePrefix' });
+	});
+
+	it('a file of no known layout gets guesses from common names in the UI languages; the rest is for the user', () => {
+		const r = recognise(['Prénom', 'Nom', 'Courriel', 'Téléphone', 'Lieblingsfarbe', '']);
+		expect(r.mapping.layout).toBe('custom');
+		expect(r.mapping.columns.slice(0, 4).map((c) => c.kind === 'field' && c.field)).toEqual([
+			'firstName',
+			'lastName',
+			'email',
+			'phone'
+		]);
+		expect(r.unmapped).toEqual([4]); // the empty header is no question
+	});
+
+	it('a header named like an Object.prototype key maps to nothing', () => {
+		const r = recognise(['constructor', '__proto__', 'toString', 'Vorname', 'Nachname']);
+		expect(r.mapping.columns.slice(0, 3)).toEqual([{ kind: 'ignore' }, { kind: 'ignore' }, { kind: 'ignore' }]);
+		expect(r.unmapped).toEqual([0, 1, 2]);
+	});
+
+	it('a mapping saved for this header row wins; one for another row does not', () => {
+		const headers = ['Col A', 'Col B'];
+		const saved = {
+			layout: 'custom',
+			signature: layoutSignature(headers),
+			columns: [
+				{ kind: 'field', field: 'lastName' },
+				{ kind: 'field', field: 'email' }
+			] as const
+		};
+		expect(recognise(headers, { ...saved, columns: [...saved.columns] }).mapping.columns[1]).toEqual({
+			kind: 'field',
+			field: 'email'
+		});
+		expect(recognise(['Col A', 'Col C'], { ...saved, columns: [...saved.columns] }).unmapped).toEqual([0, 1]);
+	});
+
+	it('signatures ignore case and spacing, not order', () => {
+		expect(layoutSignature(['First Name', 'E-mail'])).toBe(layoutSignature([' first  name', 'E-MAIL ']));
+		expect(layoutSignature(['First Name', 'E-mail'])).not.toBe(layoutSignature(['E-mail', 'First Name']));
+	});
+
+	it('German ONLYOFFICE is not mistaken for a generic German Excel file', () => {
+		expect(layoutOf(['Vorname', 'Nachname', 'Name des Unternehmens', 'E-Mail (Arbeit)'])?.id).toBe('onlyoffice');
+		expect(layoutOf(['Vorname', 'Nachname', 'Firma'])?.id).toBe('excel-de');
+		expect(layoutOf(['a', 'b'])).toBeNull();
+	});
+});

@@ -1,0 +1,172 @@
+/**
+ * Phone numbers as people type them (issue #13 item 2): the raw text is what is kept and
+ * shown; an E.164 form is added when the country is known — the number starts with + (or
+ * 00), or the record, the import or a default region names the country — so a number
+ * typed nationally ("08141 123") and one typed internationally ("+49 8141 123") are found
+ * by the same search. Extensions ("ext. 45", "x45", "Durchwahl") are kept apart.
+ *
+ * Parsing is libphonenumber-js (Google's libphonenumber metadata, the "min" set: enough for
+ * parsing and E.164, ~80 kB, so the device can use it offline too).
+ */
+import { getCountries, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+
+export type { CountryCode } from 'libphonenumber-js';
+
+export interface PhoneValue {
+	/** As typed, trimmed: what the user sees. */
+	raw: string;
+	/** +4981411234 when the country is known and the number fits it; else null. */
+	e164: string | null;
+	/** The extension, digits only ("45"), or null. */
+	ext: string | null;
+}
+
+const COUNTRIES: ReadonlySet<string> = new Set(getCountries());
+
+/** Languages whose country names a record's free-text country field may hold (SPEC §1). */
+const NAME_LANGUAGES = ['en', 'de', 'fr', 'pl', 'pt'] as const;
+let countryNames: Map<string, CountryCode> | null = null;
+
+/** Lowercase, without diacritics, single spaces: "  Österreich " → "osterreich". */
+const foldName = (s: string) =>
+	s
+		.normalize('NFD')
+		.replace(/\p{M}/gu, '')
+		.toLowerCase()
+		.replace(/[^\p{L}\p{N}]+/gu, ' ')
+		.trim();
+
+function names(): Map<string, CountryCode> {
+	if (countryNames) return countryNames;
+	const map = new Map<string, CountryCode>();
+	for (const lang of NAME_LANGUAGES) {
+		let display: Intl.DisplayNames;
+		try {
+			display = new Intl.DisplayNames([lang], { type: 'region' });
+		} catch {
+			continue; // a runtime without region names: codes still work
+		}
+		for (const code of getCountries()) {
+			const name = display.of(code);
+			if (name && name !== code) map.set(foldName(name), code);
+		}
+	}
+	// Common short forms that the display names do not give.
+	for (const [alias, code] of [
+		['usa', 'US'],
+		['uk', 'GB'],
+		['england', 'GB'],
+		['deutschland', 'DE'],
+		['brd', 'DE'],
+		['schweiz', 'CH'],
+		['suisse', 'CH'],
+		['polska', 'PL'],
+		['brasil', 'BR']
+	] as const) {
+		map.set(alias, code);
+	}
+	countryNames = map;
+	return map;
+}
+
+/**
+ * The region of a country as a record or an import holds it: an ISO code ("DE", "de"), or a
+ * name in one of the UI languages ("Germany", "Deutschland", "Allemagne", "Niemcy"). Null
+ * when it names no country libphonenumber knows.
+ */
+export function regionOf(country: string | null | undefined): CountryCode | null {
+	if (!country) return null;
+	const t = country.trim();
+	if (/^[A-Za-z]{2}$/.test(t)) {
+		const code = t.toUpperCase();
+		return COUNTRIES.has(code) ? (code as CountryCode) : null;
+	}
+	return names().get(foldName(t)) ?? null;
+}
+
+// "ext. 45", "ext 45", "x45", "#45", "Durchwahl 45", "poste 45", "wew. 45", "ramal 45".
+const EXTENSION = /\s*(?:[,;]\s*)?(?:e?xt\.?|extension|x|#|durchwahl|dw\.?|poste|wew\.?|ramal)\s*:?\s*(\d{1,10})\s*$/i;
+
+function splitExtension(raw: string): { number: string; ext: string | null } {
+	const m = EXTENSION.exec(raw);
+	if (!m || m.index === 0) return { number: raw, ext: null };
+	return { number: raw.slice(0, m.index), ext: m[1] };
+}
+
+/**
+ * A phone value from text as typed. `region` is the country to read a national number in
+ * (the record's or the import's country, or a default region); without one, only a number
+ * written internationally gets an E.164 form.
+ */
+export function phoneValue(text: string, region?: CountryCode | string | null): PhoneValue {
+	const raw = text.trim();
+	const { number, ext } = splitExtension(raw);
+	const country = typeof region === 'string' ? regionOf(region) : null;
+	// "0049 8141 123": the international call prefix most of the world dials, written out.
+	const intl = number.trim().replace(/^00(?=[1-9])/, '+');
+	const parsed = intl.startsWith('+')
+		? parsePhoneNumberFromString(intl)
+		: country
+			? parsePhoneNumberFromString(intl, country)
+			: undefined;
+	const e164 = parsed && parsed.isPossible() ? parsed.number : null;
+	return { raw, e164, ext: ext ?? (parsed?.ext ? String(parsed.ext) : null) };
+}
+
+/** Digits only. */
+const digitsOf = (s: string) => s.replace(/\D/g, '');
+
+/**
+ * The digit strings under which a stored phone is found: every digit as typed, the national
+ * significant number (without country code or trunk 0), and the E.164 digits. A query
+ * matches when one of its keys (phoneQueryKeys) is contained in one of these.
+ */
+export function phoneSearchKeys(phone: PhoneValue | string, region?: CountryCode | string | null): string[] {
+	const value = typeof phone === 'string' ? phoneValue(phone, region) : phone;
+	const { number } = splitExtension(value.raw);
+	const keys = new Set<string>();
+	const typed = digitsOf(number);
+	if (typed) keys.add(typed);
+	const e164 = value.e164 ?? phoneValue(value.raw, region).e164;
+	if (e164) {
+		keys.add(e164.slice(1));
+		const parsed = parsePhoneNumberFromString(e164);
+		if (parsed) keys.add(String(parsed.nationalNumber));
+	}
+	// Typed nationally without a known country: the trunk 0 is not part of the number.
+	if (typed.startsWith('0') && !typed.startsWith('00')) keys.add(typed.replace(/^0+/, ''));
+	return [...keys].filter((k) => k.length > 0);
+}
+
+/**
+ * What a typed search for a phone number looks for: its digits, and when it is written
+ * internationally ("+49 8141 123", "0049 8141 123") or nationally ("08141 123") also the
+ * national significant number, so either way of writing finds the other.
+ */
+export function phoneQueryKeys(query: string, region?: CountryCode | string | null): string[] {
+	const q = query.trim();
+	const digits = digitsOf(q);
+	if (digits.length < 3) return digits ? [digits] : [];
+	const keys = new Set<string>([digits]);
+	const value = phoneValue(q, region);
+	if (value.e164) {
+		const parsed = parsePhoneNumberFromString(value.e164);
+		if (parsed) keys.add(String(parsed.nationalNumber));
+	}
+	const trunkless = digits.replace(/^0+/, '');
+	if (trunkless !== digits && trunkless.length >= 3) keys.add(trunkless);
+	return [...keys];
+}
+
+/** Whether a typed query finds a stored phone, however either was written. */
+export function phoneMatches(phone: PhoneValue | string, query: string, region?: CountryCode | string | null): boolean {
+	const stored = typeof phone === 'string' ? phoneValue(phone, region) : phone;
+	const typed = phoneValue(query, region);
+	const storedE164 = stored.e164 ?? phoneValue(stored.raw, region).e164;
+	// Both numbers complete with their country: the country codes must agree too.
+	if (typed.e164 && storedE164) return storedE164 === typed.e164;
+	const queries = phoneQueryKeys(query, region);
+	if (queries.length === 0) return false;
+	const keys = phoneSearchKeys(stored, region);
+	return queries.some((q) => keys.some((s) => s.includes(q)));
+}

@@ -1,0 +1,51 @@
+/**
+ * [§4] "Export the contacts you can see" from the Companies and Persons lists (issue #13
+ * item 5): the Export menu carries the list's filters, and the file downloaded is the list as
+ * filtered, in UTF-8 with a BOM.
+ */
+import fs from 'node:fs';
+import { ADMIN, expect, expectAccessible, signIn, test } from './helpers';
+
+test.setTimeout(90_000);
+
+test('the Companies list exports what it shows, as CSV and vCard', async ({ page }) => {
+	const stamp = Date.now();
+	const name = `Exportprobe Größer ${stamp}`;
+	await signIn(page, ADMIN);
+	await page.goto('/companies');
+	await page.getByRole('button', { name: 'Create Company' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Create Company' });
+	await dialog.getByLabel('Company name').fill(name);
+	await dialog.getByLabel('City', { exact: true }).fill('Köln');
+	await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+	await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+	await expect(page.getByRole('status', { name: 'Sync status' })).toContainText('Synced', { timeout: 15_000 });
+
+	await page.goto('/companies');
+	await page.getByLabel('Search').fill(String(stamp));
+	await page.getByRole('button', { name: 'Export this list' }).click();
+	const csv = page.getByRole('link', { name: 'CSV (comma)' });
+	await expect(csv).toHaveAttribute('href', `/api/export/companies.csv?q=${stamp}`);
+	await expect(page.getByRole('link', { name: 'CSV (semicolon, for Excel)' })).toHaveAttribute(
+		'href',
+		`/api/export/companies.csv?q=${stamp}&delimiter=semicolon`
+	);
+	await expectAccessible(page, 'the Companies list with the Export menu open');
+
+	const downloading = page.waitForEvent('download');
+	await csv.click();
+	const download = await downloading;
+	expect(download.suggestedFilename()).toMatch(/^companies-\d{4}-\d{2}-\d{2}\.csv$/);
+	const bytes = fs.readFileSync((await download.path())!);
+	expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+	expect(bytes.toString('utf8').slice(1).trimEnd().split('\r\n')).toEqual([
+		'Company,E-mail,Phone,City,Country,Contacts',
+		`${name},,,Köln,,0`
+	]);
+
+	await page.getByRole('button', { name: 'Export this list' }).click();
+	const vcard = page.waitForEvent('download');
+	await page.getByRole('link', { name: 'vCard' }).click();
+	const vcf = fs.readFileSync((await (await vcard).path())!, 'utf8');
+	expect(vcf).toContain(`KIND:org\r\nFN:${name}\r\n`);
+});
