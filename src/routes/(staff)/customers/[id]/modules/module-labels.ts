@@ -99,17 +99,25 @@ export function currencyCodes(): string[] {
 	}
 }
 
-/** "EUR — Euro" in the user's language. */
+/** Built once per language: about 300 names, asked for by every money field. */
+const currencyNames = new Map<string, { value: string; label: string }[]>();
+
+/** "EUR — Euro" in the user's language, every ISO 4217 code (and `current` if the list lacks it). */
 export function currencyOptions(locale: string, current: string): { value: string; label: string }[] {
-	let names: Intl.DisplayNames | null = null;
-	try {
-		names = new Intl.DisplayNames(locale, { type: 'currency' });
-	} catch {
-		names = null;
+	let options = currencyNames.get(locale);
+	if (!options) {
+		let names: Intl.DisplayNames | null = null;
+		try {
+			names = new Intl.DisplayNames(locale, { type: 'currency' });
+		} catch {
+			names = null;
+		}
+		options = currencyCodes().map((c) => ({ value: c, label: `${c} — ${names?.of(c) ?? c}` }));
+		currencyNames.set(locale, options);
 	}
-	const codes = currencyCodes();
-	if (current && !codes.includes(current)) codes.push(current);
-	return codes.map((c) => ({ value: c, label: `${c} — ${names?.of(c) ?? c}` }));
+	return !current || options.some((o) => o.value === current)
+		? options
+		: [...options, { value: current, label: current }];
 }
 
 /** A stored calendar date ("2026-12-07") in the user's language, read as that day everywhere. */
