@@ -34,6 +34,7 @@ import type { LiveDoc, Presence } from '$lib/data/live-doc';
 import type { Workspace } from '$lib/data/workspace.svelte';
 import { getLocale } from '$lib/paraglide/runtime';
 import { contactName, sortContacts } from './contact-order';
+import { ModulesState } from './modules/modules.svelte';
 
 export { contactName };
 
@@ -72,6 +73,9 @@ export class CustomerState {
 	});
 	readonly primary = $derived(this.contacts.find((c) => c.primary) ?? null);
 
+	/** Sales documents, contracts, tickets and projects of this customer (issue #12). */
+	readonly modules: ModulesState;
+
 	private closed = false;
 
 	constructor(
@@ -79,6 +83,7 @@ export class CustomerState {
 		readonly id: string,
 		readonly live: LiveDoc
 	) {
+		this.modules = new ModulesState(live.doc, workspace.user.id, () => this.committed());
 		this.read();
 		this.readPresence();
 		this.synced = live.provider.synced;
@@ -111,6 +116,7 @@ export class CustomerState {
 			.filter((c) => typeof c.deletedAt === 'number')
 			.sort((a, b) => Number(b.deletedAt) - Number(a.deletedAt));
 		this.managers = managers(doc);
+		this.modules.read();
 	};
 
 	private readonly readPresence = () => {
