@@ -7,9 +7,9 @@
  * the permission all get the portal's one 404, over every path.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { trashContact, updateContact } from '../../src/lib/schema/customer-doc.ts';
-import { moduleMap, readSale, readTickets } from '../../src/lib/schema/module-doc.ts';
+import { createRecord, readSale, readTickets } from '../../src/lib/schema/module-doc.ts';
 import { DOC } from '../../src/lib/schema/records.ts';
 import { Client } from './helpers/http.ts';
 import { PORTAL_PASSWORD, seedCustomer, setPortalPassword, type SeedDoc } from './helpers/portal-seed.ts';
@@ -338,14 +338,14 @@ describe('[§6] portal actions are the server’s changes, seen live by staff', 
 		expect(page.body).toContain('And the 7 %?');
 
 		// A staff reply on the device shows in the portal.
-		await staffEdit((d) => {
-			moduleMap(d, DOC.ticketReplies).set('staff-r', new Y.Map());
-			const m = moduleMap(d, DOC.ticketReplies).get('staff-r')!;
-			m.set('ticketId', id);
-			m.set('body', 'Reduced rate for books.');
-			m.set('createdBy', acme.authorId);
-			m.set('createdAt', Date.now());
-		});
+		await staffEdit((d) =>
+			createRecord(d, DOC.ticketReplies, {
+				id: 'staff-r',
+				fields: { ticketId: id, body: 'Reduced rate for books.' },
+				authorId: acme.authorId,
+				now: Date.now()
+			})
+		);
 		expect((await get(c, `/portal/support/${id}`)).body).toContain('Reduced rate for books.');
 	});
 
