@@ -5,11 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { addContact } from '../../src/lib/schema/customer-doc.ts';
 import { addSaleLine, createRecord, createSale, trashRecord } from '../../src/lib/schema/module-doc.ts';
 import type { SalesKind } from '../../src/lib/schema/modules.ts';
 import { DOC } from '../../src/lib/schema/records.ts';
 import { documentTotals } from '../../src/lib/schema/totals.ts';
-import { listContracts, listSales, viewContract, viewProject, viewSale } from './documents.ts';
+import { listContracts, listSales, viewContract, viewProject, viewSale, viewTicket } from './documents.ts';
 
 const A = 'staff-1';
 const NOW = 1_780_000_000_000;
@@ -92,5 +93,19 @@ describe('[§2] portal documents', () => {
 		expect(viewContract(d, 'con-draft')).toBeNull();
 		expect(viewProject(d, 'p-on')!.tasks?.map((t) => t.id)).toEqual(['p-on-t']);
 		expect(viewProject(d, 'p-off')!.tasks).toBeNull();
+	});
+
+	it("a ticket's replies say who wrote them: you, our team, or another contact by name", () => {
+		const d = doc();
+		addContact(d, { id: 'k1', fields: { firstName: 'Ann', lastName: 'Lee' }, authorId: A, now: NOW });
+		addContact(d, { id: 'k2', fields: { firstName: 'Ben', lastName: 'Ode' }, authorId: A, now: NOW });
+		createRecord(d, DOC.tickets, { id: 't', authorId: A, now: NOW, fields: { subject: 'S', status: 'open' } });
+		const reply = (id: string, fields: Record<string, string>, at: number) =>
+			createRecord(d, DOC.ticketReplies, { id, authorId: A, now: at, fields: { ticketId: 't', body: id, ...fields } });
+		reply('r1', { byContact: 'k1' }, NOW);
+		reply('r2', {}, NOW + 1);
+		reply('r3', { byContact: 'k2' }, NOW + 2);
+		expect(viewTicket(d, 't', 'k1')!.replies.map((r) => r.by)).toEqual(['you', 'staff', { contact: 'Ben Ode' }]);
+		expect(viewTicket(d, 'nope', 'k1')).toBeNull();
 	});
 });

@@ -10,7 +10,7 @@
  * Views are plain data (the document is unloaded after the read).
  */
 import type * as Y from 'yjs';
-import { customerMap } from '../../src/lib/schema/customer-doc.ts';
+import { contactsMap, customerMap } from '../../src/lib/schema/customer-doc.ts';
 import {
 	SALES_KINDS,
 	SALES_PERMISSION,
@@ -164,24 +164,41 @@ export interface TicketView {
 	subject: string | null;
 	status: TicketStatus;
 	createdAt: number | null;
-	replies: { id: string; body: string | null; fromContact: boolean; at: number | null }[];
+	/** `by`: "you" (the signed-in contact), "staff", or the name of another contact of the customer. */
+	replies: { id: string; body: string | null; by: 'you' | 'staff' | { contact: string }; at: number | null }[];
 }
 
-function ticketView(t: Ticket): TicketView {
+/** Who wrote a reply, as the signed-in contact reads it. */
+function replyAuthor(doc: Y.Doc, byContact: unknown, me: string): TicketView['replies'][number]['by'] {
+	if (typeof byContact !== 'string' || byContact === '') return 'staff';
+	if (byContact === me) return 'you';
+	const c = contactsMap(doc).get(byContact);
+	const name = c ? [str(c.get('firstName')), str(c.get('lastName'))].filter(Boolean).join(' ') : '';
+	return { contact: name || '—' };
+}
+
+function ticketView(doc: Y.Doc, t: Ticket, me: string): TicketView {
 	return {
 		id: t.id,
 		subject: str(t.subject),
 		status: (str(t.status) ?? 'open') as TicketStatus,
 		createdAt: num(t.createdAt),
-		replies: t.replies.map((r) => ({ id: r.id, body: str(r.body), fromContact: !!r.byContact, at: num(r.createdAt) }))
+		replies: t.replies.map((r) => ({
+			id: r.id,
+			body: str(r.body),
+			by: replyAuthor(doc, r.byContact, me),
+			at: num(r.createdAt)
+		}))
 	};
 }
 
-export const listTickets = (doc: Y.Doc): TicketView[] => readTickets(doc).map(ticketView);
+/** The customer's tickets (every contact of the customer with the support permission sees them all, as in Perfex). */
+export const listTickets = (doc: Y.Doc, me: string): TicketView[] =>
+	readTickets(doc).map((t) => ticketView(doc, t, me));
 
-export function viewTicket(doc: Y.Doc, id: string): TicketView | null {
+export function viewTicket(doc: Y.Doc, id: string, me: string): TicketView | null {
 	const t = readTickets(doc).find((x) => x.id === id);
-	return t ? ticketView(t) : null;
+	return t ? ticketView(doc, t, me) : null;
 }
 
 export interface ProjectView {

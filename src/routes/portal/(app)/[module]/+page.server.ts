@@ -32,7 +32,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 	const list = await readOwn<ModuleList>(contact, (doc) => {
 		if (isSalesModule(module)) return { kind: 'sales', sales: listSales(doc, module) };
 		if (module === 'contracts') return { kind: 'contracts', contracts: listContracts(doc) };
-		if (module === 'support') return { kind: 'support', tickets: listTickets(doc) };
+		if (module === 'support') return { kind: 'support', tickets: listTickets(doc, contact.id) };
 		return { kind: 'projects', projects: listProjects(doc) };
 	});
 	return { module, list };

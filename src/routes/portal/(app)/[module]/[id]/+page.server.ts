@@ -40,7 +40,7 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 			return contract && { kind: 'contract', contract };
 		}
 		if (module === 'support') {
-			const ticket = viewTicket(doc, params.id);
+			const ticket = viewTicket(doc, params.id, contact.id);
 			return ticket && { kind: 'ticket', ticket };
 		}
 		const project = viewProject(doc, params.id);
