@@ -120,6 +120,7 @@ export async function createApp(config: Config): Promise<App> {
 		db,
 		auth,
 		sync,
+		docs: sync.docs,
 		access,
 		history,
 		contacts: new ContactCredentials(db, (user, customer) => access.canWrite(user, customer)),

@@ -14,6 +14,7 @@ import type { HistoryLog } from './history.ts';
 import type { Mail } from './mail/mail.ts';
 import type { PortalAuth } from './portal/auth.ts';
 import type { AccessIndex } from './sync/access-index.ts';
+import type { ServerDocs } from './sync/server-docs.ts';
 import type { SyncServer } from './sync/sync-server.ts';
 
 export interface AppContext {
@@ -21,6 +22,8 @@ export interface AppContext {
 	db: Db;
 	auth: Auth;
 	sync: SyncServer;
+	/** Customer documents as the server holds them, read and changed as the server (the portal): sync/server-docs.ts. */
+	docs: ServerDocs;
 	/** Who may read and write each record (src/lib/schema/access.ts): every endpoint asks here. */
 	access: AccessIndex;
 	/** Who changed which fields of which record, and when (server/history.ts). */

@@ -291,17 +291,24 @@ export class Room {
 	/**
 	 * A change the server makes on its own (an invariant that spans documents, such as the
 	 * duplicate e-mail flag): committed, relayed and streamed like any other. The room stays
-	 * loaded until it is committed.
+	 * loaded until it is committed. `done` is told once it is: true when it is durable (a
+	 * portal action answers only then, server/sync/server-docs.ts), false when it was not stored.
 	 */
-	serverChange(fn: (doc: Y.Doc) => void): void {
-		if (this.destroyed) return;
+	serverChange(fn: (doc: Y.Doc) => void, done?: (committed: boolean) => void): void {
+		if (this.destroyed) return done?.(false);
 		const origin: Origin = { kind: 'server' };
 		this.holds++;
-		this.doc.transact(() => fn(this.doc), origin);
-		this.opts.queue.afterCommit(() => {
-			this.holds--;
-			this.opts.onReleased?.(this);
-		});
+		try {
+			this.doc.transact(() => fn(this.doc), origin);
+		} finally {
+			// Also when `fn` threw: the hold is released, and whatever it wrote before is committed.
+			this.opts.queue.afterCommit(() => {
+				this.holds--;
+				// A failed commit broke (destroyed) the room before after-commit steps run.
+				done?.(!this.destroyed);
+				this.opts.onReleased?.(this);
+			});
+		}
 	}
 
 	/** Tells a connection what the server has committed of this document. */

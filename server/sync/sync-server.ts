@@ -24,6 +24,7 @@ import type { Touched } from '../projection.ts';
 import type { UpgradeLimits } from './upgrade-limits.ts';
 import { CommitEffects } from './commit-effects.ts';
 import { Sockets } from './sockets.ts';
+import { ServerDocs } from './server-docs.ts';
 import {
 	decideUpgrade,
 	guardSocket,
@@ -76,6 +77,8 @@ export class SyncServer {
 	private settingsRoom: Room | null = null;
 	private readonly effects: CommitEffects;
 	private readonly gate: UpgradeGate;
+	/** Customer documents read and changed by the server itself (the portal): server-docs.ts. */
+	readonly docs: ServerDocs;
 
 	constructor(private readonly opts: SyncServerOptions) {
 		this.sockets = new Sockets({ sessions: opts.sessions, keepaliveMs: opts.keepaliveMs, budget: opts.budget });
@@ -117,6 +120,14 @@ export class SyncServer {
 			accessBefore: (doc) => this.effects.accessBefore(doc),
 			state: (doc) => this.state(doc),
 			afterCommit: (fn) => this.queue.afterCommit(fn)
+		});
+		this.docs = new ServerDocs({
+			room: (name) => this.room(name),
+			release: (room) => {
+				if (room.idle) this.drop(room);
+			},
+			afterCommit: (fn) => this.queue.afterCommit(fn),
+			closing: () => this.closing
 		});
 		this.settings(); // loaded now, not in the middle of another document's update
 	}

@@ -278,3 +278,11 @@ export function formatSalesNumber(kind: SalesKind, number: unknown): string | nu
 
 /** The default currency of new documents when the settings name none. */
 export const DEFAULT_CURRENCY = 'EUR';
+
+const maxOf = (spec: FieldSpec): number => (spec.type === 'text' ? spec.max : 0);
+
+/** What a contact may write in the portal: a ticket's subject and a message (the field specs' limits). */
+export const TICKET_LIMITS = {
+	subject: maxOf(TICKET_FIELDS.subject),
+	body: maxOf(TICKET_REPLY_FIELDS.body)
+} as const;
