@@ -22,8 +22,6 @@ import { projectCustomer } from './projection.ts';
 import { AccessIndex } from './sync/access-index.ts';
 import { SqliteDocStore } from './sync/doc-store.ts';
 import { SETTINGS_DOC } from '../src/lib/schema/settings.ts';
-import type * as Y from 'yjs';
-import type { Room } from './sync/room.ts';
 import { SyncServer, type SyncServerOptions } from './sync/sync-server.ts';
 import { UpgradeLimits } from './sync/upgrade-limits.ts';
 import { CloseCode } from '../src/lib/schema/protocol.ts';
@@ -64,16 +62,6 @@ export function projectDocument(db: Db, modules = new Modules(db)): SyncServerOp
 		// After the contacts: a notification flag changed in the same batch already counts.
 		if (touched.modules) modules.project(name, doc, by, touched.modules);
 	};
-}
-
-/**
- * A change the server makes to a document outside a commit of its own (module numbers and
- * overdue marks, server/modules/). SyncServer keeps its rooms private; the portal branch of
- * issue #12 gives it a public server-change API, which replaces this accessor at the merge.
- */
-function serverChange(sync: SyncServer): (doc: string, fn: (d: Y.Doc) => void) => void {
-	const rooms = sync as unknown as { room(name: string): Room };
-	return (doc, fn) => rooms.room(doc).serverChange(fn);
 }
 
 /** Opens the database and creates the shared context (no network yet). */
@@ -137,7 +125,9 @@ export async function createApp(config: Config): Promise<App> {
 	ctx.mail.start();
 	modules.attach({
 		afterCommit: (fn) => sync.queue.afterCommit(fn),
-		change: serverChange(sync),
+		// Numbers and overdue marks as the server's own change; a document gone or a server
+		// closing leaves it to the next sweep.
+		change: (doc, fn) => void sync.docs.change(doc, fn).catch(() => {}),
 		mailQueued: () => ctx.mail.kick()
 	});
 	modules.start();
