@@ -41,7 +41,8 @@ export default defineConfig({
 				globPatterns: ['client/**/*.{js,css,svg,png,webp,woff2}', 'prerendered/**/*.html'],
 				// Every staff URL opens the prerendered shell; the client router takes it from there.
 				navigateFallback: '/shell',
-				navigateFallbackDenylist: [/^\/(login|setup|set-password|portal|logout|language|api|sync|feed|admin)(\/|$)/]
+				// Admin pages open through the shell too: offline, their page says it needs a connection.
+				navigateFallbackDenylist: [/^\/(login|setup|set-password|portal|logout|language|api|sync|feed)(\/|$)/]
 			},
 			kit: { includeVersionFile: true }
 		}),

@@ -5,7 +5,16 @@
  */
 import type { Page } from '@playwright/test';
 import { createCompany, editField, goOffline } from './customers';
-import { ADMIN, expect, expectAccessible, expectNoHorizontalScroll, signIn, test } from './helpers';
+import {
+	ADMIN,
+	addStaffMember,
+	expect,
+	expectAccessible,
+	expectNoHorizontalScroll,
+	signIn,
+	test,
+	uniqueStaff
+} from './helpers';
 
 test.setTimeout(120_000);
 
@@ -108,4 +117,85 @@ test('[§5] item 7: "last synced" survives a reload, changes are counted, "Offli
 	}
 	await page.setViewportSize({ width: 360, height: 800 });
 	await expectAccessible(page, 'header with changes not saved at 360 px');
+});
+
+/** Opens the phone menu when the navigation is behind it. */
+async function openMenu(page: Page, label = 'Menu'): Promise<void> {
+	const menu = page.getByRole('button', { name: label, expanded: false });
+	if (await menu.isVisible()) await menu.click();
+}
+
+test('[§5] item 8: offline, admin pages say they need a connection, the language applies at once and reaches the account later, and signing out keeps unsaved changes', async ({
+	page,
+	newContext
+}) => {
+	const ida = uniqueStaff('Ida');
+	await signIn(page, ADMIN);
+	await addStaffMember(page, ida);
+
+	// An admin offline: the Staff link says it needs a connection, and so does its page.
+	const nav = page.getByRole('navigation', { name: 'Main navigation' });
+	await nav.getByRole('link', { name: 'Overview' }).click();
+	await whenControlled(page);
+	await goOffline(page);
+	await expect(nav.getByRole('link', { name: /Staff/ })).toContainText('needs a connection');
+	await nav.getByRole('link', { name: /Staff/ }).click();
+	await expect(page.getByRole('heading', { name: 'This page needs a connection', level: 1 })).toBeVisible();
+	await expectAccessible(page, 'a server page offline');
+	await page.reload(); // the installed app, reopened on that page offline
+	await expect(page.getByRole('heading', { name: 'This page needs a connection', level: 1 })).toBeVisible();
+	await page.context().setOffline(false);
+	await page.getByRole('button', { name: 'Try again' }).click();
+	await expect(page.getByRole('heading', { name: 'Staff', level: 1 })).toBeVisible();
+
+	// Ida on her phone: an edit waits offline; she switches language and signs out with no connection.
+	const phone = await (await newContext({ viewport: { width: 390, height: 844 } })).newPage();
+	await signIn(phone, ida);
+	const name = `Offline Abmeldung ${Date.now()}`;
+	await openMenu(phone);
+	const url = await createCompany(phone, name);
+	await expect(status(phone)).toContainText('Synced', { timeout: 15_000 });
+	await whenControlled(phone);
+	await goOffline(phone);
+	await editField(phone, 'City', 'Landsberg');
+	await expect(status(phone)).toContainText('1 change waiting');
+
+	await openMenu(phone);
+	await phone.getByLabel('Language', { exact: true }).selectOption({ label: 'Deutsch' });
+	await expect(phone.getByRole('button', { name: 'Menü' })).toBeVisible();
+	const statusDe = phone.getByRole('status', { name: 'Synchronisierungsstatus' });
+	await expect(statusDe).toContainText('Offline');
+	await expect(statusDe).toContainText('1 Änderung');
+	await openMenu(phone, 'Menü');
+	await phone.getByRole('button', { name: 'Abmelden' }).click();
+	const dialog = phone.getByRole('dialog', { name: 'Abmelden, obwohl Änderungen noch nicht auf dem Server sind?' });
+	await expect(dialog).toContainText(name);
+	await expect(dialog).toContainText('Sie sind offline');
+	await dialog.getByRole('button', { name: 'Abmelden, hier behalten' }).click();
+	await expect(phone.getByRole('heading', { name: 'Auf diesem Gerät abgemeldet', level: 1 })).toBeVisible();
+	await expect(phone.getByRole('status')).toContainText('1 noch nicht gespeicherte Änderung bleibt auf diesem Gerät');
+	await expect(phone.getByText('Die Anmeldung braucht eine Verbindung')).toBeVisible();
+	await expectAccessible(phone, 'signed out offline');
+	// The app opens for no one on this device now, also from a record's address.
+	await phone.goto(url);
+	await expect(phone.getByRole('heading', { name: 'Auf diesem Gerät abgemeldet', level: 1 })).toBeVisible();
+
+	// Online again: the server's session ends, the language reached the account, and at the
+	// next sign-in the waiting change is saved.
+	await phone.context().setOffline(false);
+	await phone.getByRole('link', { name: 'Erneut anmelden' }).click();
+	await expect(phone.getByRole('heading', { name: 'Bei Fieldbook anmelden' })).toBeVisible();
+	await expect.poll(async () => (await phone.request.get('/api/session')).status()).toBe(401);
+	await phone.getByLabel('E-Mail').fill(ida.email);
+	await phone.getByLabel('Passwort').fill(ida.password);
+	await phone.getByRole('button', { name: 'Anmelden' }).click();
+	await expect(statusDe).toContainText('Synchronisiert', { timeout: 15_000 });
+	await phone.goto(url);
+	await expect(phone.getByRole('heading', { name, level: 1 })).toBeVisible();
+	await expect(phone.getByRole('tabpanel')).toContainText('Landsberg');
+
+	// Another browser: the account's language is German.
+	const desk = await (await newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+	await signIn(desk, ida);
+	await expect(desk.getByRole('heading', { name: 'Übersicht', level: 1 })).toBeVisible();
 });
