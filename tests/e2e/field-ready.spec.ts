@@ -199,3 +199,35 @@ test('[§5] item 8: offline, admin pages say they need a connection, the languag
 	await signIn(desk, ida);
 	await expect(desk.getByRole('heading', { name: 'Übersicht', level: 1 })).toBeVisible();
 });
+
+test('[§1] item 9: a staff member changes their own password; their other browser is signed out', async ({
+	page,
+	newContext
+}) => {
+	const jo = uniqueStaff('Jo');
+	await signIn(page, ADMIN);
+	await addStaffMember(page, jo);
+	const desk = await (await newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+	await signIn(desk, jo);
+	const phone = await (await newContext({ viewport: { width: 390, height: 844 } })).newPage();
+	await signIn(phone, jo);
+
+	await desk.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Your account' }).click();
+	await expect(desk.getByRole('heading', { name: 'Your account', level: 1 })).toBeVisible();
+	const form = desk.getByRole('region', { name: 'Change password' });
+	await form.getByLabel('Current password').fill('not my password');
+	await form.getByLabel('New password').fill('a brand new password');
+	await form.getByRole('button', { name: 'Change password' }).click();
+	await expect(form.getByRole('alert')).toHaveText('The current password is not correct.');
+	await form.getByLabel('Current password').fill(jo.password);
+	await form.getByLabel('New password').fill('a brand new password');
+	await form.getByRole('button', { name: 'Change password' }).click();
+	await expect(form.getByRole('status')).toHaveText('Your password was changed. Every other session was signed out.');
+	await expectAccessible(desk, 'your account');
+
+	// The phone's session ended: its sync status says so; this browser carries on.
+	await expect(phone.getByRole('status', { name: 'Sync status' })).toContainText('Session ended', { timeout: 15_000 });
+	await desk.reload();
+	await expect(desk.getByRole('heading', { name: 'Your account', level: 1 })).toBeVisible();
+	await signIn(phone, { email: jo.email, password: 'a brand new password' });
+});
