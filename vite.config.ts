@@ -29,6 +29,11 @@ export default defineConfig({
 				display: 'standalone',
 				theme_color: '#1f4e5f',
 				background_color: '#f5f7f8',
+				// Long-press the installed app's icon (issue #14 item 10): the list opens with its create dialog.
+				shortcuts: [
+					{ name: 'New company', short_name: 'Company', url: '/companies?new=1' },
+					{ name: 'New person', short_name: 'Person', url: '/persons?new=1' }
+				],
 				icons: [
 					{ src: '/icon-192.png', sizes: '192x192', type: 'image/png' },
 					{ src: '/icon-512.png', sizes: '512x512', type: 'image/png' },

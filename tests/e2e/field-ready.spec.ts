@@ -231,3 +231,66 @@ test('[§1] item 9: a staff member changes their own password; their other brows
 	await expect(desk.getByRole('heading', { name: 'Your account', level: 1 })).toBeVisible();
 	await signIn(phone, { email: jo.email, password: 'a brand new password' });
 });
+
+test('[§4] item 10: forms state their rules in the app’s words; Escape asks before discarding; dark mode; shortcuts', async ({
+	page
+}) => {
+	await page.setViewportSize({ width: 1280, height: 800 });
+	await signIn(page, ADMIN);
+
+	// The installed app's shortcut opens the list with its create dialog.
+	const manifest = (await (await page.request.get('/manifest.webmanifest')).json()) as {
+		shortcuts: { name: string; url: string }[];
+	};
+	expect(manifest.shortcuts.map((s) => [s.name, s.url])).toEqual([
+		['New company', '/companies?new=1'],
+		['New person', '/persons?new=1']
+	]);
+	await page.goto('/companies?new=1');
+	const dialog = page.getByRole('dialog', { name: 'Create Company' });
+	await expect(dialog).toBeVisible();
+	await expect(dialog.getByText('Fields marked * are required.')).toBeVisible();
+	const name = dialog.getByLabel('Company name');
+	await expect(name).toHaveAttribute('required', '');
+	await expect(dialog.locator('label[for="company-name"] .required-mark')).toHaveText('*');
+	await expect(name).toHaveAccessibleDescription('At most 200 characters.');
+
+	// Saving with the name empty: the app's message at the field (no browser tooltip).
+	await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+	await expect(dialog.getByText('This field is required.')).toBeVisible();
+	await expect(name).toBeFocused();
+	expect(await name.evaluate((el) => (el as HTMLInputElement).form?.noValidate)).toBe(true);
+
+	// Near the limit a counter appears; the limit itself is the schema's.
+	await name.fill('Genossenschaft '.repeat(12));
+	await expect(name).toHaveAccessibleDescription(/180 of 200 characters/);
+
+	// Escape on a changed dialog asks; the question starts on its harmless button.
+	await page.keyboard.press('Escape');
+	const ask = page.getByRole('dialog', { name: 'Discard your changes?' });
+	await expect(ask).toBeVisible();
+	await expect(ask.getByRole('button', { name: 'Keep editing' })).toBeFocused();
+	await expectAccessible(page, 'discard question');
+	await ask.getByRole('button', { name: 'Keep editing' }).click();
+	await expect(dialog).toBeVisible();
+	await expect(name).toHaveValue('Genossenschaft '.repeat(12));
+	await page.keyboard.press('Escape');
+	await ask.getByRole('button', { name: 'Discard' }).click();
+	await expect(dialog).toBeHidden();
+
+	await page.goto('/persons?new=1');
+	const person = page.getByRole('dialog', { name: 'Create Person' });
+	await expect(person).toBeVisible();
+	await expect(person.getByLabel('First name')).toHaveAccessibleDescription('At most 100 characters.');
+	await page.keyboard.press('Escape'); // nothing typed: closes at once
+	await expect(person).toBeHidden();
+
+	// Dark mode follows the system, readable (axe checks contrast).
+	await page.emulateMedia({ colorScheme: 'dark' });
+	const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+	expect(background).toBe('rgb(18, 24, 27)');
+	await expectAccessible(page, 'persons in dark mode');
+	await page.goto('/companies?new=1');
+	await expect(dialog).toBeVisible();
+	await expectAccessible(page, 'create company in dark mode');
+});
