@@ -26,9 +26,12 @@ async function save(locale: Locale): Promise<boolean> {
 /** Applies `locale` now and saves it to the account (later, if offline). */
 export async function chooseLanguage(locale: string): Promise<void> {
 	if (!isLocale(locale)) return;
+	// The cookie first, without Paraglide's reload: the server's answer sets the same cookie,
+	// after which setLocale would see the locale as set already and not reload at all.
+	await setLocale(locale, { reload: false });
 	if (!(await save(locale))) localStorage.setItem(PENDING, locale);
 	else localStorage.removeItem(PENDING);
-	await setLocale(locale);
+	location.reload();
 }
 
 /** The language chosen offline, saved to the account now that the server may be reachable. */
