@@ -29,6 +29,11 @@ export default defineConfig({
 				display: 'standalone',
 				theme_color: '#1f4e5f',
 				background_color: '#f5f7f8',
+				// Long-press the installed app's icon (issue #14 item 10): the list opens with its create dialog.
+				shortcuts: [
+					{ name: 'New company', short_name: 'Company', url: '/companies?new=1' },
+					{ name: 'New person', short_name: 'Person', url: '/persons?new=1' }
+				],
 				icons: [
 					{ src: '/icon-192.png', sizes: '192x192', type: 'image/png' },
 					{ src: '/icon-512.png', sizes: '512x512', type: 'image/png' },
@@ -41,7 +46,8 @@ export default defineConfig({
 				globPatterns: ['client/**/*.{js,css,svg,png,webp,woff2}', 'prerendered/**/*.html'],
 				// Every staff URL opens the prerendered shell; the client router takes it from there.
 				navigateFallback: '/shell',
-				navigateFallbackDenylist: [/^\/(login|setup|set-password|portal|logout|language|api|sync|feed|admin)(\/|$)/]
+				// Admin pages open through the shell too: offline, their page says it needs a connection.
+				navigateFallbackDenylist: [/^\/(login|setup|set-password|portal|logout|language|api|sync|feed)(\/|$)/]
 			},
 			kit: { includeVersionFile: true }
 		}),

@@ -132,7 +132,8 @@ export async function createApp(config: Config): Promise<App> {
 	});
 	modules.start();
 
-	if (config.adminEmail && config.adminPassword) await auth.bootstrapAdmin(config.adminEmail, config.adminPassword);
+	if (config.adminEmail && config.adminPassword)
+		await auth.bootstrapAdmin(config.adminEmail, config.adminPassword, config.adminName);
 	const cleanup = setInterval(() => {
 		auth.sessions.deleteExpired();
 		ctx.portal.sessions.deleteExpired();

@@ -127,6 +127,34 @@ export class Auth {
 		return ok;
 	}
 
+	/**
+	 * A staff member changes their own password (issue #14 item 9): the current one is required,
+	 * wrong guesses are limited as sign-in is (per account and address), and every other
+	 * session of the user ends (its sockets close, 4401) while the one asking stays signed in.
+	 */
+	async changeOwnPassword(
+		userId: string,
+		sessionId: string,
+		input: { current: string; next: string },
+		address: string
+	): Promise<
+		{ ok: true } | { ok: false; reason: 'wrong_password' } | { ok: false; reason: 'rate_limited'; retryAfterMs: number }
+	> {
+		const user = this.users.get(userId);
+		const pairKey = `password-change:${userId}\n${address}`;
+		const wait = this.perAccount.retryAfter(pairKey);
+		if (wait > 0) return { ok: false, reason: 'rate_limited', retryAfterMs: wait };
+		const found = user ? this.users.findForLogin(user.email) : null;
+		if (!found || !(await verifyPassword(found.passwordHash, input.current))) {
+			this.perAccount.hit(pairKey);
+			return { ok: false, reason: 'wrong_password' };
+		}
+		this.perAccount.reset(pairKey);
+		this.users.setPassword(userId, await hashPassword(input.next));
+		this.sessions.invalidateUserExcept(userId, sessionId);
+		return { ok: true };
+	}
+
 	/** Deactivation ends the user's sessions and closes their sync sockets. */
 	setActive(userId: string, active: boolean): boolean {
 		const ok = this.db.transaction(() => {
@@ -151,9 +179,10 @@ export class Auth {
 	}
 
 	/** Creates the first admin from configuration; returns false when users exist already. */
-	async bootstrapAdmin(email: string, password: string): Promise<boolean> {
+	async bootstrapAdmin(email: string, password: string, givenName?: string | null): Promise<boolean> {
 		if (!this.needsSetup()) return false;
-		const name = email.split('@')[0] || 'Admin';
+		// ADMIN_NAME names the first admin; the e-mail's local part only when it is not set.
+		const name = givenName?.trim() || email.split('@')[0] || 'Admin';
 		return (await this.createStaff({ email: normalizeEmail(email), name, role: 'admin', password })).ok;
 	}
 

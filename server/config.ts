@@ -19,6 +19,8 @@ export interface Config {
 	mailGiveUpMs: number;
 	adminEmail: string | null;
 	adminPassword: string | null;
+	/** The first admin's name (ADMIN_NAME); unset: the e-mail's local part. */
+	adminName: string | null;
 	/** Largest WebSocket message accepted on /sync, in bytes. */
 	syncMaxMessageBytes: number;
 	/** Interval at which idle sync sockets get a keep-alive message, in ms. */
@@ -145,6 +147,7 @@ export function parseConfig(env: Env = process.env, cwd = process.cwd()): Config
 		mailGiveUpMs: int(env, 'MAIL_GIVE_UP_MS', 3 * 24 * 3600_000, 60_000, 365 * 24 * 3600_000),
 		adminEmail,
 		adminPassword,
+		adminName: str(env, 'ADMIN_NAME')?.slice(0, 200) ?? null,
 		syncMaxMessageBytes: int(env, 'SYNC_MAX_MESSAGE_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
 		syncKeepaliveMs: int(env, 'SYNC_KEEPALIVE_MS', 15_000, 100, 29_000),
 		syncCompactAfter: int(env, 'SYNC_COMPACT_AFTER', 500, 1, 1_000_000),

@@ -122,6 +122,15 @@ export class SessionStore {
 		this.ended({ sessionId });
 	}
 
+	/** Ends every session of the user but `keepId` (a password change keeps the session it came from). */
+	invalidateUserExcept(userId: string, keepId: string): void {
+		const ids = this.db
+			.prepare('SELECT id FROM sessions WHERE user_id = ? AND id <> ?')
+			.pluck()
+			.all(userId, keepId) as string[];
+		for (const id of ids) this.invalidate(id);
+	}
+
 	invalidateUser(userId: string): void {
 		this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId);
 		this.ended({ userId });

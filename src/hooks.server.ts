@@ -15,7 +15,8 @@ import { clearSessionCookie, readSessionCookie, setSessionCookie } from '$lib/se
 
 /** Paths anyone may open; everything else needs a signed-in staff user. /set-password is a contact's link (e-mail). */
 // /shell is the prerendered app shell (no data in it): the service worker caches it.
-const PUBLIC = ['/login', '/setup', '/set-password', '/language', '/api/session', '/shell'];
+// /signed-out is where signing out offline lands (it holds no data).
+const PUBLIC = ['/login', '/setup', '/set-password', '/language', '/api/session', '/shell', '/signed-out'];
 const isPublic = (path: string) => PUBLIC.some((p) => path === p || path.startsWith(p + '/'));
 
 const auth: Handle = async ({ event, resolve }) => {

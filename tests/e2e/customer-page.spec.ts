@@ -86,7 +86,8 @@ for (const device of devices) {
 			await address.getByLabel('City', { exact: true }).fill('Fürstenfeldbruck');
 			await address.getByLabel('Country', { exact: true }).fill('Deutschland');
 			await closeSection(page, 'Address');
-			await expect(page.getByRole('status', { name: 'Sync status' })).toContainText('1 change waiting');
+			// Four fields edited: four changes (issue #14 item 7 counts changes, not records).
+			await expect(page.getByRole('status', { name: 'Sync status' })).toContainText('4 changes waiting');
 			await page.reload();
 			await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
 			await expect(shownValue(page, 'Address')).toHaveText('Hauptstraße 12, 82256 Fürstenfeldbruck, Deutschland');

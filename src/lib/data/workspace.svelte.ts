@@ -16,6 +16,7 @@ import { newId } from '$lib/schema/ids';
 import { readContactTypes, readDefaultPermissions, SETTINGS_DOC, type ContactType } from '$lib/schema/settings';
 import type { PortalPermission } from '$lib/schema/records';
 import type { DirectoryEntry } from '$lib/schema/staff';
+import { ChangeCounter } from './change-count';
 import { BackgroundSync, type FeedStatus, type RefusalOutcome } from './background-sync';
 import { commandQueue, stopCommandQueues } from './commands';
 import { countEvictable, evictCached, markOpened, oldestPendingAt } from './device-cache';
@@ -41,7 +42,10 @@ type TabMessage =
 	| { type: 'changed'; docs: string[] }
 	| { type: 'pending' }
 	| { type: 'rebuilt'; doc: string }
-	| { type: 'acknowledged'; docs: string[] };
+	| { type: 'acknowledged'; docs: string[] }
+	/** The syncing tab's state, for the other tabs' status (they run no sync of their own). */
+	| { type: 'status'; status: FeedStatus; at: number | null }
+	| { type: 'status?' };
 
 export class Workspace {
 	/** Every readable customer, from the device's local index. */
@@ -51,7 +55,10 @@ export class Workspace {
 	defaultPermissions = $state<Record<PortalPermission, boolean> | null>(null);
 	/** Staff names for the managers picker and manager names: the device's copy, refreshed when online. */
 	staff = $state.raw<DirectoryEntry[]>([]);
-	/** Records with local changes the server has not acknowledged (on the device or only in memory). */
+	/**
+	 * Changes the server has not acknowledged (on the device or only in memory): each edited
+	 * field, new record or new contact once (change-count.ts), not records or storage rows.
+	 */
 	pendingCount = $state(0);
 	/** When the oldest change still waiting for the server was made (null: none waits). */
 	oldestWaitingAt = $state<number | null>(null);
@@ -81,6 +88,7 @@ export class Workspace {
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, not state
 	private live = new Map<string, Set<LiveDoc>>();
 	private staffRequest: Promise<void> | null = null;
+	private readonly counter = new ChangeCounter();
 	// An index, not reactive state: `summaries` is what components read.
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	private byId = new Map<string, CustomerSummary>();
@@ -92,10 +100,13 @@ export class Workspace {
 		void this.keepStorage();
 		this.setSummaries((await this.store.allSummaries()) as CustomerSummary[]);
 		this.staff = await cachedDirectory(this.store);
+		// "Last synced" is the device's memory, not this page's: it survives a reload.
+		this.lastSyncedAt = (await this.store.getMeta<number>(LAST_SYNCED)) ?? null;
 		void this.refreshStaff();
 		await this.refreshPending();
 		this.channel = new BroadcastChannel(`fieldbook:${this.user.id}`);
 		this.channel.onmessage = (e: MessageEvent<TabMessage>) => void this.onTabMessage(e.data);
+		this.channel.postMessage({ type: 'status?' } satisfies TabMessage);
 		this.notSaved = await this.store.notSaved();
 		await this.reopenSettings();
 		this.startBackgroundSync();
@@ -119,8 +130,8 @@ export class Workspace {
 				},
 				onRefused: (doc, outcome, refusal) => this.rebuild(doc, outcome, refusal),
 				onStatus: (status, at) => {
-					this.feedStatus = status;
-					if (at) this.lastSyncedAt = at;
+					this.setStatus(status, at);
+					this.channel?.postMessage({ type: 'status', status, at } satisfies TabMessage);
 				},
 				onWriteFailed: (e, retry) => this.storage.writeFailed(FEED_KEY, e, retry),
 				onWriteRecovered: () => this.storage.writeRecovered(FEED_KEY)
@@ -134,7 +145,21 @@ export class Workspace {
 		});
 	}
 
+	private setStatus(status: FeedStatus, at: number | null): void {
+		this.feedStatus = status;
+		if (at && at !== this.lastSyncedAt) {
+			this.lastSyncedAt = at;
+			// Only a hint for the status line: a full disk must not stop the sync.
+			this.store.setMeta(LAST_SYNCED, at).catch(() => undefined);
+		}
+	}
+
 	private async onTabMessage(m: TabMessage): Promise<void> {
+		if (m.type === 'status') return this.setStatus(m.status, m.at);
+		if (m.type === 'status?') {
+			if (this.sync) this.channel?.postMessage({ type: 'status', status: this.feedStatus, at: this.lastSyncedAt } satisfies TabMessage);
+			return;
+		}
 		if (m.type === 'changed' || m.type === 'acknowledged') this.releaseLive(m.docs);
 		if (m.type === 'rebuilt') {
 			this.discardLive(m.doc);
@@ -184,10 +209,10 @@ export class Workspace {
 	}
 
 	async refreshPending(): Promise<void> {
-		const stored = await this.store.pendingDocs();
-		// Changes whose write failed wait in memory: they are waiting just the same.
-		const inMemory = this.storage.unwritten.filter((k) => k !== FEED_KEY);
-		this.pendingCount = unique([...stored, ...inMemory]).filter((d) => d !== SETTINGS_DOC).length;
+		const stored = await this.counter.count(this.store, NOT_COUNTED);
+		// Changes whose write failed wait in memory: they are waiting just the same (at least one each).
+		const inMemory = this.storage.unwritten.filter((k) => k !== FEED_KEY && k !== SETTINGS_DOC && !stored.has(k));
+		this.pendingCount = [...stored.values()].reduce((a, b) => a + b, 0) + unique(inMemory).length;
 		const oldest = await oldestPendingAt(this.store);
 		const failing = inMemory.length > 0 ? (this.storage.problem?.since ?? null) : null;
 		this.oldestWaitingAt = oldest === null ? failing : failing === null ? oldest : Math.min(oldest, failing);
@@ -428,6 +453,12 @@ export class Workspace {
 		this.store?.close();
 	}
 }
+
+/** The settings document's changes are an admin's, and not shown as the record count. */
+const NOT_COUNTED: ReadonlySet<string> = new Set([SETTINGS_DOC]);
+
+/** Device meta key: when this device last had everything synced. */
+const LAST_SYNCED = 'lastSyncedAt';
 
 /** The key of background sync's failed writes in DeviceStorage (not a record). */
 const FEED_KEY = 'fieldbook:feed';

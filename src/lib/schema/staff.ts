@@ -48,6 +48,13 @@ export function parseFirstAdmin(
 	});
 }
 
+/** A staff member's own password change: the current password (any string) and a valid new one. */
+export function parsePasswordChange(
+	input: Record<string, unknown>
+): Result<{ current: string; next: string }, 'current' | 'next'> {
+	return collect({ current: anyPassword(input.current), next: newPassword(input.next) });
+}
+
 /**
  * One staff member as every signed-in staff user sees them: enough to pick managers and to
  * show a manager's name (no e-mail, no role). Deactivated accounts stay listed so that a

@@ -12,6 +12,8 @@ export const ssr = false;
 export const load: LayoutLoad = async ({ fetch, url }) => {
 	const { user, online } = await loadProfile(fetch);
 	if (!user) {
+		// Offline the sign-in page cannot open: a page of the app says so instead (issue #14 item 8).
+		if (!online) redirect(303, '/signed-out');
 		const back = url.pathname + url.search;
 		redirect(303, back === '/' ? '/login' : `/login?redirectTo=${encodeURIComponent(back)}`);
 	}
