@@ -16,11 +16,13 @@ export const ADMIN = { email: 'admin@example.com', password: 'correct horse batt
 export default defineConfig({
 	testDir: 'tests/e2e',
 	fullyParallel: false,
-	workers: 1,
+	// Two browsers at once (CI has two cores): every test makes its own records and staff.
+	workers: Number(process.env.E2E_WORKERS ?? 2),
 	retries: 0,
 	forbidOnly: !!process.env.CI,
 	reporter: process.env.CI ? [['list']] : [['list']],
-	timeout: 30_000,
+	// Two workers share two cores: a test with several axe checks can take half a minute.
+	timeout: 60_000,
 	use: {
 		baseURL: `http://127.0.0.1:${port}`,
 		trace: 'retain-on-failure',

@@ -274,6 +274,22 @@ describe('[§3.1][§3.3] notifications', () => {
 		expect(outbox('ticket').map((r) => r.contact_id)).toEqual(['a', 'a']);
 	});
 
+	it("a contact's ticket on a customer no active staff manages reaches the admins", () => {
+		db.prepare(
+			`INSERT INTO users (id, email, name, role, password_hash, created_at, updated_at)
+			 VALUES ('u-admin', 'boss@staff.test', 'Ada', 'admin', 'x', 1, 1)`
+		).run();
+		const doc = customer('c1', [{ id: 'a' }]);
+		db.prepare(`UPDATE users SET active = 0 WHERE id = 'u-staff'`).run(); // the only manager left
+		edit('c1', null, () => {
+			const m = new Y.Map<FieldValue>();
+			for (const [k, v] of Object.entries({ subject: 'Leak', status: 'open', openedByContact: 'a', createdAt: now }))
+				m.set(k, v);
+			moduleMap(doc, DOC.tickets).set('t1', m);
+		});
+		expect(outbox('ticket_staff').map((r) => r.to_email)).toEqual(['boss@staff.test']);
+	});
+
 	it('an overdue invoice is mailed once to contacts with the invoice flag, and marked in the document', () => {
 		const doc = customer('c1', [{ id: 'a', flags: ['invoice'] }, { id: 'b' }]);
 		edit('c1', AUTHOR, () =>

@@ -20,7 +20,7 @@ import type { Db } from '../db.ts';
 import { stmt } from './statements.ts';
 import { enqueue } from '../outbox.ts';
 import type { RowChange } from './mirror.ts';
-import { activeManagers, flaggedContacts } from './recipients.ts';
+import { flaggedContacts, ticketStaff } from './recipients.ts';
 import type { Row } from './tables.ts';
 
 /** The merge data a module mail carries (compose.ts formats it in the recipient's language). */
@@ -191,7 +191,7 @@ function ticketMails(db: Db, customerId: string, n: TicketNews, by: string | nul
 	if (contactNews) {
 		const contactId = str(n.contactWrote?.by_contact) ?? str(n.ticket.opened_by_contact);
 		const key = n.contactWrote ? `ticket_staff:reply:${String(n.contactWrote.id)}` : `ticket_staff:open:${id}`;
-		for (const staff of activeManagers(db, customerId)) {
+		for (const staff of ticketStaff(db, customerId)) {
 			const row = {
 				kind: 'ticket_staff',
 				idempotencyKey: `${key}:${staff.id}`,

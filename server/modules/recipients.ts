@@ -50,11 +50,16 @@ export function liveContactsAmong(db: Db, customerId: string, ids: readonly stri
 	return out;
 }
 
-/** Active staff accounts that manage the customer. */
-export function activeManagers(db: Db, customerId: string): Addressee[] {
-	return stmt(
+/**
+ * Who hears of a contact's message: the customer's active managers, else (a customer nobody
+ * manages) the active admins — a contact's ticket never goes unheard.
+ */
+export function ticketStaff(db: Db, customerId: string): Addressee[] {
+	const managers = stmt(
 		db,
 		`SELECT u.id, u.email FROM customer_managers m JOIN users u ON u.id = m.user_id
 		 WHERE m.customer_id = ? AND u.active = 1 ORDER BY u.id`
 	).all(customerId) as Addressee[];
+	if (managers.length > 0) return managers;
+	return stmt(db, `SELECT id, email FROM users WHERE role = 'admin' AND active = 1 ORDER BY id`).all() as Addressee[];
 }

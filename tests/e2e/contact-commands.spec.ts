@@ -11,6 +11,7 @@ test.setTimeout(90_000);
 
 async function createCompany(page: Page, name: string): Promise<void> {
 	await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Companies' }).click();
+	await expect(page.getByRole('heading', { name: 'Companies', level: 1 })).toBeVisible();
 	await page.getByRole('button', { name: 'Create Company' }).click();
 	const dialog = page.getByRole('dialog');
 	await dialog.getByLabel('Company name').fill(name);

@@ -5,6 +5,8 @@ import { expect } from './helpers';
 /** Creates a company through the Companies page and opens it; returns its URL. */
 export async function createCompany(page: Page, name: string): Promise<string> {
 	await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Companies' }).click();
+	// The Overview has a "Create Company" button too: wait until the list is the page shown.
+	await expect(page.getByRole('heading', { name: 'Companies', level: 1 })).toBeVisible();
 	await page.getByRole('button', { name: 'Create Company' }).click();
 	const dialog = page.getByRole('dialog');
 	await dialog.getByLabel('Company name').fill(name);

@@ -252,7 +252,9 @@ test('[§4] item 10: forms state their rules in the app’s words; Escape asks b
 	await expect(dialog.getByText('Fields marked * are required.')).toBeVisible();
 	const name = dialog.getByLabel('Company name');
 	await expect(name).toHaveAttribute('required', '');
-	await expect(dialog.locator('label[for="company-name"] .required-mark')).toHaveText('*');
+	// The marker stands beside the label, so the field's name stays exactly "Company name".
+	await expect(dialog.getByLabel('Company name', { exact: true })).toBeVisible();
+	await expect(dialog.locator('label[for="company-name"] + .required-mark')).toHaveText('*');
 	await expect(name).toHaveAccessibleDescription('At most 200 characters.');
 
 	// Saving with the name empty: the app's message at the field (no browser tooltip).

@@ -175,7 +175,9 @@ describe('numbers under kill -9', () => {
 	it('a kill -9 between allocation and write-back still numbers every stored document, each number once', async () => {
 		const random = makeRandom(20_261_207);
 		let caughtBetween = 0;
-		for (let trial = 0; trial < 3; trial++) {
+		// At least three trials, and more (up to twelve) until a kill has landed inside the window
+		// this trial is about: how often it does depends on the machine's speed.
+		for (let trial = 0; trial < 3 || (caughtBetween === 0 && trial < 12); trial++) {
 			const name = `num-kill-${trial}`;
 			const { update } = await createCustomer(server, admin, name);
 			const d = device(10 + trial, name, update);
@@ -217,5 +219,5 @@ describe('numbers under kill -9', () => {
 		expect(all.d).toBe(all.n);
 		// The kills did fall between an allocation and its write-back (26 of ~250 invoices when written).
 		expect(caughtBetween, 'allocations the file held without their write-back').toBeGreaterThan(0);
-	}, 120_000);
+	}, 240_000);
 });

@@ -99,6 +99,9 @@ export class Workspace {
 		this.store = await DeviceStore.open(this.user.id);
 		void this.keepStorage();
 		this.setSummaries((await this.store.allSummaries()) as CustomerSummary[]);
+		// A page left right after an edit may have written the change but not its summary:
+		// records with changes still waiting are summarised again from the device's copy.
+		await this.resummarize((await this.store.pendingDocs()).filter((d) => d !== SETTINGS_DOC));
 		this.staff = await cachedDirectory(this.store);
 		// "Last synced" is the device's memory, not this page's: it survives a reload.
 		this.lastSyncedAt = (await this.store.getMeta<number>(LAST_SYNCED)) ?? null;
