@@ -93,4 +93,12 @@ test('the persons list shows at least six people per screen on a 390×844 phone'
 	});
 	expect(fit, `${fit} people fit on one 844 px screen`).toBeGreaterThanOrEqual(6);
 	await expectAccessible(page, 'persons list on a phone');
+
+	// Stored as "+49 8141 55503", found as typed nationally, and the other way round.
+	const search = page.getByRole('searchbox', { name: 'Search' });
+	const people = page.getByRole('table', { name: 'Persons' }).getByRole('link', { name: new RegExp(`Row ${stamp}`) });
+	await search.fill('08141 55503');
+	await expect(people).toHaveText([`Dense3 Row ${stamp}`]);
+	await search.fill('0049 8141 55504');
+	await expect(people).toHaveText([`Dense4 Row ${stamp}`]);
 });

@@ -107,6 +107,18 @@ describe('[§4] Companies list', () => {
 		expect(names(personRows(list, { text: 'einkaufsleiterin' }))).toEqual(['Grace Hopper']);
 	});
 
+	it('finds a number written nationally by its international form, and the other way round', () => {
+		const list = [
+			company('Freising Office', { phone: '08141 5566' }),
+			company('Dachau Office', { phone: '+49 8131 7788' }),
+			company('Vienna Office', { phone: '+43 1 8141556' })
+		];
+		expect(names(companyRows(list, { text: '+49 8141 5566' }))).toEqual(['Freising Office']);
+		expect(names(companyRows(list, { text: '0049 8141 5566' }))).toEqual(['Freising Office']);
+		expect(names(companyRows(list, { text: '08131 7788' }))).toEqual(['Dachau Office']);
+		expect(names(companyRows(list, { text: '8131-77' }))).toEqual(['Dachau Office']);
+	});
+
 	it('compares phone numbers by their digits, so "+49 30" finds "+4930…"', () => {
 		const list = [company('Berlin Office', { phone: '+4930123456' }), company('Munich Office', { phone: '+49 89 1230' })];
 		expect(names(companyRows(list, { text: '+49 30' }))).toEqual(['Berlin Office']);

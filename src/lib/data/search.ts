@@ -7,6 +7,7 @@
 import type { CustomerSummary } from '$lib/schema/customer-doc';
 import type { Access, CustomerKind } from '$lib/schema/records';
 import { DEFAULT_CONTACT_TYPE_ID } from '$lib/schema/settings';
+import { phoneQueryKeys } from '$lib/schema/phones';
 import { fold, searchFold } from '$lib/schema/text-fold';
 import {
 	SORT_COLUMNS,
@@ -243,10 +244,10 @@ function keyOf(fields: (string | null)[]): string {
 function run<R extends RowBase>(index: Index<R>, q: ListQuery): R[] {
 	const text = searchFold((q.text ?? '').trim());
 	const tokens = text.split(/\s+/).filter(Boolean);
-	const phoneDigits = PHONE_QUERY.test(text) ? onlyDigits(text) : '';
-	// "030 12" or "0049 30" typed the national or international way still finds "+49 30 12…".
-	const trunkless = phoneDigits.replace(/^0+/, '');
-	const phones = trunkless !== phoneDigits && trunkless.length >= 3 ? [phoneDigits, trunkless] : [phoneDigits];
+	// One rule for how a typed number is compared (schema/phones.ts): "+49 8141 5566" and
+	// "0049 8141 5566" also look for the national number, "08141 5566" for it without the 0,
+	// so either way of writing finds the other. Stored numbers are compared by their digits.
+	const phones = PHONE_QUERY.test(text) ? phoneQueryKeys(text) : [];
 	const known = q.knownContactTypeIds ? new Set(q.knownContactTypeIds) : null;
 	const typeOf = (id: string | null) =>
 		!id || (known && !known.has(id)) ? DEFAULT_CONTACT_TYPE_ID : id;
@@ -277,7 +278,7 @@ function run<R extends RowBase>(index: Index<R>, q: ListQuery): R[] {
 		const r = e.row;
 		if (type !== null && typeOf(r.contactTypeId) !== type) continue;
 		if (manager !== null && !r.managers.includes(manager)) continue;
-		if (tokens.length > 0 && !matches(e, text, tokens, phoneDigits === '' ? [] : phones)) continue;
+		if (tokens.length > 0 && !matches(e, text, tokens, phones)) continue;
 		out.push(r);
 	}
 	if (order?.dir === 'desc') {
