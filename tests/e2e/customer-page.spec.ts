@@ -29,6 +29,8 @@ async function addContact(page: Page, first: string, last: string, extra: { phon
 	await page.getByRole('tab', { name: 'Contacts' }).click();
 	await page.getByRole('button', { name: 'New contact' }).click();
 	const dialog = page.getByRole('dialog', { name: 'New contact' });
+	// The form states the schema's limits (issue #14 item 10).
+	await expect(dialog.getByLabel('Position', { exact: true })).toHaveAccessibleDescription('At most 100 characters.');
 	await dialog.getByLabel('First name', { exact: true }).fill(first);
 	await dialog.getByLabel('Last name', { exact: true }).fill(last);
 	if (extra.email) await dialog.getByLabel('E-mail', { exact: true }).fill(extra.email);
