@@ -78,7 +78,7 @@ describe('GET /api/export/…', () => {
 		// (Response.text() would drop it: a UTF-8 decode strips a BOM.)
 		const body = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
 		expect(body.startsWith('\uFEFFFirst Name,Last Name,Position,Company,E-mail,Phone,City,Country\r\n')).toBe(true);
-		expect(body).toContain(`Ada,Lovelace,"'=HYPERLINK(""x"")",Acme GmbH,ada@acme.example,08141 123,,Deutschland\r\n`);
+		expect(body).toContain(`Ada,Lovelace,"'=HYPERLINK(""x"")",Acme GmbH,ada@acme.example,08141 123,,Germany\r\n`);
 		expect(body).toContain('Jürgen,Weiß,');
 	});
 
