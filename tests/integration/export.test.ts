@@ -115,6 +115,19 @@ describe('GET /api/export/…', () => {
 		expect(orgs).toContain('KIND:org\r\nFN:Acme GmbH\r\n');
 	});
 
+	it("names countries in the user's language (the language cookie)", async () => {
+		const before = bob.cookies.get('PARAGLIDE_LOCALE');
+		bob.cookies.set('PARAGLIDE_LOCALE', 'fr');
+		try {
+			const csv = await text(await bob.request('/api/export/companies.csv'));
+			expect(csv).toContain('Acme GmbH,,,,Allemagne,');
+			expect(await text(await bob.request('/api/export/companies.vcf'))).toContain('ADR:;;;;;;Allemagne\r\n');
+		} finally {
+			if (before === undefined) bob.cookies.delete('PARAGLIDE_LOCALE');
+			else bob.cookies.set('PARAGLIDE_LOCALE', before);
+		}
+	});
+
 	it('[§8] no session is a 401; an unknown file a 404; garbage parameters a 400, never a 500', async () => {
 		const anonymous = new Client(server.url);
 		expect((await anonymous.request('/api/export/contacts.csv')).status).toBe(401);
