@@ -116,7 +116,7 @@ describe('list export', () => {
 	it('[§6] only records the user may read; nothing from the trash', () => {
 		expect(lines(csv(BOB).body)).toEqual([
 			'First Name,Last Name,Position,Company,E-mail,Phone,City,Country',
-			"Ada,Lovelace,'=CEO(),Acme GmbH,ada@acme.example,08141 123,Köln,Deutschland",
+			"Ada,Lovelace,'=CEO(),Acme GmbH,ada@acme.example,08141 123,Köln,Germany",
 			// An individual customer's phone stands in for the contact's; a leading + is neutralised.
 			"Bea,Solo,,,,'+49 30 1234567,,"
 		]);
@@ -149,7 +149,7 @@ describe('list export', () => {
 		expect(file.filename).toBe('companies-2026-12-07.csv');
 		expect(lines(file.body)).toEqual([
 			'Company;E-mail;Phone;City;Country;Contacts',
-			'Acme GmbH;;;Köln;Deutschland;1',
+			'Acme GmbH;;;Köln;Germany;1',
 			'Secret AG;;;;;1'
 		]);
 		const vcf = exportList(db, BOB, readable(BOB), { list: 'companies', format: 'vcf' }, query());
@@ -163,5 +163,18 @@ describe('list export', () => {
 		expect(vcf.body).toContain('UID:urn:fieldbook:contact:p-ada');
 		expect(vcf.body).toContain('TEL;VALUE=uri;PREF=1:tel:+498141123');
 		expect(vcf.body).toContain('TITLE:=CEO()'); // vCard is no spreadsheet: the text as it is
+	});
+
+	it("countries by name in the exporting user's language; free text as written", () => {
+		db.prepare(`UPDATE customers SET country = 'PL' WHERE id = 'c-acme'`).run();
+		const file = (format: 'csv' | 'vcf', language?: string) =>
+			exportList(db, BOB, readable(BOB), { list: 'companies', format, language }, query()).body;
+		expect(lines(file('csv', 'de'))[1]).toBe('Acme GmbH,,,Köln,Polen,1');
+		expect(lines(file('csv', 'fr'))[1]).toBe('Acme GmbH,,,Köln,Pologne,1');
+		expect(lines(file('csv'))[1]).toBe('Acme GmbH,,,Köln,Poland,1');
+		expect(file('vcf', 'pl')).toContain('ADR:;;;Köln;;;Polska\r\n');
+		db.prepare(`UPDATE customers SET country = 'Bavaria-Land' WHERE id = 'c-acme'`).run();
+		expect(lines(file('csv', 'de'))[1]).toBe('Acme GmbH,,,Köln,Bavaria-Land,1');
+		expect(file('vcf', 'de')).toContain('ADR:;;;Köln;;;Bavaria-Land\r\n');
 	});
 });

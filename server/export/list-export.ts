@@ -7,6 +7,7 @@
  * "08141 123").
  */
 import type { StaffRef } from '../../src/lib/schema/access.ts';
+import { countryText } from '../../src/lib/schema/countries.ts';
 import { csvOf, type CsvColumn } from '../../src/lib/schema/csv-write.ts';
 import type { ExportFormat, ExportList, ExportQuery } from '../../src/lib/schema/export-query.ts';
 import { emptyDraft, type ImportDraft } from '../../src/lib/schema/import-fields.ts';
@@ -109,7 +110,11 @@ function* companyEntries(db: Db): Generator<Entry<CompanyRow>> {
 	}
 }
 
-const PERSON_COLUMNS: CsvColumn<PersonRow>[] = [
+/**
+ * The columns of a file in `language`: a country is written by its name in that language (a
+ * stored ISO code is no answer for a spreadsheet or an address book; free text as written).
+ */
+const personColumns = (language: string): CsvColumn<PersonRow>[] => [
 	{ header: 'First Name', value: (r) => r.firstName },
 	{ header: 'Last Name', value: (r) => r.lastName },
 	{ header: 'Position', value: (r) => r.position },
@@ -117,15 +122,15 @@ const PERSON_COLUMNS: CsvColumn<PersonRow>[] = [
 	{ header: 'E-mail', value: (r) => r.contactEmail },
 	{ header: 'Phone', value: (r) => r.contactPhone },
 	{ header: 'City', value: (r) => r.city },
-	{ header: 'Country', value: (r) => r.country }
+	{ header: 'Country', value: (r) => countryText(r.country, language) }
 ];
 
-const COMPANY_COLUMNS: CsvColumn<CompanyRow>[] = [
+const companyColumns = (language: string): CsvColumn<CompanyRow>[] => [
 	{ header: 'Company', value: (r) => r.companyName },
 	{ header: 'E-mail', value: (r) => r.email },
 	{ header: 'Phone', value: (r) => r.phone },
 	{ header: 'City', value: (r) => r.city },
-	{ header: 'Country', value: (r) => r.country },
+	{ header: 'Country', value: (r) => countryText(r.country, language) },
 	{ header: 'Contacts', value: (r) => r.contactCount }
 ];
 
@@ -135,10 +140,12 @@ function phonesOf(phone: string | null, country: string | null): ImportDraft['ph
 	return [{ value: v.raw, label: null, e164: v.e164, ext: v.ext }];
 }
 
-const addressOf = (r: CustomerRow): ImportDraft['address'] =>
-	r.city || r.country ? { street: '', city: r.city ?? '', state: '', postalCode: '', country: r.country ?? '' } : null;
+const addressOf = (r: CustomerRow, language: string): ImportDraft['address'] =>
+	r.city || r.country
+		? { street: '', city: r.city ?? '', state: '', postalCode: '', country: countryText(r.country, language) }
+		: null;
 
-function personDraft(r: PersonRow): ImportDraft {
+function personDraft(r: PersonRow, language: string): ImportDraft {
 	return {
 		...emptyDraft(),
 		firstName: r.firstName ?? '',
@@ -147,39 +154,45 @@ function personDraft(r: PersonRow): ImportDraft {
 		company: r.kind === 'company' ? (r.companyName ?? '') : '',
 		emails: r.contactEmail ? [{ value: r.contactEmail, label: null }] : [],
 		phones: phonesOf(r.contactPhone, r.country),
-		address: addressOf(r)
+		address: addressOf(r, language)
 	};
 }
 
-function companyDraft(r: CompanyRow): ImportDraft {
+function companyDraft(r: CompanyRow, language: string): ImportDraft {
 	return {
 		...emptyDraft(),
 		kind: 'company',
 		company: r.companyName ?? '',
 		emails: r.email ? [{ value: r.email, label: 'work' }] : [],
 		phones: phonesOf(r.phone, r.country),
-		address: addressOf(r)
+		address: addressOf(r, language)
 	};
 }
 
-/** The export file of a list for `user`; `canRead` is the access rule for a customer. */
+/**
+ * The export file of a list for `user`; `canRead` is the access rule for a customer;
+ * `file.language` names countries (the user's UI language; English when not given).
+ */
 export function exportList(
 	db: Db,
 	user: StaffRef,
 	canRead: (customerId: string) => boolean,
-	file: { list: ExportList; format: ExportFormat },
+	file: { list: ExportList; format: ExportFormat; language?: string },
 	q: ExportQuery,
 	today = new Date()
 ): ExportFile {
 	const filename = `${file.list}-${today.toISOString().slice(0, 10)}.${file.format}`;
 	const csvType = 'text/csv; charset=utf-8';
 	const vcfType = 'text/vcard; charset=utf-8';
+	const language = file.language ?? 'en';
 	if (file.list === 'contacts') {
 		const rows = select(personEntries(db), user, canRead, q);
 		return file.format === 'csv'
-			? { body: csvOf(PERSON_COLUMNS, rows, q.delimiter), contentType: csvType, filename, count: rows.length }
+			? { body: csvOf(personColumns(language), rows, q.delimiter), contentType: csvType, filename, count: rows.length }
 			: {
-					body: vcardsOf(rows.map((r) => ({ draft: personDraft(r), uid: `urn:fieldbook:contact:${r.contactId}` }))),
+					body: vcardsOf(
+						rows.map((r) => ({ draft: personDraft(r, language), uid: `urn:fieldbook:contact:${r.contactId}` }))
+					),
 					contentType: vcfType,
 					filename,
 					count: rows.length
@@ -187,9 +200,11 @@ export function exportList(
 	}
 	const rows = select(companyEntries(db), user, canRead, q);
 	return file.format === 'csv'
-		? { body: csvOf(COMPANY_COLUMNS, rows, q.delimiter), contentType: csvType, filename, count: rows.length }
+		? { body: csvOf(companyColumns(language), rows, q.delimiter), contentType: csvType, filename, count: rows.length }
 		: {
-				body: vcardsOf(rows.map((r) => ({ draft: companyDraft(r), uid: `urn:fieldbook:customer:${r.customerId}` }))),
+				body: vcardsOf(
+					rows.map((r) => ({ draft: companyDraft(r, language), uid: `urn:fieldbook:customer:${r.customerId}` }))
+				),
 				contentType: vcfType,
 				filename,
 				count: rows.length

@@ -5,12 +5,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addContact } from '../../src/lib/schema/customer-doc.ts';
+import { addContact, initCustomer, updateCustomer } from '../../src/lib/schema/customer-doc.ts';
 import { addSaleLine, createRecord, createSale, trashRecord } from '../../src/lib/schema/module-doc.ts';
 import type { SalesKind } from '../../src/lib/schema/modules.ts';
 import { DOC } from '../../src/lib/schema/records.ts';
 import { documentTotals } from '../../src/lib/schema/totals.ts';
-import { listContracts, listSales, viewContract, viewProject, viewSale, viewTicket } from './documents.ts';
+import {
+	customerDetails,
+	listContracts,
+	listSales,
+	viewContract,
+	viewProject,
+	viewSale,
+	viewTicket
+} from './documents.ts';
 
 const A = 'staff-1';
 const NOW = 1_780_000_000_000;
@@ -107,5 +115,16 @@ describe('[§2] portal documents', () => {
 		reply('r3', { byContact: 'k2' }, NOW + 2);
 		expect(viewTicket(d, 't', 'k1')!.replies.map((r) => r.by)).toEqual(['you', 'staff', { contact: 'Ben Ode' }]);
 		expect(viewTicket(d, 'nope', 'k1')).toBeNull();
+	});
+
+	it("the printed customer's address follows its country, the country named in the reader's language", () => {
+		const d = new Y.Doc();
+		const fields = { companyName: 'Acme', street: 'Hauptstraße 1', postalCode: '82256', city: 'Fürstenfeldbruck' };
+		initCustomer(d, { kind: 'company', authorId: A, now: NOW, fields: { ...fields, country: 'DE' } });
+		expect(customerDetails(d, 'x', 'fr').address).toEqual(['Hauptstraße 1', '82256 Fürstenfeldbruck', 'Allemagne']);
+		expect(customerDetails(d, 'x', 'en').address).toEqual(['Hauptstraße 1', '82256 Fürstenfeldbruck', 'Germany']);
+		// Free text is printed as written.
+		updateCustomer(d, { country: 'Bavaria-Land' }, A, NOW + 1);
+		expect(customerDetails(d, 'x', 'de').address).toEqual(['Hauptstraße 1', '82256 Fürstenfeldbruck', 'Bavaria-Land']);
 	});
 });

@@ -11,6 +11,7 @@
  */
 import type * as Y from 'yjs';
 import { contactsMap, customerMap } from '../../src/lib/schema/customer-doc.ts';
+import { addressLines } from '../../src/lib/schema/address-layout.ts';
 import {
 	SALES_KINDS,
 	SALES_PERMISSION,
@@ -247,13 +248,22 @@ export interface CustomerDetails {
 	phone: string | null;
 }
 
-export function customerDetails(doc: Y.Doc, fallbackName: string): CustomerDetails {
+/** `locale`: the reader's language, for the address's layout and the country's name (address-layout.ts). */
+export function customerDetails(doc: Y.Doc, fallbackName: string, locale: string): CustomerDetails {
 	const c = customerMap(doc);
 	const get = (k: string) => str(c.get(k));
-	const cityLine = [get('postalCode'), get('city')].filter(Boolean).join(' ');
 	return {
 		name: get('companyName') ?? fallbackName,
-		address: [get('street'), cityLine || null, get('state'), get('country')].filter((x): x is string => !!x),
+		address: addressLines(
+			{
+				street: get('street'),
+				city: get('city'),
+				state: get('state'),
+				postalCode: get('postalCode'),
+				country: get('country')
+			},
+			locale
+		),
 		email: get('email'),
 		phone: get('phone')
 	};

@@ -86,18 +86,18 @@ for (const device of devices) {
 			await address.getByLabel('Street', { exact: true }).fill('Hauptstraße 12');
 			await address.getByLabel('Postal code', { exact: true }).fill('82256');
 			await address.getByLabel('City', { exact: true }).fill('Fürstenfeldbruck');
-			await address.getByLabel('Country', { exact: true }).fill('Deutschland');
+			await address.getByLabel('Country', { exact: true }).selectOption({ label: 'Germany' });
 			await closeSection(page, 'Address');
 			// Four fields edited: four changes (issue #14 item 7 counts changes, not records).
 			await expect(page.getByRole('status', { name: 'Sync status' })).toContainText('4 changes waiting');
 			await page.reload();
 			await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
-			await expect(shownValue(page, 'Address')).toHaveText('Hauptstraße 12, 82256 Fürstenfeldbruck, Deutschland');
+			await expect(shownValue(page, 'Address')).toHaveText('Hauptstraße 12, 82256 Fürstenfeldbruck, Germany');
 			const map = panel.getByRole('link', { name: /^Map: show the address/ });
 			await expect(map).toHaveAttribute(
 				'href',
 				'https://www.openstreetmap.org/search?query=' +
-					encodeURIComponent('Hauptstraße 12, 82256 Fürstenfeldbruck, Deutschland')
+					encodeURIComponent('Hauptstraße 12, 82256 Fürstenfeldbruck, Germany')
 			);
 			await expect(map).toHaveAttribute('rel', /noopener/);
 			await page.context().setOffline(false);

@@ -95,12 +95,16 @@ export async function setAccess(
 	await expect(shownValue(page, 'Access')).toHaveText(option);
 }
 
-/** Edits a customer field in its section ("Edit" → type → leave the field, which saves it → "Done"). */
+/**
+ * Edits a customer field in its section ("Edit" → type → leave the field, which saves it →
+ * "Done"); a list (the country) is chosen from by the option's name.
+ */
 export async function editField(page: Page, label: string, value: string): Promise<void> {
 	const name = SECTION_OF[label];
 	const region = await openSection(page, name);
 	const field = region.getByLabel(label, { exact: true });
-	await field.fill(value);
+	if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption({ label: value });
+	else await field.fill(value);
 	await field.blur();
 	await closeSection(page, name);
 }

@@ -78,7 +78,7 @@ describe('GET /api/export/…', () => {
 		// (Response.text() would drop it: a UTF-8 decode strips a BOM.)
 		const body = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
 		expect(body.startsWith('\uFEFFFirst Name,Last Name,Position,Company,E-mail,Phone,City,Country\r\n')).toBe(true);
-		expect(body).toContain(`Ada,Lovelace,"'=HYPERLINK(""x"")",Acme GmbH,ada@acme.example,08141 123,,Deutschland\r\n`);
+		expect(body).toContain(`Ada,Lovelace,"'=HYPERLINK(""x"")",Acme GmbH,ada@acme.example,08141 123,,Germany\r\n`);
 		expect(body).toContain('Jürgen,Weiß,');
 	});
 
@@ -113,6 +113,19 @@ describe('GET /api/export/…', () => {
 		expect(vcf).toContain('TEL;VALUE=uri;PREF=1:tel:+498141123');
 		const orgs = await text(await bob.request('/api/export/companies.vcf'));
 		expect(orgs).toContain('KIND:org\r\nFN:Acme GmbH\r\n');
+	});
+
+	it("names countries in the user's language (the language cookie)", async () => {
+		const before = bob.cookies.get('PARAGLIDE_LOCALE');
+		bob.cookies.set('PARAGLIDE_LOCALE', 'fr');
+		try {
+			const csv = await text(await bob.request('/api/export/companies.csv'));
+			expect(csv).toContain('Acme GmbH,,,,Allemagne,');
+			expect(await text(await bob.request('/api/export/companies.vcf'))).toContain('ADR:;;;;;;Allemagne\r\n');
+		} finally {
+			if (before === undefined) bob.cookies.delete('PARAGLIDE_LOCALE');
+			else bob.cookies.set('PARAGLIDE_LOCALE', before);
+		}
 	});
 
 	it('[§8] no session is a 401; an unknown file a 404; garbage parameters a 400, never a 500', async () => {

@@ -9,6 +9,7 @@
  * parsing and E.164, ~80 kB, so the device can use it offline too).
  */
 import { getCountries, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { countryCode } from './countries.ts';
 
 export type { CountryCode } from 'libphonenumber-js';
 
@@ -23,65 +24,16 @@ export interface PhoneValue {
 
 const COUNTRIES: ReadonlySet<string> = new Set(getCountries());
 
-/** Languages whose country names a record's free-text country field may hold (SPEC §1). */
-const NAME_LANGUAGES = ['en', 'de', 'fr', 'pl', 'pt'] as const;
-let countryNames: Map<string, CountryCode> | null = null;
-
-/** Lowercase, without diacritics, single spaces: "  Österreich " → "osterreich". */
-const foldName = (s: string) =>
-	s
-		.normalize('NFD')
-		.replace(/\p{M}/gu, '')
-		.toLowerCase()
-		.replace(/[^\p{L}\p{N}]+/gu, ' ')
-		.trim();
-
-function names(): Map<string, CountryCode> {
-	if (countryNames) return countryNames;
-	const map = new Map<string, CountryCode>();
-	for (const lang of NAME_LANGUAGES) {
-		let display: Intl.DisplayNames;
-		try {
-			display = new Intl.DisplayNames([lang], { type: 'region' });
-		} catch {
-			continue; // a runtime without region names: codes still work
-		}
-		for (const code of getCountries()) {
-			const name = display.of(code);
-			if (name && name !== code) map.set(foldName(name), code);
-		}
-	}
-	// Common short forms that the display names do not give.
-	for (const [alias, code] of [
-		['usa', 'US'],
-		['uk', 'GB'],
-		['england', 'GB'],
-		['deutschland', 'DE'],
-		['brd', 'DE'],
-		['schweiz', 'CH'],
-		['suisse', 'CH'],
-		['polska', 'PL'],
-		['brasil', 'BR']
-	] as const) {
-		map.set(alias, code);
-	}
-	countryNames = map;
-	return map;
-}
-
 /**
  * The region of a country as a record or an import holds it: an ISO code ("DE", "de"), or a
- * name in one of the UI languages ("Germany", "Deutschland", "Allemagne", "Niemcy"). Null
- * when it names no country libphonenumber knows.
+ * name in one of the UI languages ("Germany", "Deutschland", "Allemagne", "Niemcy"; read by
+ * countries.ts). Null when it names no country libphonenumber knows.
  */
 export function regionOf(country: string | null | undefined): CountryCode | null {
 	if (!country) return null;
 	const t = country.trim();
-	if (/^[A-Za-z]{2}$/.test(t)) {
-		const code = t.toUpperCase();
-		return COUNTRIES.has(code) ? (code as CountryCode) : null;
-	}
-	return names().get(foldName(t)) ?? null;
+	const code = /^[A-Za-z]{2}$/.test(t) ? t.toUpperCase() : countryCode(t);
+	return code && COUNTRIES.has(code) ? (code as CountryCode) : null;
 }
 
 // "ext. 45", "ext 45", "x45", "#45", "Durchwahl 45", "poste 45", "wew. 45", "ramal 45".

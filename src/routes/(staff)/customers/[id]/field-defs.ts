@@ -1,8 +1,10 @@
 /** The customer's own fields as the page groups them (SPEC §2), with their labels and input kinds. */
 import { m } from '$lib/paraglide/messages';
+import { ADDRESS_PARTS, addressFieldOrder, type AddressPart } from '$lib/schema/address-layout';
 import type { EditableField } from './customer.svelte';
 
-export type TextKind = 'text' | 'email' | 'tel' | 'url' | 'textarea';
+/** `country`: a list of countries (CountrySelect), the rest typed. */
+export type TextKind = 'text' | 'email' | 'tel' | 'url' | 'textarea' | 'country';
 
 export interface TextDef {
 	key: EditableField;
@@ -23,10 +25,15 @@ export const REACH: readonly TextDef[] = [
 	{ key: 'twitter', label: m.customer_field_twitter, type: 'url' }
 ];
 
-export const ADDRESS: readonly TextDef[] = [
-	{ key: 'street', label: m.customer_field_street, type: 'text' },
-	{ key: 'city', label: m.customer_field_city, type: 'text' },
-	{ key: 'state', label: m.customer_field_state, type: 'text' },
-	{ key: 'postalCode', label: m.customer_field_postal_code, type: 'text' },
-	{ key: 'country', label: m.customer_field_country, type: 'text' }
-];
+const ADDRESS_DEFS: Record<AddressPart, TextDef> = {
+	street: { key: 'street', label: m.customer_field_street, type: 'text' },
+	city: { key: 'city', label: m.customer_field_city, type: 'text' },
+	state: { key: 'state', label: m.customer_field_state, type: 'text' },
+	postalCode: { key: 'postalCode', label: m.customer_field_postal_code, type: 'text' },
+	country: { key: 'country', label: m.customer_field_country, type: 'country' }
+};
+export const ADDRESS_KEYS: readonly EditableField[] = ADDRESS_PARTS;
+
+/** The address fields in the order the address's country, else the reader's language, writes them. */
+export const addressDefs = (country: unknown, locale: string): TextDef[] =>
+	addressFieldOrder(country, locale).map((k) => ADDRESS_DEFS[k]);

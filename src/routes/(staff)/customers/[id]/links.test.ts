@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressLines, mailtoHref, mapUrl, telHref, webHref } from './links';
+import { mailtoHref, mapUrl, telHref, webHref } from './links';
 
 describe('customer page links', () => {
 	it('tel: keeps the digits and the leading +, dropping spaces and separators', () => {
@@ -20,12 +20,15 @@ describe('customer page links', () => {
 
 	it('the map link searches OpenStreetMap for the whole address', () => {
 		const a = { street: 'Hauptstraße 1', postalCode: '82256', city: 'Fürstenfeldbruck', country: 'Deutschland' };
-		expect(addressLines(a)).toEqual(['Hauptstraße 1', '82256 Fürstenfeldbruck', 'Deutschland']);
-		expect(mapUrl(a)).toBe(
+		expect(mapUrl(a, 'de')).toBe(
 			'https://www.openstreetmap.org/search?query=Haupt' +
 				'stra%C3%9Fe%201%2C%2082256%20F%C3%BCrstenfeldbruck%2C%20Deutschland'
 		);
-		expect(mapUrl({ city: 'Lyon' })).toBe('https://www.openstreetmap.org/search?query=Lyon');
-		expect(mapUrl({ street: '  ', city: null })).toBeNull();
+		// A stored code is searched by the country's name, never as "DE".
+		expect(mapUrl({ city: 'Lyon', country: 'FR' }, 'en')).toBe(
+			'https://www.openstreetmap.org/search?query=Lyon%2C%20France'
+		);
+		expect(mapUrl({ city: 'Lyon' }, 'en')).toBe('https://www.openstreetmap.org/search?query=Lyon');
+		expect(mapUrl({ street: '  ', city: null }, 'en')).toBeNull();
 	});
 });

@@ -3,6 +3,7 @@
  * address on a map. Values come from the document and were validated when written (SPEC §8),
  * but a link is built so that no value can turn into another kind of link.
  */
+import { addressLines } from '$lib/schema/address-layout';
 import type { CustomerData } from '$lib/schema/customer-doc';
 
 /** `tel:` with the visual separators removed (RFC 3966 allows them; some dialers do not). */
@@ -28,24 +29,13 @@ export function webHref(url: string): string | null {
 
 type Address = Pick<CustomerData, 'street' | 'city' | 'state' | 'postalCode' | 'country'>;
 
-const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
-
-/** The address as it is written on an envelope: street; postal code and city; state; country. */
-export function addressLines(a: Address): string[] {
-	return [
-		text(a.street),
-		[text(a.postalCode), text(a.city)].filter(Boolean).join(' '),
-		text(a.state),
-		text(a.country)
-	].filter(Boolean);
-}
-
 /**
- * An OpenStreetMap search for the address (no key, no tracking script, works in every browser
- * and hands over to a map app on phones that register for it). Null when there is no address.
+ * An OpenStreetMap search for the address as `locale` writes it (address-layout.ts; no key,
+ * no tracking script, works in every browser and hands over to a map app on phones that
+ * register for it). Null when there is no address.
  */
-export function mapUrl(a: Address): string | null {
-	const lines = addressLines(a);
+export function mapUrl(a: Address, locale: string): string | null {
+	const lines = addressLines(a, locale);
 	if (lines.length === 0) return null;
 	return `https://www.openstreetmap.org/search?query=${encodeURIComponent(lines.join(', '))}`;
 }

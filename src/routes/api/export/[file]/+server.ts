@@ -1,4 +1,5 @@
 import { json } from '@sveltejs/kit';
+import { getLocale } from '$lib/paraglide/runtime';
 import { exportFile, parseExportQuery } from '$lib/schema/export-query';
 import { getContext } from '$server/context';
 import { exportList } from '$server/export/list-export';
@@ -18,7 +19,14 @@ export const GET: RequestHandler = ({ params, url, locals }) => {
 	if (!query.ok) return json({ error: 'bad_query', param: query.param }, { status: 400 });
 	const { db, access } = getContext();
 	const user = locals.user;
-	const out = exportList(db, user, (customerId) => access.canRead(user, customerId), file, query.value);
+	// Countries by name in the user's language (the language cookie, set from the account at sign-in).
+	const out = exportList(
+		db,
+		user,
+		(customerId) => access.canRead(user, customerId),
+		{ ...file, language: getLocale() },
+		query.value
+	);
 	return new Response(out.body, {
 		headers: {
 			'content-type': out.contentType,

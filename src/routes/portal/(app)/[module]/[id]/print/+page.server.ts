@@ -1,3 +1,4 @@
+import { getLocale } from '$lib/paraglide/runtime';
 import { getContext } from '$server/context';
 import { customerDetails, isSalesModule, viewContract, viewSale } from '$server/portal/documents';
 import { notFound, openModule, readOwn } from '../../access.server';
@@ -11,7 +12,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 	const { contact, module } = openModule(locals, params.module);
 	if (!isSalesModule(module) && module !== 'contracts') notFound();
 	const found = await readOwn(contact, (doc) => {
-		const customer = customerDetails(doc, contact.customerName);
+		const customer = customerDetails(doc, contact.customerName, getLocale());
 		if (isSalesModule(module)) {
 			const sale = viewSale(doc, module, params.id);
 			return sale && { kind: 'sale' as const, sale, customer };
