@@ -83,6 +83,10 @@ for (const device of devices) {
 				.toBe(true);
 			await goOffline(page);
 			const address = await openSection(page, 'Address');
+			// The edit mode states the schema's limits, as the create dialog does (issue #14 item 10).
+			await expect(address.getByLabel('Street', { exact: true })).toHaveAccessibleDescription(
+				'At most 200 characters.'
+			);
 			await address.getByLabel('Street', { exact: true }).fill('Hauptstraße 12');
 			await address.getByLabel('Postal code', { exact: true }).fill('82256');
 			await address.getByLabel('City', { exact: true }).fill('Fürstenfeldbruck');

@@ -10,10 +10,17 @@ export interface TextDef {
 	key: EditableField;
 	label: () => string;
 	type: TextKind;
+	/** Shown with the required mark; the rule itself is the schema's (validateCustomer). */
+	required?: boolean;
 	autocomplete?: 'email' | 'tel' | 'url' | 'organization' | 'street-address' | 'country-name' | 'postal-code';
 }
 
-export const COMPANY_NAME: TextDef = { key: 'companyName', label: m.customer_field_company_name, type: 'text' };
+export const COMPANY_NAME: TextDef = {
+	key: 'companyName',
+	label: m.customer_field_company_name,
+	type: 'text',
+	required: true
+};
 export const DESCRIPTION: TextDef = { key: 'description', label: m.customer_field_description, type: 'textarea' };
 
 export const REACH: readonly TextDef[] = [
