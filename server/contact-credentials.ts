@@ -2,7 +2,8 @@
  * Portal credentials of customer contacts (SPEC §2, §5): the password staff set (online
  * only) and the "send set-password e-mail" command, queued in the outbox exactly once per
  * idempotency key (the device makes the key, so a command retried after a lost answer is
- * not sent twice).
+ * not sent twice). An address another live contact uses too is nobody's portal login until a
+ * person resolves it (server/portal/contacts.ts), so no set-password e-mail goes to it.
  */
 import type { StaffRef } from '../src/lib/schema/access.ts';
 import type { Db } from './db.ts';
@@ -11,7 +12,7 @@ import { invalidateLinks } from './mail/set-password-links.ts';
 import { hashPassword } from './password.ts';
 
 export type ContactCommandResult =
-	{ ok: true; queued?: boolean } | { ok: false; reason: 'not_found' | 'no_email' | 'deleted' };
+	{ ok: true; queued?: boolean } | { ok: false; reason: 'not_found' | 'no_email' | 'deleted' | 'duplicate_email' };
 
 interface ContactRow {
 	id: string;
@@ -19,6 +20,8 @@ interface ContactRow {
 	email: string | null;
 	deleted_at: number | null;
 	customer_deleted_at: number | null;
+	/** The server's duplicate flag, or another live contact holds the address already (before the flag is written). */
+	duplicate: number;
 }
 
 export class ContactCredentials {
@@ -31,7 +34,11 @@ export class ContactCredentials {
 	private contact(id: string): ContactRow | undefined {
 		return this.db
 			.prepare(
-				`SELECT k.id, k.customer_id, k.email, k.deleted_at, c.deleted_at AS customer_deleted_at
+				`SELECT k.id, k.customer_id, k.email, k.deleted_at, c.deleted_at AS customer_deleted_at,
+				   (k.duplicate_email = 1 OR EXISTS (
+				     SELECT 1 FROM contacts o JOIN customers oc ON oc.id = o.customer_id
+				     WHERE o.email_key = k.email_key AND o.id <> k.id AND o.deleted_at IS NULL AND oc.deleted_at IS NULL
+				   )) AS duplicate
 				 FROM contacts k JOIN customers c ON c.id = k.customer_id WHERE k.id = ?`
 			)
 			.get(id) as ContactRow | undefined;
@@ -70,6 +77,7 @@ export class ContactCredentials {
 		const failed = this.check(row, by);
 		if (failed) return failed;
 		if (!row!.email) return { ok: false, reason: 'no_email' };
+		if (row!.duplicate) return { ok: false, reason: 'duplicate_email' };
 		const queued = enqueue(this.db, {
 			kind: 'set_password',
 			idempotencyKey: `set_password:${idempotencyKey}`,

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addContact } from '../../src/lib/schema/customer-doc.ts';
+import { addContact, updateContact } from '../../src/lib/schema/customer-doc.ts';
 import { Client } from './helpers/http.ts';
 import { ADMIN, startServer, type TestServer } from './helpers/server.ts';
 import { createCustomer } from './helpers/records.ts';
@@ -41,14 +41,16 @@ afterAll(async () => {
 	await server?.stop();
 });
 
-const outbox = () => {
+function query<T>(sql: string, ...args: unknown[]): T[] {
 	const db = new Database(path.join(server.dataDir, 'fieldbook.sqlite'), { readonly: true });
 	try {
-		return db.prepare("SELECT kind, contact_id, to_email FROM outbox WHERE kind = 'set_password'").all();
+		return db.prepare(sql).all(...args) as T[];
 	} finally {
 		db.close();
 	}
-};
+}
+
+const outbox = () => query("SELECT kind, contact_id, to_email FROM outbox WHERE kind = 'set_password'");
 
 describe('contact commands', () => {
 	it('sets a portal password; it is stored only as a hash, never in the document', async () => {
@@ -98,5 +100,52 @@ describe('contact commands', () => {
 		expect(
 			(await anon.postJson('/api/contacts/with-mail/set-password-email', { idempotencyKey: 'device-cmd-0003' })).status
 		).toBe(401);
+	});
+
+	it('[§2][§6] a set-password e-mail for a contact flagged as a duplicate e-mail is refused, and nothing is queued', async () => {
+		// Two customers, each with a contact using one address: the server flags both.
+		const flagged = (id: string) =>
+			query<{ duplicate_email: number }>('SELECT duplicate_email FROM contacts WHERE id = ?', id)[0]
+				?.duplicate_email === 1;
+		const sessions = [];
+		let authorId = '';
+		for (const [doc, contact, email] of [
+			['cust-dup-1', 'dup-one', 'shared@example.com'],
+			['cust-dup-2', 'dup-two', ' Shared@Example.com']
+		] as const) {
+			const created = await createCustomer(server, staff, doc, { fields: { companyName: doc } });
+			authorId = created.authorId;
+			const s = connect(server, staff, doc);
+			await until(() => s.provider.synced);
+			addContact(s.doc, {
+				id: contact,
+				fields: { firstName: 'Dee', lastName: contact, email, doNotSendWelcome: true },
+				authorId: created.authorId,
+				now: Date.now()
+			});
+			await s.acks.whenCommitted();
+			sessions.push(s);
+		}
+		await until(() => flagged('dup-one') && flagged('dup-two'), 5000, 'both flagged');
+
+		// What a device would not offer, sent anyway (a forged or stale command): refused with its reason.
+		const res = await staff.postJson('/api/contacts/dup-one/set-password-email', { idempotencyKey: 'device-dup-0001' });
+		expect(res.status).toBe(409);
+		expect(await res.json()).toEqual({ error: 'duplicate_email' });
+		expect(query("SELECT 1 FROM outbox WHERE contact_id IN ('dup-one', 'dup-two')")).toEqual([]);
+
+		// Resolved (the other contact gets another address): the same contact may get one again.
+		const [, second] = sessions;
+		updateContact(second.doc, 'dup-two', { email: 'other@example.com' }, authorId, Date.now());
+		await second.acks.whenCommitted();
+		await until(() => !flagged('dup-one') && !flagged('dup-two'), 5000, 'flags cleared');
+		const again = await staff.postJson('/api/contacts/dup-one/set-password-email', {
+			idempotencyKey: 'device-dup-0002'
+		});
+		expect(again.status).toBe(202);
+		expect(query("SELECT contact_id, to_email FROM outbox WHERE contact_id = 'dup-one'")).toEqual([
+			{ contact_id: 'dup-one', to_email: 'shared@example.com' }
+		]);
+		for (const s of sessions) s.destroy();
 	});
 });

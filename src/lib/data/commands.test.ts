@@ -141,6 +141,7 @@ describe('CommandQueue', () => {
 	it.each([
 		[{ status: 409, body: { error: 'no_email' } }, 'no_email'],
 		[{ status: 409, body: { error: 'deleted' } }, 'deleted'],
+		[{ status: 409, body: { error: 'duplicate_email' } }, 'duplicate_email'],
 		[{ status: 400, body: { error: 'invalid_input' } }, 'invalid_input'],
 		[{ status: 403, body: { error: 'forbidden' } }, 'refused']
 	] as const)('drops a command on a final answer (%o) and records why', async (answer, error) => {

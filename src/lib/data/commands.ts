@@ -21,7 +21,7 @@ export const COMMAND_KINDS: readonly CommandKind[] = ['set-password-email'];
 /** Why a command is still waiting after an attempt. */
 export type RetryReason = 'network' | 'not_found' | 'server' | 'unauthorized';
 /** Why a command was dropped without being carried out. */
-export type FailReason = 'no_email' | 'deleted' | 'invalid_input' | 'refused' | 'expired';
+export type FailReason = 'no_email' | 'deleted' | 'duplicate_email' | 'invalid_input' | 'refused' | 'expired';
 
 export interface Command {
 	/** The idempotency key: the server carries a key out once, however often it arrives. */
@@ -120,7 +120,10 @@ export function classify(status: number, body: unknown): Outcome {
 	if (status >= 200 && status < 300) {
 		return isRecord(body) && body.ok === true ? { final: true, result: 'done' } : { final: false, reason: 'server' };
 	}
-	if (status === 409) return { final: true, result: error === 'no_email' || error === 'deleted' ? error : 'refused' };
+	if (status === 409) {
+		const known = error === 'no_email' || error === 'deleted' || error === 'duplicate_email';
+		return { final: true, result: known ? error : 'refused' };
+	}
 	if (status === 400) return { final: true, result: 'invalid_input' };
 	if (status === 403) return { final: true, result: 'refused' };
 	if (status === 404) return { final: false, reason: 'not_found' };

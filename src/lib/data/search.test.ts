@@ -167,6 +167,18 @@ describe('[§4] Persons list', () => {
 		expect(rows[0].customerId).toBe(acme.id);
 	});
 
+	it("[§2] a contact the server flagged as a duplicate e-mail is marked; summaries kept before the flag read as not", () => {
+		const flagged = contact({ firstName: 'Ann', lastName: 'Flag', email: 'ann@example.com', duplicateEmail: true });
+		const old = contact({ firstName: 'Bob', lastName: 'Old', email: 'bob@example.com' }); // no field at all
+		const cleared = contact({ firstName: 'Cy', lastName: 'Clear', email: 'cy@example.com', duplicateEmail: false });
+		const rows = personRows([company('Acme', { contacts: [flagged, old, cleared] })], {});
+		expect(rows.map((r) => [r.name, r.duplicateEmail])).toEqual([
+			['Ann Flag', true],
+			['Bob Old', false],
+			['Cy Clear', false]
+		]);
+	});
+
 	it('finds a person by name, e-mail, phone digits and company name', () => {
 		const list = [
 			company('Éclair SARL', {

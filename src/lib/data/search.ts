@@ -64,6 +64,8 @@ export interface PersonRow extends RowBase {
 	company: string | null;
 	customerKind: CustomerKind;
 	primary: boolean;
+	/** The server flagged the contact's e-mail: another live contact uses it (SPEC §2, §6). */
+	duplicateEmail: boolean;
 }
 
 interface Entry<R> {
@@ -225,7 +227,9 @@ function buildPersons(summaries: readonly CustomerSummary[]): Entry<PersonRow>[]
 				access: s.access,
 				managers,
 				updatedAt: s.updatedAt,
-				primary: c.primary
+				primary: c.primary,
+				// Only the contact's own address is flagged, never the customer's standing in for it.
+				duplicateEmail: c.duplicateEmail === true && c.email !== null
 			};
 			out.push({
 				row,

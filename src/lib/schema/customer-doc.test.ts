@@ -258,4 +258,14 @@ describe('[§2] the trash', () => {
 		expect(s.contacts.map((c) => c.id)).toEqual(['a']);
 		expect(s.trashedContacts).toEqual([{ id: 'b', firstName: 'b', lastName: 'b', deletedAt: 42 }]);
 	});
+
+	it("[§2] the summary carries the server's duplicate e-mail flag, true only when it is set", () => {
+		const doc = withContacts('a', 'b', 'c');
+		const contacts = doc.getMap<Y.Map<unknown>>('contacts');
+		contacts.get('a')!.set('duplicateEmail', true);
+		contacts.get('b')!.set('duplicateEmail', false);
+		contacts.get('c')!.set('duplicateEmail', 'yes'); // not the server's boolean: not a flag
+		const flags = Object.fromEntries(summarize('c1', doc)!.contacts.map((c) => [c.id, c.duplicateEmail]));
+		expect(flags).toEqual({ a: true, b: false, c: false });
+	});
 });

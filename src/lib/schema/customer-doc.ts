@@ -327,6 +327,12 @@ export interface CustomerSummary {
 		phone: string | null;
 		position: string | null;
 		primary: boolean;
+		/**
+		 * The server's "duplicate e-mail" flag (SPEC §2, §6): another live contact uses this
+		 * address. Optional: summaries kept before it existed lack it (read as false) until
+		 * their record changes.
+		 */
+		duplicateEmail?: boolean;
 	}[];
 	/**
 	 * Contacts in the trash (the Trash page lists them offline). Optional: summaries kept
@@ -348,7 +354,8 @@ export function summarize(id: string, doc: Y.Doc): CustomerSummary | null {
 		email: str(k.email),
 		phone: str(k.phone),
 		position: str(k.position),
-		primary: k.primary
+		primary: k.primary,
+		duplicateEmail: k.duplicateEmail === true
 	}));
 	const person = contacts[0];
 	const name =

@@ -30,6 +30,7 @@ import {
 } from '$lib/schema/customer-doc';
 import { newId } from '$lib/schema/ids';
 import { CUSTOMER_FIELDS, emailKey, type ContactField, type CustomerField } from '$lib/schema/records';
+import { duplicateEmail, type DuplicateEmail } from '$lib/data/duplicates';
 import type { LiveDoc, Presence } from '$lib/data/live-doc';
 import type { Workspace } from '$lib/data/workspace.svelte';
 import { getLocale } from '$lib/paraglide/runtime';
@@ -127,6 +128,14 @@ export class CustomerState {
 		this.synced = synced;
 	};
 
+	/**
+	 * The server's duplicate e-mail flag on a contact of this record, with the other contacts
+	 * this device can open that use the address (duplicates.ts); null when it is not flagged.
+	 */
+	duplicateOf(contact: ContactRecord): DuplicateEmail | null {
+		return duplicateEmail(this.workspace.summaries, contact);
+	}
+
 	/** Who else is editing `field` ("customer.phone", "contact.<id>.email"; a prefix ending in "."). */
 	editorsOf(field: string): Presence[] {
 		return this.others.filter((o) =>
@@ -168,7 +177,10 @@ export class CustomerState {
 	saveContact(input: { id: string | null; fields: ContactData; initial: ContactData; primary: boolean }): SaveResult {
 		const errors: Partial<Record<ContactField, ContactError>> = validateContact(input.fields);
 		const key = emailKey(input.fields.email);
-		if (!errors.email && key && this.emailTaken(key, input.id)) errors.email = 'duplicate';
+		// An address kept as it was is not refused again: a contact the server flagged as a
+		// duplicate stays editable (the flag shows it, SPEC §6), only a new address is checked.
+		const kept = input.id !== null && key === emailKey(input.initial.email);
+		if (!errors.email && key && !kept && this.emailTaken(key, input.id)) errors.email = 'duplicate';
 		const doc = this.live.doc;
 		const existing = input.id ? contactsMap(doc).get(input.id) : null;
 		const gone = existing !== null && (!existing || !!existing.get('deletedAt'));
