@@ -285,6 +285,18 @@ describe('[§8] staff password reset by e-mail', () => {
 		expect((await setPassword(live, 'the-real-new-one')).status).toBe(200);
 	});
 
+	it('a post from another site is refused (CSRF, as every form) and sends nothing', async () => {
+		const ida = await staff();
+		const res = await new At(server.url).postForm(
+			'/login/forgot',
+			{ email: ida.email },
+			{ origin: 'https://evil.test' }
+		);
+		expect(res.status).toBe(403);
+		await new Promise((r) => setTimeout(r, 500));
+		expect(outboxTo(ida.email)).toEqual([]);
+	});
+
 	it('is rate limited per client address (told) and per account (silently: no more mail)', async () => {
 		const gus = await staff();
 		const one = new At(server.url);
