@@ -122,6 +122,8 @@ export async function createApp(config: Config): Promise<App> {
 		originFor
 	};
 	installContext(ctx);
+	// A staff password set with an e-mailed link ends every session of that user (and closes their sockets).
+	ctx.mail.links.onStaffPasswordSet((userId) => auth.sessions.invalidateUser(userId));
 	ctx.mail.start();
 	modules.attach({
 		afterCommit: (fn) => sync.queue.afterCommit(fn),

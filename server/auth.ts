@@ -9,6 +9,8 @@ import { hashPassword, verifyPassword } from './password.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { generateSessionToken, type Session, SessionStore } from './sessions.ts';
 import { DuplicateEmailError, type User, UserStore } from './users.ts';
+import { invalidateLinks } from './mail/set-password-links.ts';
+import { StaffPasswordReset } from './staff-reset.ts';
 import { normalizeEmail } from '../src/lib/schema/fields.ts';
 import type { Credentials, NewStaff, Role } from '../src/lib/schema/staff.ts';
 
@@ -42,6 +44,8 @@ export type AccessRevoked = (userId: string) => void;
 export class Auth {
 	readonly users: UserStore;
 	readonly sessions: SessionStore;
+	/** "Forgot password?" on the sign-in page. */
+	readonly reset: StaffPasswordReset;
 	/** Failures per (account, address). */
 	private readonly perAccount: RateLimiter;
 	/** Every attempt per address. */
@@ -58,6 +62,7 @@ export class Auth {
 	) {
 		this.users = new UserStore(db, now);
 		this.sessions = new SessionStore(db, now, limits.sessionMaxAgeMs);
+		this.reset = new StaffPasswordReset(db, this.users, limits, now);
 		this.perAccount = new RateLimiter(limits.loginMaxPerAccount, limits.loginWindowMs, now);
 		this.perAddress = new RateLimiter(limits.loginMaxPerAddress, limits.loginWindowMs, now);
 		this.accountWide = new RateLimiter(limits.loginSlowdownAfter ?? 20, limits.loginWindowMs, now);
@@ -120,9 +125,14 @@ export class Auth {
 		}
 	}
 
-	/** Sets a new password and ends every session of that user. */
+	/** Sets a new password and ends every session of that user (and every reset link sent to them). */
 	async resetPassword(userId: string, password: string): Promise<boolean> {
-		const ok = this.users.setPassword(userId, await hashPassword(password));
+		const hash = await hashPassword(password);
+		const ok = this.db.transaction(() => {
+			const changed = this.users.setPassword(userId, hash);
+			if (changed) invalidateLinks(this.db, userId, this.now(), 'staff');
+			return changed;
+		})();
 		if (ok) this.sessions.invalidateUser(userId);
 		return ok;
 	}
@@ -150,7 +160,12 @@ export class Auth {
 			return { ok: false, reason: 'wrong_password' };
 		}
 		this.perAccount.reset(pairKey);
-		this.users.setPassword(userId, await hashPassword(input.next));
+		const hash = await hashPassword(input.next);
+		this.db.transaction(() => {
+			this.users.setPassword(userId, hash);
+			// A reset link sent before no longer opens the account (issue #14 item 9).
+			invalidateLinks(this.db, userId, this.now(), 'staff');
+		})();
 		this.sessions.invalidateUserExcept(userId, sessionId);
 		return { ok: true };
 	}
@@ -159,7 +174,11 @@ export class Auth {
 	setActive(userId: string, active: boolean): boolean {
 		const ok = this.db.transaction(() => {
 			const changed = this.users.setActive(userId, active);
-			if (changed && !active) this.sessions.invalidateUser(userId);
+			if (changed && !active) {
+				this.sessions.invalidateUser(userId);
+				// A reset link stays dead when the account is activated again.
+				invalidateLinks(this.db, userId, this.now(), 'staff');
+			}
 			return changed;
 		})();
 		if (ok && !active) for (const fn of this.revokedListeners) fn(userId);

@@ -17,6 +17,7 @@ import { headerText, renderMail, type RenderedMail } from '../../src/lib/schema/
 import { mailDate, mailMoney, statusWord } from '../../src/lib/schema/mail/values.ts';
 import type { Db } from '../db.ts';
 import { contactById, customerName, staffById } from './recipients.ts';
+import type { HolderKind } from './link-holders.ts';
 import type { MailTemplates } from './templates.ts';
 
 /** An outbox row as the worker and the admin view read it (migrations 004 and 009). */
@@ -66,8 +67,11 @@ export interface ComposeEnv {
 	templates: MailTemplates;
 	/** The public origin links point at (PUBLIC_URL, else where the server listens). */
 	origin: string;
-	/** The set-password link for this row; the preview passes a placeholder, the worker issues a token. */
-	setPasswordLink(contactId: string, emailKey: string): string;
+	/**
+	 * The set-password link for this row (a contact's, or a staff user's for staff_password_reset);
+	 * the preview passes a placeholder, the worker issues a token.
+	 */
+	setPasswordLink(holderId: string, emailKey: string, holder?: HolderKind): string;
 }
 
 function payloadOf(row: OutboxRecord): Record<string, unknown> {
@@ -129,7 +133,15 @@ export function compose(env: ComposeEnv, row: OutboxRecord): Composed {
 	let contactId: string | null = null;
 	let emailKey: string | null = null;
 
-	if (recipientOf(kind) === 'staff') {
+	if (kind === 'staff_password_reset') {
+		// A staff member's own account: no customer; a deactivated account gets no link.
+		const staff = staffById(env.db, str(payload.userId));
+		if (!staff || !staff.active) return { send: false, decision: 'staff_inactive' };
+		values.staffName = staff.name;
+		values.setPasswordLink = env.setPasswordLink(staff.id, staff.email, 'staff');
+		to = { name: staff.name, address: staff.email };
+		locale = isMailLocale(staff.locale) ? staff.locale : fallback;
+	} else if (recipientOf(kind) === 'staff') {
 		const staff = staffById(env.db, assignedUser(row, payload));
 		if (!staff || !staff.active) return { send: false, decision: 'staff_inactive' };
 		const customer = row.customer_id

@@ -14,6 +14,7 @@ import { retryDelay } from './backoff.ts';
 import { classify } from './classify.ts';
 import { compose, type OutboxRecord, type OutgoingMail } from './compose.ts';
 import { OutboxQueue } from './outbox-queue.ts';
+import { readHolder, type HolderKind } from './link-holders.ts';
 import { SetPasswordLinks } from './set-password-links.ts';
 import type { MailTemplates } from './templates.ts';
 import type { MailTransport } from './transport.ts';
@@ -150,10 +151,11 @@ export class MailWorker {
 			if (current.rendered) {
 				// A resend: the same mail as the first attempt (and the same Message-ID).
 				mail = JSON.parse(current.rendered) as StoredMail;
-				if ((current.kind === 'set_password' || current.kind === 'welcome') && current.contact_id) {
-					const issued = this.issueLink(current);
+				const holder = linkHolderOf(current);
+				if (holder) {
+					const issued = this.issueLink(current.id, holder);
 					if (!issued) {
-						this.queue.markSkipped(current.id, 'contact_deleted');
+						this.queue.markSkipped(current.id, holder.kind === 'staff' ? 'staff_inactive' : 'contact_deleted');
 						return null;
 					}
 					link.value = issued;
@@ -164,8 +166,8 @@ export class MailWorker {
 						db,
 						templates: this.opts.templates,
 						origin,
-						setPasswordLink: (contactId, emailKey) => {
-							link.value = `${origin}/set-password?token=${this.links.issue(contactId, emailKey, current.id)}`;
+						setPasswordLink: (holderId, emailKey, holder) => {
+							link.value = `${origin}/set-password?token=${this.links.issue(holderId, emailKey, current.id, holder)}`;
 							return redactedLink;
 						}
 					},
@@ -188,17 +190,11 @@ export class MailWorker {
 		})();
 	}
 
-	private issueLink(row: OutboxRecord): string | null {
-		const contact = row.contact_id
-			? (this.opts.db
-					.prepare(
-						`SELECT k.email_key FROM contacts k JOIN customers c ON c.id = k.customer_id
-						 WHERE k.id = ? AND k.deleted_at IS NULL AND c.deleted_at IS NULL`
-					)
-					.get(row.contact_id) as { email_key: string | null } | undefined)
-			: undefined;
-		if (!contact) return null;
-		const token = this.links.issue(row.contact_id!, contact.email_key ?? '', row.id);
+	/** A fresh link for a resent mail, while its holder still stands (not deleted or deactivated). */
+	private issueLink(outboxId: number, holder: { kind: HolderKind; id: string }): string | null {
+		const now = readHolder(this.opts.db, holder.kind, holder.id);
+		if (!now) return null;
+		const token = this.links.issue(holder.id, now.emailKey ?? '', outboxId, holder.kind);
 		return `${this.opts.origin()}/set-password?token=${token}`;
 	}
 
@@ -257,4 +253,19 @@ export class MailWorker {
 			this.log(`mail: could not record the outcome of outbox row ${row.id}: ${String(e)}`);
 		}
 	}
+}
+
+/** Whose set-password link a row's mail carries, if any. */
+function linkHolderOf(row: OutboxRecord): { kind: HolderKind; id: string } | null {
+	if ((row.kind === 'set_password' || row.kind === 'welcome') && row.contact_id)
+		return { kind: 'contact', id: row.contact_id };
+	if (row.kind === 'staff_password_reset') {
+		try {
+			const userId = (JSON.parse(row.payload) as { userId?: unknown }).userId;
+			return typeof userId === 'string' ? { kind: 'staff', id: userId } : null;
+		} catch {
+			return null;
+		}
+	}
+	return null;
 }

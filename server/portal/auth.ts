@@ -11,7 +11,7 @@ import type { Credentials } from '../../src/lib/schema/staff.ts';
 import type { Db } from '../db.ts';
 import { enqueue } from '../outbox.ts';
 import { verifyPassword } from '../password.ts';
-import { RateLimiter } from '../rate-limit.ts';
+import { ForgotLimits } from '../forgot-limits.ts';
 import { generateSessionToken } from '../sessions.ts';
 import { readPortalContact, signInContact, type PortalContact } from './contacts.ts';
 import { PortalSessionStore, type PortalSession } from './sessions.ts';
@@ -24,8 +24,7 @@ export type PortalLoginResult =
 
 export type ResetRequestResult = { ok: true } | { ok: false; reason: 'rate_limited'; retryAfterMs: number };
 
-/** Set-password mails one address can be sent through "forgot password" per window. */
-export const FORGOT_MAILS_PER_ACCOUNT = 3;
+export { FORGOT_MAILS_PER_ACCOUNT } from '../forgot-limits.ts';
 
 export interface PortalAuthOptions {
 	limits: SignInLimitsConfig;
@@ -38,10 +37,7 @@ export interface PortalAuthOptions {
 export class PortalAuth {
 	readonly sessions: PortalSessionStore;
 	private readonly limits: SignInLimits;
-	/** "Forgot password" requests per address (any account). */
-	private readonly forgotPerAddress: RateLimiter;
-	/** Mails per account: past it requests are answered as always, and nothing more is sent. */
-	private readonly forgotPerAccount: RateLimiter;
+	private readonly forgot: ForgotLimits;
 	private readonly now: () => number;
 
 	constructor(
@@ -51,8 +47,7 @@ export class PortalAuth {
 		this.now = options.now ?? Date.now;
 		this.sessions = new PortalSessionStore(db, this.now, options.sessions?.ttlMs, options.sessions?.maxAgeMs);
 		this.limits = new SignInLimits(options.limits, this.now);
-		this.forgotPerAddress = new RateLimiter(options.limits.loginMaxPerAddress, options.limits.loginWindowMs, this.now);
-		this.forgotPerAccount = new RateLimiter(FORGOT_MAILS_PER_ACCOUNT, options.limits.loginWindowMs, this.now);
+		this.forgot = new ForgotLimits(options.limits, this.now);
 	}
 
 	async login(credentials: Credentials, address: string): Promise<PortalLoginResult> {
@@ -90,13 +85,11 @@ export class PortalAuth {
 	 * whether or not anything was sent; only the per-address limit is ever told.
 	 */
 	requestReset(email: string, address: string): ResetRequestResult {
-		const wait = this.forgotPerAddress.retryAfter(address);
+		const wait = this.forgot.request(address);
 		if (wait > 0) return { ok: false, reason: 'rate_limited', retryAfterMs: wait };
-		this.forgotPerAddress.hit(address);
 		const account = normalizeEmail(email);
 		const found = signInContact(this.db, account);
-		if (!found || this.forgotPerAccount.retryAfter(account) > 0) return { ok: true };
-		this.forgotPerAccount.hit(account);
+		if (!found || !this.forgot.mayMail(account)) return { ok: true };
 		const queued = enqueue(
 			this.db,
 			{

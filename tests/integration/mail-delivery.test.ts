@@ -286,6 +286,31 @@ describe('[§2] the set-password mail', () => {
 	});
 });
 
+describe('[§2] the staff password-reset mail (issue #14 item 9)', () => {
+	it("carries a working staff link in the user's language; a deactivated user's row is not sent", async () => {
+		const smtp = await peer();
+		db.prepare("UPDATE users SET locale = 'pl' WHERE id = 'u-bob'").run();
+		db.prepare("UPDATE users SET active = 0 WHERE id = 'u-ada'").run();
+		for (const userId of ['u-bob', 'u-ada'])
+			enqueue(db, {
+				kind: 'staff_password_reset',
+				idempotencyKey: `staff_password_reset:${userId}`,
+				toEmail: `${userId}@staff.test`,
+				payload: { userId }
+			});
+		worker(smtp.url);
+		await until(() => smtp.received.length === 1, 5000, 'reset mail');
+		const got = smtp.received[0];
+		expect(got.rcptTo).toEqual(['bob@staff.test']);
+		expect(got.subject).toBe('Zresetuj hasło do Fieldbook');
+		const token = /set-password\?token=([A-Za-z0-9_-]{43})/.exec(got.text ?? '')?.[1];
+		expect(new SetPasswordLinks(db).check(token)).toMatchObject({ ok: true, holder: 'staff', userId: 'u-bob' });
+		await until(
+			() => db.prepare("SELECT decision FROM outbox WHERE payload LIKE '%u-ada%'").pluck().get() === 'staff_inactive'
+		);
+	});
+});
+
 describe('[§8] SMTP server down', () => {
 	it('mail stays queued during the outage and is delivered exactly once when it is back', async () => {
 		const first = await startSmtpPeer();

@@ -120,3 +120,49 @@ describe('[§2] set-password links', () => {
 		]);
 	});
 });
+
+describe('[§2] staff links (issue #14 item 9): the same mechanism, a staff user as holder', () => {
+	beforeEach(() => {
+		db.prepare(
+			`INSERT INTO users (id, email, name, role, password_hash, active, locale, created_at, updated_at)
+			 VALUES ('u1', 'bo@staff.test', 'Bo', 'staff', 'old-hash', 1, 'de', 1, 1)`
+		).run();
+	});
+	const userHash = () => db.prepare("SELECT password_hash FROM users WHERE id = 'u1'").pluck().get();
+
+	it('100 concurrent uses set the password once and announce it once; the contact of the same id is untouched', async () => {
+		const ended: string[] = [];
+		links.onStaffPasswordSet((id) => ended.push(id));
+		const contactLink = links.issue('u1', 'bo@staff.test', 1); // a contact link of the same id: another holder
+		const token = links.issue('u1', 'bo@staff.test', 2, 'staff');
+		expect(links.check(token)).toEqual({ ok: true, holder: 'staff', userId: 'u1', locale: 'de', firstName: 'Bo' });
+		const results = await Promise.all(
+			Array.from({ length: 100 }, (_, i) => links.use(token, `concurrent-password-${i}`))
+		);
+		expect(results.filter((r) => r.ok)).toEqual([{ ok: true, userId: 'u1' }]);
+		expect(userHash()).toMatch(/^\$argon2id\$/);
+		expect(ended).toEqual(['u1']);
+		expect(hash()).toBeUndefined();
+		expect(
+			db.prepare('SELECT invalidated_at FROM set_password_tokens WHERE holder = ?').pluck().get('contact')
+		).toBeNull();
+		expect(contactLink).not.toBe(token);
+	});
+
+	it('dies when the account is deactivated or its address changes; "send me a new link" mails the staff user', () => {
+		const token = links.issue('u1', 'bo@staff.test', 1, 'staff');
+		db.prepare("UPDATE users SET active = 0 WHERE id = 'u1'").run();
+		expect(links.check(token)).toEqual({ ok: false, reason: 'invalid' });
+		db.prepare("UPDATE users SET active = 1, email = 'new@staff.test' WHERE id = 'u1'").run();
+		expect(links.check(token)).toEqual({ ok: false, reason: 'invalid' });
+		db.prepare("UPDATE users SET email = 'bo@staff.test' WHERE id = 'u1'").run();
+		now += LINK_TTL_MS;
+		expect(links.check(token)).toEqual({ ok: false, reason: 'expired' });
+		links.renew(token);
+		links.renew(token);
+		expect(db.prepare('SELECT kind, to_email, payload FROM outbox').all()).toEqual([
+			{ kind: 'staff_password_reset', to_email: 'bo@staff.test', payload: '{"userId":"u1"}' }
+		]);
+		expect(userHash()).toBe('old-hash');
+	});
+});

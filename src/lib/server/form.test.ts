@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formToObject, safeRedirect } from './form.ts';
+import { formToObject, readForm, readFormOrNull, readJson, safeRedirect } from './form.ts';
 
 function form(entries: [string, string][]): FormData {
 	const data = new FormData();
@@ -64,5 +64,32 @@ describe('safeRedirect', () => {
 
 	it.each([null, undefined, 42, ['/admin'], { href: '/admin' }])('refuses the non-string %j', (target) => {
 		expect(safeRedirect(target)).toBe('/');
+	});
+});
+
+describe('reading a body over the size limit (issue #14 item 10)', () => {
+	/** What adapter-node hands over when a body passes BODY_SIZE_LIMIT: a stream that errors with a 413. */
+	const oversized = (type: string) =>
+		new Request('http://x.test/', {
+			method: 'POST',
+			headers: { 'content-type': type },
+			body: new ReadableStream({
+				start(c) {
+					c.error(Object.assign(new Error('Payload Too Large'), { status: 413 }));
+				}
+			}),
+			duplex: 'half'
+		} as RequestInit);
+	const broken = (type: string, body: string) =>
+		new Request('http://x.test/', { method: 'POST', headers: { 'content-type': type }, body });
+
+	it('is a 413 for forms and JSON alike, never the 400 of a body that is not one', async () => {
+		await expect(readForm(oversized('application/x-www-form-urlencoded'))).rejects.toMatchObject({ status: 413 });
+		await expect(readFormOrNull(oversized('multipart/form-data; boundary=x'))).rejects.toMatchObject({ status: 413 });
+		await expect(readJson(oversized('application/json'))).rejects.toMatchObject({ status: 413 });
+		await expect(readForm(broken('text/plain', 'x'))).rejects.toMatchObject({ status: 400 });
+		expect(await readFormOrNull(broken('text/plain', 'x'))).toBeNull();
+		expect(await readJson(broken('application/json', '{nope'))).toBeUndefined();
+		expect(await readJson(broken('application/json', 'null'))).toBeNull();
 	});
 });

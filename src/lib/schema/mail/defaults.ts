@@ -213,6 +213,29 @@ export const DEFAULT_TEMPLATES: Record<MailKind, Record<MailLocale, MailTemplate
 			body: 'Olá {{staffName}},\n\n{{assignedBy}} definiu você como responsável por {{customerName}}.\n\n{{recordUrl}}'
 		}
 	},
+	// A staff member asked for it on the sign-in page (issue #14 item 9): links as set_password's.
+	staff_password_reset: {
+		en: {
+			subject: 'Reset your Fieldbook password',
+			body: 'Hello {{staffName}},\n\nsomeone (hopefully you) asked to reset the password of your Fieldbook staff account. Set a new password here (the link works once, for 48 hours):\n\n{{setPasswordLink}}\n\nIf you did not ask for this, ignore this e-mail: your password stays as it is.'
+		},
+		de: {
+			subject: 'Fieldbook-Passwort zurücksetzen',
+			body: 'Hallo {{staffName}},\n\njemand (hoffentlich Sie) hat das Zurücksetzen des Passworts Ihres Fieldbook-Mitarbeiterkontos angefordert. Hier legen Sie ein neues Passwort fest (der Link gilt einmal, 48 Stunden lang):\n\n{{setPasswordLink}}\n\nWenn Sie das nicht angefordert haben, ignorieren Sie diese E-Mail: Ihr Passwort bleibt unverändert.'
+		},
+		fr: {
+			subject: 'Réinitialisez votre mot de passe Fieldbook',
+			body: "Bonjour {{staffName}},\n\nquelqu'un (vous, espérons-le) a demandé la réinitialisation du mot de passe de votre compte collaborateur Fieldbook. Définissez un nouveau mot de passe ici (le lien fonctionne une fois, pendant 48 heures) :\n\n{{setPasswordLink}}\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez cet e-mail : votre mot de passe reste inchangé."
+		},
+		pl: {
+			subject: 'Zresetuj hasło do Fieldbook',
+			body: 'Cześć {{staffName}},\n\nktoś (miejmy nadzieję, że Ty) poprosił o zresetowanie hasła do Twojego konta pracownika w Fieldbook. Ustaw nowe hasło tutaj (link działa raz, przez 48 godzin):\n\n{{setPasswordLink}}\n\nJeśli to nie Ty, zignoruj tę wiadomość: Twoje hasło pozostaje bez zmian.'
+		},
+		pt: {
+			subject: 'Redefina a sua senha do Fieldbook',
+			body: 'Olá {{staffName}},\n\nalguém (esperamos que você) pediu para redefinir a senha da sua conta de equipe no Fieldbook. Defina uma nova senha aqui (o link funciona uma vez, por 48 horas):\n\n{{setPasswordLink}}\n\nSe não foi você, ignore este e-mail: a sua senha continua a mesma.'
+		}
+	},
 	invoice: notification(DOC_WORD.invoice, salesLines(DUE.due)),
 	credit_note: notification(DOC_WORD.credit_note, salesLines(null)),
 	estimate: notification(DOC_WORD.estimate, salesLines(DUE.valid)),

@@ -26,7 +26,16 @@ export const STAFF_MAIL_KINDS = [
 	'ticket_staff'
 ] as const;
 
-export const MAIL_KINDS = ['welcome', 'set_password', ...STAFF_MAIL_KINDS, ...NOTIFICATION_MAIL_KINDS] as const;
+/** Mail to a staff member about their own account: "Forgot password?" on the sign-in page (issue #14 item 9). */
+export const ACCOUNT_MAIL_KINDS = ['staff_password_reset'] as const;
+
+export const MAIL_KINDS = [
+	'welcome',
+	'set_password',
+	...STAFF_MAIL_KINDS,
+	...ACCOUNT_MAIL_KINDS,
+	...NOTIFICATION_MAIL_KINDS
+] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 export const isMailKind = (v: unknown): v is MailKind => (MAIL_KINDS as readonly unknown[]).includes(v);
@@ -77,6 +86,7 @@ export const FIELDS_OF: Record<MailKind, readonly MergeField[]> = {
 	welcome: [...CONTACT_FIELDS, 'setPasswordLink'],
 	set_password: [...CONTACT_FIELDS, 'setPasswordLink'],
 	manager_assigned: ['staffName', 'assignedBy', 'customerName', 'recordUrl'],
+	staff_password_reset: ['staffName', 'setPasswordLink'],
 	invoice: SALES_FIELDS,
 	credit_note: SALES_FIELDS,
 	estimate: SALES_FIELDS,
@@ -91,7 +101,9 @@ export const FIELDS_OF: Record<MailKind, readonly MergeField[]> = {
 
 /** Who receives each kind: a customer contact or a staff member. */
 export const recipientOf = (kind: MailKind): 'contact' | 'staff' =>
-	(STAFF_MAIL_KINDS as readonly string[]).includes(kind) ? 'staff' : 'contact';
+	(STAFF_MAIL_KINDS as readonly string[]).includes(kind) || (ACCOUNT_MAIL_KINDS as readonly string[]).includes(kind)
+		? 'staff'
+		: 'contact';
 
 export const MAX_SUBJECT = 200;
 export const MAX_BODY = 20_000;

@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { parseCredentials } from '$lib/schema/staff';
+import { readJson } from '$lib/server/form';
 import { setLocaleCookie } from '$lib/server/locale';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/session-cookie';
 import { getContext } from '$server/context';
@@ -10,12 +11,8 @@ import type { RequestHandler } from './$types';
  * offline, without leaving the page and its unsaved state). Same rules as the form.
  */
 export const POST: RequestHandler = async ({ request, cookies, url, getClientAddress, locals }) => {
-	let body: unknown;
-	try {
-		body = await request.json();
-	} catch {
-		return json({ error: 'invalid_json' }, { status: 400 });
-	}
+	const body = await readJson(request);
+	if (body === undefined) return json({ error: 'invalid_json' }, { status: 400 });
 	const parsed = parseCredentials(body);
 	if (!parsed.ok) return json({ error: 'invalid_input', fields: parsed.errors }, { status: 400 });
 	const { auth } = getContext();

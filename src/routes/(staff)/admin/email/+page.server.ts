@@ -1,7 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { FIELDS_OF, isMailKind, isMailLocale, MAIL_KINDS, MAIL_LOCALES, MAX_SIGNATURE } from '$lib/schema/mail/kinds';
 import { checkTemplate } from '$lib/schema/mail/render';
-import { formToObject } from '$lib/server/form';
+import { readFormOrNull } from '$lib/server/form';
 import { getContext } from '$server/context';
 import { OUTBOX_STATUSES, parseFilter } from '$server/mail/outbox-admin';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -56,8 +56,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 /** The posted form, or null for a body that is not one (never a 500). */
 async function input(event: RequestEvent): Promise<Record<string, unknown> | null> {
 	requireAdmin(event.locals);
-	const form = await event.request.formData().catch(() => null);
-	return form ? formToObject(form) : null;
+	return readFormOrNull(event.request);
 }
 
 export const actions: Actions = {

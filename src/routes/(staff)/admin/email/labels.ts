@@ -7,6 +7,7 @@ const KINDS: Record<MailKind, () => string> = {
 	welcome: m.mail_kind_welcome,
 	set_password: m.mail_kind_set_password,
 	manager_assigned: m.mail_kind_manager_assigned,
+	staff_password_reset: m.mail_kind_staff_password_reset,
 	invoice: m.mail_kind_invoice,
 	credit_note: m.mail_kind_credit_note,
 	estimate: m.mail_kind_estimate,

@@ -1,4 +1,5 @@
 import { json } from '@sveltejs/kit';
+import { readJson } from '$lib/server/form';
 import { getContext } from '$server/context';
 import type { RequestHandler } from './$types';
 
@@ -8,7 +9,7 @@ import type { RequestHandler } from './$types';
  */
 export const POST: RequestHandler = async ({ params, request, locals }) => {
 	if (!locals.user) return json({ error: 'unauthorized' }, { status: 401 });
-	const body = (await request.json().catch(() => null)) as { idempotencyKey?: unknown } | null;
+	const body = (await readJson(request)) as { idempotencyKey?: unknown } | null | undefined;
 	const key = body?.idempotencyKey;
 	if (typeof key !== 'string' || !/^[A-Za-z0-9_-]{8,64}$/.test(key)) {
 		return json({ error: 'invalid_input', fields: { idempotencyKey: 'invalid' } }, { status: 400 });
