@@ -23,8 +23,20 @@ test('two people typing in the same Description both keep their words', async ({
 	const theirs = (await openSection(other, 'General')).getByLabel('Description', { exact: true });
 	await mine.fill(`Visits on Mondays. ${base}`);
 	await theirs.fill(`${base} Ask for Anna.`);
-	// They save first; my draft stays as I typed it.
+	// Their caret is drawn in my field, and follows them (issue #14 item 5).
+	const caret = page.locator('[data-remote-caret]');
+	await expect(caret).toBeVisible();
+	const atEnd = (await caret.boundingBox())!;
+	await theirs.press('Control+Home');
+	await expect
+		.poll(async () => {
+			const box = await caret.boundingBox();
+			return box ? box.y * 10_000 + box.x : Infinity;
+		})
+		.toBeLessThan(atEnd.y * 10_000 + atEnd.x);
+	// They save first; my draft stays as I typed it; their caret leaves with them.
 	await theirs.blur();
+	await expect(caret).toHaveCount(0);
 	await closeSection(other, 'General');
 	await expect(mine).toHaveValue(`Visits on Mondays. ${base}`);
 	// I save second: both changes are kept, on both screens.

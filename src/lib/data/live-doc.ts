@@ -17,6 +17,8 @@ export interface Presence {
 	color: string;
 	/** The field being edited, e.g. "customer.phone" or "contact.<id>.email". */
 	editing: string | null;
+	/** In a long text being edited: where their caret is (unchecked JSON; readers validate it). */
+	caret: unknown;
 }
 
 export interface LiveDocEvents {
@@ -132,14 +134,23 @@ export class LiveDoc {
 				userId: u.id,
 				name: u.name ?? '',
 				color: u.color ?? '#666',
-				editing: typeof state.editing === 'string' ? state.editing : null
+				editing: typeof state.editing === 'string' ? state.editing : null,
+				caret: state.caret ?? null
 			});
 		}
 		return out;
 	}
 
 	setEditing(field: string | null): void {
-		this.provider.awareness.setLocalStateField('editing', field);
+		// A caret belongs to the field it was in: a new field (or none) clears it.
+		const state = this.provider.awareness.getLocalState();
+		if (!state || (state.editing === field && state.caret == null)) return;
+		this.provider.awareness.setLocalState({ ...state, editing: field, caret: null });
+	}
+
+	/** Where this user's caret is in the long text being edited (shown to the others). */
+	setCaret(caret: unknown): void {
+		this.provider.awareness.setLocalStateField('caret', caret);
 	}
 
 	/**

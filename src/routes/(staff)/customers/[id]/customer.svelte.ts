@@ -35,6 +35,7 @@ import type { LiveDoc, Presence } from '$lib/data/live-doc';
 import type { Workspace } from '$lib/data/workspace.svelte';
 import { getLocale } from '$lib/paraglide/runtime';
 import { contactName, sortContacts } from './contact-order';
+import type { Caret } from './remote-caret';
 import { ModulesState } from './modules/modules.svelte';
 
 export { contactName };
@@ -145,6 +146,11 @@ export class CustomerState {
 
 	setEditing(field: string | null): void {
 		if (!this.closed) this.live.setEditing(field);
+	}
+
+	/** In a long text: where the caret is, for the others' screens (remote-caret.ts). */
+	setCaret(caret: Caret): void {
+		if (!this.closed) this.live.setCaret(caret);
 	}
 
 	/**
