@@ -4,6 +4,7 @@
  * "Send set-password e-mail" is a device command that waits offline and is requested once the
  * device is online again.
  */
+import fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import { ADMIN, expect, expectAccessible, signIn, test } from './helpers';
 
@@ -69,8 +70,22 @@ test('set a password online; a set-password e-mail asked for offline is requeste
 	const stored = await page.evaluate(() => JSON.stringify(Object.values(localStorage)));
 	expect(stored).not.toContain(secret);
 
-	// Offline: no password can be set; the e-mail waits on the device.
+	// [§6] Their data for an access request (issue #13 item 5): everything stored, no secret.
+	const download = page.waitForEvent('download');
+	await dialog.getByRole('link', { name: 'Download all their data (JSON)' }).click();
+	const file = await (await download).path();
+	const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+	expect(data.contact.fields).toMatchObject({
+		firstName: 'Paula',
+		lastName: 'Portal',
+		email: `paula.${stamp}@example.com`
+	});
+	expect(Date.parse(data.portal.passwordSetAt)).toBeGreaterThan(0);
+	expect(JSON.stringify(data)).not.toContain(secret);
+
+	// Offline: no password can be set; the e-mail waits on the device; the data needs the server.
 	await page.context().setOffline(true);
+	await expect(dialog.getByText('Downloading their data needs a connection.')).toBeVisible();
 	await expect(password).toBeDisabled();
 	await expect(setPassword).toBeDisabled();
 	await expect(password).toHaveAccessibleDescription('Setting a password needs a connection');

@@ -1,0 +1,119 @@
+/**
+ * [§6][§8] A contact's full data for an access request (issue #13 item 5), on the real server:
+ * everything stored about them in one JSON (and a vCard), for staff who may read the contact's
+ * customer only; no secret ever in it; every other id the same 404, never a 500.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { addContact, initCustomer } from '../../src/lib/schema/customer-doc.ts';
+import type { Access } from '../../src/lib/schema/records.ts';
+import { FeedMsg } from '../../src/lib/schema/protocol.ts';
+import { FeedClient } from './helpers/feed.ts';
+import { Client } from './helpers/http.ts';
+import { ADMIN, startServer, type TestServer } from './helpers/server.ts';
+import { staffUser } from './helpers/staff.ts';
+import { until } from './helpers/sync.ts';
+
+let server: TestServer;
+let admin: Client;
+let alice: Client;
+let bob: Client;
+
+async function company(
+	client: Client,
+	name: string,
+	companyName: string,
+	access: Access,
+	contactId: string,
+	email: string
+) {
+	const authorId = await client.userId();
+	const doc = new Y.Doc();
+	initCustomer(doc, { kind: 'company', authorId, now: Date.now(), fields: { companyName } });
+	doc.getMap('customer').set('access', access);
+	addContact(doc, {
+		id: contactId,
+		fields: { firstName: 'Ada', lastName: 'Lovelace', email, phone: '+49 8141 123', position: 'Einkauf' },
+		authorId,
+		now: Date.now()
+	});
+	const feed = await FeedClient.open(server, client);
+	try {
+		feed.send({ type: FeedMsg.push, doc: name, update: Y.encodeStateAsUpdate(doc) });
+		await until(() => feed.of(FeedMsg.ack).length + feed.of(FeedMsg.refused).length > 0, 5000, 'creation');
+		expect(feed.of(FeedMsg.refused)).toEqual([]);
+	} finally {
+		feed.close();
+		doc.destroy();
+	}
+}
+
+beforeAll(async () => {
+	server = await startServer({ LOGIN_MAX_PER_ADDRESS: '10000' });
+	admin = new Client(server.url);
+	expect((await admin.login(ADMIN.email, ADMIN.password)).status).toBe(303);
+	alice = await staffUser(server, admin, 'alice@example.com');
+	bob = await staffUser(server, admin, 'bob@example.com');
+	await company(alice, 'gdpr-acme', 'Acme GmbH', 'private', 'gdpr-ada', 'ada@acme.example');
+	const pw = await alice.postJson('/api/contacts/gdpr-ada/password', { password: 'portal-password-1' });
+	expect(pw.status).toBe(200);
+});
+afterAll(async () => {
+	await server?.stop();
+});
+
+describe('GET /api/contacts/:id/data', () => {
+	it('gives a reader everything stored about the contact, and no secret', async () => {
+		const res = await alice.request('/api/contacts/gdpr-ada/data');
+		expect(res.status).toBe(200);
+		expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+		expect(res.headers.get('content-disposition')).toBe('attachment; filename="contact-gdpr-ada.json"');
+		const body = await res.text();
+		const data = JSON.parse(body);
+		expect(data).toMatchObject({
+			format: 'fieldbook.contact-data/1',
+			exportedBy: { name: expect.any(String) },
+			contact: {
+				id: 'gdpr-ada',
+				customerId: 'gdpr-acme',
+				customerName: 'Acme GmbH',
+				fields: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@acme.example', position: 'Einkauf' }
+			}
+		});
+		// Who created them and when, from the history; the welcome mail written to them.
+		expect(data.history.some((h: { field: string }) => h.field === 'created')).toBe(true);
+		expect(data.mail).toEqual([expect.objectContaining({ kind: 'welcome', to: 'ada@acme.example' })]);
+		// The portal: a password is set (when), never its hash; links by date only.
+		expect(Date.parse(data.portal.passwordSetAt)).toBeGreaterThan(0);
+		expect(body).not.toMatch(/argon2|password_hash|token_hash|portal-password-1/);
+	});
+
+	it('gives the vCard of the contact', async () => {
+		const res = await alice.request('/api/contacts/gdpr-ada/data?format=vcf');
+		expect(res.status).toBe(200);
+		expect(res.headers.get('content-type')).toBe('text/vcard; charset=utf-8');
+		const card = await res.text();
+		expect(card).toMatch(/^BEGIN:VCARD\r\nVERSION:4\.0\r\n/);
+		expect(card).toContain('FN:Ada Lovelace\r\n');
+		expect(card).toContain('ORG:Acme GmbH\r\n');
+		expect(card).toContain('EMAIL;PREF=1:ada@acme.example\r\n');
+		expect(card).toContain('UID:urn:fieldbook:contact:gdpr-ada\r\n');
+	});
+
+	it('answers a user who may not read the customer, a guessed id and garbage ids alike: 404', async () => {
+		const missing = await alice.request('/api/contacts/no-such-contact/data');
+		expect(missing.status).toBe(404);
+		const expected = await missing.text();
+		for (const id of ['gdpr-ada', 'no-such-contact', '%00', 'x'.repeat(300), '..%2F..%2Fetc', '%E2%80%AE']) {
+			const res = await bob.request(`/api/contacts/${id}/data`);
+			expect(res.status, id).toBe(404);
+			expect(await res.text(), id).toBe(expected);
+		}
+		expect((await admin.request('/api/contacts/gdpr-ada/data')).status).toBe(200); // admins read everything
+	});
+
+	it('without a session is a 401; an unknown format a 400', async () => {
+		expect((await new Client(server.url).request('/api/contacts/gdpr-ada/data')).status).toBe(401);
+		expect((await alice.request('/api/contacts/gdpr-ada/data?format=xml')).status).toBe(400);
+	});
+});
