@@ -258,3 +258,30 @@ describe('search keys', () => {
 		expect(names(companyRows(b))).toEqual(['New', 'Old']);
 	});
 });
+
+describe('search as you type (issue #15 item 2)', () => {
+	it('narrowing from the previous result gives exactly what a fresh search gives', () => {
+		const first = ['Müller', 'Mueller', 'Maier', 'Meyer', 'Straße', 'Strasse', 'Łódź', 'Bäcker']; // prettier-ignore
+		const cities = ['Berlin', 'Bern', 'München', 'Muenster', 'Lodz'];
+		const list: CustomerSummary[] = [];
+		for (let i = 0; i < 300; i++) {
+			const name = `${first[i % first.length]} ${['GmbH', 'AG', 'und Söhne', 'Bau'][i % 4]} ${i}`;
+			list.push(
+				i % 3 === 0
+					? person(first[i % first.length], `Be${i}`, { city: cities[i % cities.length] })
+					: company(name, { city: cities[i % cities.length], contactTypeId: i % 2 ? 'lead' : null, phone: `+49 89 ${i}` })
+			);
+		}
+		const typed = ['', 'm', 'mu', 'mue', 'muel', 'mueller', 'mueller b', 'mueller ba', 'mue', 'st', 'stra', 'strasse', '8', '+49 8', '+49 89 1', 'b'];
+		for (const sort of ['name-asc', 'name-desc', 'updated'] as const) {
+			for (const contactTypeId of [null, 'lead']) {
+				for (const text of typed) {
+					const q = { text, sort, contactTypeId, knownContactTypeIds: ['lead'] };
+					// A copy of the array is a new index: a search with no previous result.
+					expect(names(companyRows(list, q)), `${sort} ${contactTypeId} "${text}"`).toEqual(names(companyRows([...list], q)));
+					expect(names(personRows(list, q)), `${sort} ${contactTypeId} "${text}"`).toEqual(names(personRows([...list], q)));
+				}
+			}
+		}
+	});
+});

@@ -85,6 +85,22 @@ interface Index<R> {
 	byUpdated?: Entry<R>[];
 	/** Entries by another column A–Z (empty values last), each built on first use. */
 	byColumn?: Map<SortColumn, Entry<R>[]>;
+	/** The last search's matches, to narrow from while the query grows (typing). */
+	last?: Narrowing<R>;
+}
+
+/**
+ * Search-as-you-type narrows from the previous result (issue #15 item 2): when the folded
+ * text only grew and nothing else changed, every new match was a match before — each word
+ * typed is found as a substring, and a longer word contains its beginning — so only the last
+ * matches are looked at again. Phone-like queries are not narrowed: their national and
+ * international forms (phones.ts) are not prefixes of each other.
+ */
+interface Narrowing<R> {
+	source: Entry<R>[];
+	filters: string;
+	text: string;
+	matched: Entry<R>[];
 }
 
 // Caches keyed by the summaries array itself: the workspace replaces the array on every
@@ -277,14 +293,24 @@ function run<R extends RowBase>(index: Index<R>, q: ListQuery): R[] {
 		}
 		entries = sorted;
 	}
-	const out: R[] = [];
-	for (const e of entries) {
+	const filters = `${type}\u0000${manager}\u0000${q.knownContactTypeIds?.join('\u0001') ?? ''}`;
+	const last = index.last;
+	const narrowed =
+		last !== undefined &&
+		last.source === entries &&
+		last.filters === filters &&
+		phones.length === 0 &&
+		text.startsWith(last.text);
+	const matched: Entry<R>[] = [];
+	for (const e of narrowed ? last.matched : entries) {
 		const r = e.row;
 		if (type !== null && typeOf(r.contactTypeId) !== type) continue;
 		if (manager !== null && !r.managers.includes(manager)) continue;
 		if (tokens.length > 0 && !matches(e, text, tokens, phones)) continue;
-		out.push(r);
+		matched.push(e);
 	}
+	index.last = phones.length === 0 ? { source: entries, filters, text, matched } : undefined;
+	const out = matched.map((e) => e.row);
 	if (order?.dir === 'desc') {
 		if (order.column === 'name') return out.reverse();
 		// Z–A, with empty values still last.
