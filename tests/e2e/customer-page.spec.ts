@@ -168,7 +168,7 @@ for (const device of devices) {
 			await dialog.getByLabel('First name').fill('Jonas');
 			await dialog.getByLabel('Last name').fill(`Weber ${device.name} ${stamp}`);
 			await dialog.getByLabel('Position').fill('Einkaufsleiter');
-			await dialog.getByLabel('E-mail').fill(`jonas.${stamp}@example.com`);
+			await dialog.getByLabel('E-mail', { exact: true }).fill(`jonas.${stamp}@example.com`);
 			await dialog.getByLabel('Phone').fill('0170 1234567');
 			await dialog.getByRole('button', { name: 'Save', exact: true }).click();
 			const fullName = `Jonas Weber ${device.name} ${stamp}`;
