@@ -136,6 +136,10 @@ export class Imports {
 				preview.push(previewOf(r));
 				if (preview.length >= PREVIEW_ROWS) break;
 			}
+		} catch (e) {
+			// The file cannot be read on from a line (an unclosed quote): the rows before it import.
+			if (!(e instanceof ImportFileError) || e.line === null) throw e;
+			preview.push({ line: e.line, outcome: 'refused', reason: e.code });
 		} finally {
 			opened.close();
 		}

@@ -235,6 +235,29 @@ describe('[§8] import run', () => {
 		expect((await report(alice, googleRun.id)).body.status).toBe('undone');
 	});
 
+	it('a file that cannot be read on from a line: the rows before it import, the report names the line', async () => {
+		const csv = [
+			'First Name,Last Name,E-mail',
+			'Mia,Roth,mia@roth-unclosed.example',
+			'"Noah,Quote,noah@roth-unclosed.example',
+			'Ola,Nord,ola@roth-unclosed.example',
+			''
+		].join('\r\n');
+		const up = await upload(alice, csv, 'unclosed.csv');
+		expect(up.status).toBe(201);
+		expect((up.body.preview as { line: number; outcome: string }[]).map((r) => [r.line, r.outcome])).toEqual([
+			[2, 'ready'],
+			[3, 'refused']
+		]);
+		const run = await importFile(alice, csv, 'unclosed.csv');
+		expect(run.counts).toEqual({ imported: 1, updated: 0, skipped: 0, refused: 1 });
+		expect(run.error).toBe('unclosed_quote');
+		expect(run.rows).toEqual([{ line: 3, outcome: 'refused', reason: 'unclosed_quote', detail: null }]);
+		// With the rule "create", rows imported before are still not created twice.
+		const again = await importFile(alice, csv, 'unclosed.csv', 'create');
+		expect(again.counts).toEqual({ imported: 0, updated: 0, skipped: 1, refused: 1 });
+	});
+
 	it('a vCard 3.0 file with two contacts', async () => {
 		const vcf = [
 			'BEGIN:VCARD',
