@@ -149,6 +149,7 @@ export async function createApp(config: Config): Promise<App> {
 	const cleanup = setInterval(() => {
 		auth.sessions.deleteExpired();
 		ctx.portal.sessions.deleteExpired();
+		ctx.imports.sweep();
 	}, 3600_000);
 	cleanup.unref();
 

@@ -75,6 +75,11 @@ function prepare(db: Db) {
 		interrupted: db.prepare(
 			`UPDATE import_runs SET status = 'failed', error = 'interrupted', finished_at = ? WHERE status = 'running'`
 		),
+		expire: db.prepare(
+			`UPDATE import_runs SET status = 'failed', error = 'expired', finished_at = ? WHERE status = 'ready' AND created_at < ?
+			 RETURNING id`
+		),
+		readyOf: db.prepare(`SELECT count(*) FROM import_runs WHERE user_id = ? AND status = 'ready'`),
 		undone: db.prepare(`UPDATE import_runs SET status = 'undone', undone_at = ? WHERE id = ?`),
 		report: db.prepare(
 			`INSERT OR REPLACE INTO import_report (run_id, line, outcome, reason, detail) VALUES (?, ?, ?, ?, ?)`
@@ -148,6 +153,16 @@ export class ImportStore {
 
 	finish(id: string, status: 'done' | 'failed', error: string | null, rowsDone: number, bytesRead: number): void {
 		this.s.finish.run(status, error, Date.now(), rowsDone, bytesRead, id);
+	}
+
+	/** Uploads never run since `before` expire; returns their ids (their files can go). */
+	expireReady(before: number): string[] {
+		return this.s.expire.pluck().all(Date.now(), before) as string[];
+	}
+
+	/** Uploads of the user waiting to be run. */
+	readyCount(userId: string): number {
+		return this.s.readyOf.pluck().get(userId) as number;
 	}
 
 	/** Runs a stopped process left "running": failed, their written rows kept (and undoable). */

@@ -29,6 +29,10 @@ import { planRecords } from './to-records.ts';
 
 export const PREVIEW_ROWS = 10;
 const REPORT_PAGE = 1000;
+/** An upload not run within this time expires (its file is removed). */
+const READY_FOR_MS = 24 * 3600_000;
+/** Uploads one user may have waiting to be run. */
+export const MAX_READY_PER_USER = 20;
 const RUN_ID_RE = /^[A-Za-z0-9_-]{24}$/;
 export const isRunId = (v: unknown): v is string => typeof v === 'string' && RUN_ID_RE.test(v);
 
@@ -94,11 +98,22 @@ export class Imports {
 		this.store = new ImportStore(deps.db);
 		this.match = new ImportMatch(deps.db);
 		this.store.markInterrupted();
+		this.sweep();
 		// Files of runs that are over, or of uploads a stop cut short, are not needed again.
 		for (const f of fs.readdirSync(this.dir)) {
 			const id = f.replace(/\.upload$/, '');
 			if (!this.store.isReady(id)) fs.rmSync(path.join(this.dir, f), { force: true, recursive: true });
 		}
+	}
+
+	/** Uploads not run for a day expire and their files go (called hourly and at start). */
+	sweep(now = Date.now()): void {
+		for (const id of this.store.expireReady(now - READY_FOR_MS)) fs.rmSync(this.filePath(id), { force: true });
+	}
+
+	/** May the user upload another file now (fewer than MAX_READY_PER_USER waiting to be run)? */
+	mayUpload(user: StaffRef): boolean {
+		return this.store.readyCount(user.id) < MAX_READY_PER_USER;
 	}
 
 	newId(): string {

@@ -129,6 +129,8 @@ export async function handleImportUpload(ctx: AppContext, req: IncomingMessage, 
 		const token = readCookie(req.headers.cookie, SESSION_COOKIE);
 		const found = token ? ctx.auth.sessions.validate(token) : null;
 		if (!found) return refuse(req, res, 401, { error: 'unauthorized' });
+		const user = { id: found.user.id, role: found.user.role };
+		if (!ctx.imports.mayUpload(user)) return refuse(req, res, 429, { error: 'too_many_uploads' });
 		const opts = options(parseTarget(req.url)!.params);
 		if (!opts) return refuse(req, res, 400, { error: 'bad_options' });
 		const max = ctx.config.importMaxBytes;
@@ -140,7 +142,6 @@ export async function handleImportUpload(ctx: AppContext, req: IncomingMessage, 
 		file = imports.filePath(id);
 		const size = await receive(req, file, max);
 		if (size === 0) throw new ImportFileError('empty');
-		const user = { id: found.user.id, role: found.user.role };
 		const inspected = await imports.inspect(user, id, opts.name, {
 			delimiter: opts.delimiter,
 			defaultRegion: opts.region

@@ -339,6 +339,13 @@ describe('[§8] import: forged, guessed and malformed', () => {
 		expect(files()).toBe(before);
 	});
 
+	it('uploads waiting to be run are limited per user (429)', async () => {
+		const csv = 'First Name,Last Name\r\nAnn,Example\r\n';
+		for (let i = 0; i < 20; i++) expect((await upload(bob, csv, `wait-${i}.csv`)).status).toBe(201);
+		expect(await upload(bob, csv, 'one-more.csv')).toMatchObject({ status: 429, body: { error: 'too_many_uploads' } });
+		expect((await upload(alice, csv, 'alice-still.csv')).status).toBe(201);
+	});
+
 	it('binary, garbage, empty or too large files: a clear 4xx, nothing written', async () => {
 		const files = () => fs.readdirSync(path.join(server.dataDir, 'imports')).length;
 		const before = files();
