@@ -12,7 +12,6 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { StaffRef } from '../../src/lib/schema/access.ts';
-import type { ContactData, CustomerData } from '../../src/lib/schema/customer-doc.ts';
 import type { CountryCode } from '../../src/lib/schema/phones.ts';
 import type { PortalPermission } from '../../src/lib/schema/records.ts';
 import type { Db } from '../db.ts';
@@ -23,10 +22,10 @@ import { ImportFileError, formatOf, openImport, type Detection, type ReadOptions
 import { ImportMatch } from './import-match.ts';
 import { ImportStore, type MatchRule, type ReportRow, type RunRow } from './import-store.ts';
 import { undoRun } from './import-undo.ts';
-import type { RowResult, RowWarning } from './row-draft.ts';
+import { previewOf, type PreviewRow } from './preview.ts';
 import { RowWriter } from './row-writer.ts';
-import { planRecords } from './to-records.ts';
 
+export type { PreviewRow };
 export const PREVIEW_ROWS = 10;
 const REPORT_PAGE = 1000;
 /** An upload not run within this time expires (its file is removed). */
@@ -35,19 +34,6 @@ const READY_FOR_MS = 24 * 3600_000;
 export const MAX_READY_PER_USER = 20;
 const RUN_ID_RE = /^[A-Za-z0-9_-]{24}$/;
 export const isRunId = (v: unknown): v is string => typeof v === 'string' && RUN_ID_RE.test(v);
-
-export type PreviewRow =
-	| { line: number; outcome: 'refused'; reason: string; column?: number }
-	| {
-			line: number;
-			outcome: 'ready';
-			kind: 'contact' | 'person' | 'company';
-			company: string | null;
-			customer: CustomerData;
-			contact: ContactData | null;
-			notKept: string[];
-			warnings: RowWarning[];
-	  };
 
 export interface Inspected {
 	id: string;
@@ -277,24 +263,4 @@ export class Imports {
 	close(): void {
 		this.closed = true;
 	}
-}
-
-function previewOf(r: RowResult): PreviewRow {
-	if (r.kind === 'refused')
-		return r.column === undefined
-			? { line: r.line, outcome: 'refused', reason: r.reason }
-			: { line: r.line, outcome: 'refused', reason: r.reason, column: r.column };
-	const planned = planRecords(r.draft);
-	if (!planned.ok) return { line: r.line, outcome: 'refused', reason: 'invalid' };
-	const p = planned.plan;
-	return {
-		line: r.line,
-		outcome: 'ready',
-		kind: p.kind,
-		company: p.kind === 'contact' ? p.company : null,
-		customer: p.kind === 'contact' ? { kind: 'company', companyName: p.company, ...p.companyFields } : p.customer,
-		contact: p.kind === 'company' ? null : p.contact,
-		notKept: p.notKept,
-		warnings: r.warnings
-	};
 }
