@@ -13,6 +13,8 @@ import { ContactCredentials } from './contact-credentials.ts';
 import { decideManagerMails, decideWelcomeMails } from './outbox.ts';
 import { EmailClaims } from './email-claims.ts';
 import { HistoryLog } from './history.ts';
+import { Imports } from './import/imports.ts';
+import { handleImportUpload, isImportUpload } from './import/upload.ts';
 import { Health } from './health.ts';
 import { Mail } from './mail/mail.ts';
 import { PortalAuth } from './portal/auth.ts';
@@ -119,6 +121,14 @@ export async function createApp(config: Config): Promise<App> {
 			queued: () => ctx.mail.kick()
 		}),
 		health: new Health(),
+		imports: new Imports({
+			db,
+			docs: sync.docs,
+			access,
+			dataDir: config.dataDir,
+			maxContacts: config.syncMaxContacts,
+			defaultPermissions: () => sync.defaultPermissions()
+		}),
 		originFor
 	};
 	installContext(ctx);
@@ -139,6 +149,7 @@ export async function createApp(config: Config): Promise<App> {
 	const cleanup = setInterval(() => {
 		auth.sessions.deleteExpired();
 		ctx.portal.sessions.deleteExpired();
+		ctx.imports.sweep();
 	}, 3600_000);
 	cleanup.unref();
 
@@ -148,6 +159,7 @@ export async function createApp(config: Config): Promise<App> {
 		close() {
 			closed ??= (async () => {
 				clearInterval(cleanup);
+				ctx.imports.close();
 				modules.stop();
 				ctx.health.close();
 				await sync.close();
@@ -187,6 +199,8 @@ export async function startServer(config: Config, handler: NodeHandler | null): 
 			res.end(refused === 414 ? 'URI Too Long' : 'Bad Request');
 			return;
 		}
+		// The import upload streams its body to disk past adapter-node's body limit (upload.ts).
+		if (isImportUpload(req)) return void handleImportUpload(app.ctx, req, res);
 		try {
 			if (handler) handler(req, res, notFound);
 			else notFound();

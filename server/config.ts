@@ -50,6 +50,8 @@ export interface Config {
 	addressHeader: string | null;
 	/** adapter-node's XFF_DEPTH: trusted proxies counted from the right of X-Forwarded-For. */
 	xffDepth: number;
+	/** Largest file an import may upload (IMPORT_MAX_BYTES), streamed to disk, never held in memory. */
+	importMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -166,6 +168,7 @@ export function parseConfig(env: Env = process.env, cwd = process.cwd()): Config
 		syncUpgradesPerUser: int(env, 'SYNC_UPGRADES_PER_USER', 600, 1, 10_000_000),
 		syncUpgradeWindowMs: int(env, 'SYNC_UPGRADE_WINDOW_MS', 60_000, 1000, 24 * 3600_000),
 		addressHeader,
-		xffDepth: int(env, 'XFF_DEPTH', 1, 1, 100)
+		xffDepth: int(env, 'XFF_DEPTH', 1, 1, 100),
+		importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 256 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024)
 	};
 }

@@ -11,6 +11,7 @@ import type { Health } from './health.ts';
 import type { ContactCredentials } from './contact-credentials.ts';
 import type { Db } from './db.ts';
 import type { HistoryLog } from './history.ts';
+import type { Imports } from './import/imports.ts';
 import type { Mail } from './mail/mail.ts';
 import type { PortalAuth } from './portal/auth.ts';
 import type { AccessIndex } from './sync/access-index.ts';
@@ -35,6 +36,8 @@ export interface AppContext {
 	portal: PortalAuth;
 	/** The process's event-loop delay and memory (GET /api/health, admins). */
 	health: Health;
+	/** Import runs: uploads, their preview, run, report and undo (server/import/imports.ts). */
+	imports: Imports;
 	/** The origin browsers use for this server: PUBLIC_URL, else derived from the Host header. */
 	originFor(req: IncomingMessage | Request): string;
 }

@@ -4,6 +4,7 @@
  */
 import type { Plugin } from 'vite';
 import { createApp, type App } from './app.ts';
+import { handleImportUpload, isImportUpload } from './import/upload.ts';
 
 const DEV_APP = Symbol.for('fieldbook.dev-app');
 import { parseConfig } from './config.ts';
@@ -19,6 +20,11 @@ export function fieldbookDev(): Plugin {
 			await holder[DEV_APP]?.close();
 			const app = await createApp(parseConfig());
 			holder[DEV_APP] = app;
+			// The import upload is served before SvelteKit, as in production (server/import/upload.ts).
+			server.middlewares.use((req, res, next) => {
+				if (isImportUpload(req)) void handleImportUpload(app.ctx, req, res);
+				else next();
+			});
 			const http = server.httpServer;
 			if (!http) return;
 			// Vite's own HMR socket shares this server: only /sync is ours.

@@ -27,8 +27,11 @@ type Origin =
 	| { kind: 'remote'; conn: Connection }
 	| { kind: 'feed'; conn: Connection }
 	| { kind: 'load' }
-	/** The server's own change: an invariant restored after concurrent offline edits. */
-	| { kind: 'server' };
+	/**
+	 * The server's own change: an invariant restored after concurrent offline edits, or a change
+	 * made on behalf of a staff user (`userId`: an import, named as its author in History).
+	 */
+	| { kind: 'server'; userId?: string };
 
 export interface RoomOptions {
 	store: DocStore;
@@ -98,7 +101,7 @@ export class Room {
 		this.opts.queue.enqueue({
 			doc: this.name,
 			data: update,
-			userId: from?.userId ?? null,
+			userId: from?.userId ?? (origin.kind === 'server' ? (origin.userId ?? null) : null),
 			// From the transaction itself: what it touched, not a walk of the document.
 			changes: this.name === SETTINGS_DOC ? undefined : describeTransaction(tr),
 			committed: (seq) => {
@@ -293,13 +296,21 @@ export class Room {
 	 * duplicate e-mail flag): committed, relayed and streamed like any other. The room stays
 	 * loaded until it is committed. `done` is told once it is: true when it is durable (a
 	 * portal action answers only then, server/sync/server-docs.ts), false when it was not stored.
+	 * `as`: the staff user the change is made for (History names them); `create`: the change
+	 * writes a new document (the room then exists, and its commit indexes its access).
 	 */
-	serverChange(fn: (doc: Y.Doc) => void, done?: (committed: boolean) => void): void {
+	serverChange(
+		fn: (doc: Y.Doc) => void,
+		done?: (committed: boolean) => void,
+		opts: { as?: string; create?: boolean } = {}
+	): void {
 		if (this.destroyed) return done?.(false);
-		const origin: Origin = { kind: 'server' };
+		const origin: Origin = opts.as === undefined ? { kind: 'server' } : { kind: 'server', userId: opts.as };
 		this.holds++;
 		try {
 			this.doc.transact(() => fn(this.doc), origin);
+			// A document the server creates (an import) is held from now on, as one a device created.
+			if (opts.create) this.stored ||= this.doc.store.clients.size > 0;
 		} finally {
 			// Also when `fn` threw: the hold is released, and whatever it wrote before is committed.
 			this.opts.queue.afterCommit(() => {

@@ -135,4 +135,32 @@ describe('ServerDocs', () => {
 		await new Promise((r) => setImmediate(r));
 		expect(rooms.size).toBe(0);
 	});
+
+	it('creates a document for a staff user (an import): stored, that user its author; a held name or the settings refused', async () => {
+		const authors: (string | null)[] = [];
+		const append = store.append.bind(store);
+		store.append = (u, w) => {
+			authors.push(...u.map((x) => x.userId));
+			return append(u, w);
+		};
+		const made = await docs.create(
+			'fresh',
+			(d) => {
+				d.getMap('customer').set('companyName', 'Fresh');
+				return 'made';
+			},
+			'user-1'
+		);
+		expect(made).toBe('made');
+		expect(stored('fresh').getMap('customer').get('companyName')).toBe('Fresh');
+		expect(rooms.size).toBe(0);
+		// Held from now on: a change reaches it, made for another user.
+		await docs.change('fresh', (d) => d.getMap('customer').set('city', 'Oslo'), 'user-2');
+		expect(authors).toEqual(['user-1', 'user-2']);
+		await expect(docs.create('acme', (d) => d.getMap('customer').set('x', 1), 'user-1')).rejects.toBeInstanceOf(
+			DocUnavailableError
+		);
+		await expect(docs.create('settings', () => 1, 'user-1')).rejects.toBeInstanceOf(DocUnavailableError);
+		expect(stored('acme').getMap('customer').get('x')).toBeUndefined();
+	});
 });

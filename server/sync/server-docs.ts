@@ -61,15 +61,31 @@ export class ServerDocs {
 	 * change is committed (nothing to commit: at once after the queue). Decide first, then write:
 	 * `fn` runs synchronously on the live document, and what it wrote before throwing is kept.
 	 * Rejects with DocUnavailableError when the server holds no such document (a change never
-	 * creates one) or the commit failed.
+	 * creates one: create() does) or the commit failed. `as`: the staff user the change is made
+	 * for, named as its author in History (none: the server's own change).
 	 */
-	async change<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T> {
+	async change<T>(name: string, fn: (doc: Y.Doc) => T, as?: string): Promise<T> {
+		return this.write(name, fn, { as, create: false });
+	}
+
+	/**
+	 * Writes a new customer document as the server's change made for staff user `as` (an
+	 * import): `fn` writes the customer (initCustomer names its author and first manager). It
+	 * goes through the same commit as a device's creation — the log, History under `as`, the
+	 * projection and the access index — and reaches devices by sync. Rejects with
+	 * DocUnavailableError when the name is taken or the commit failed.
+	 */
+	async create<T>(name: string, fn: (doc: Y.Doc) => T, as: string): Promise<T> {
+		return this.write(name, fn, { as, create: true });
+	}
+
+	private async write<T>(name: string, fn: (doc: Y.Doc) => T, opts: { as?: string; create: boolean }): Promise<T> {
 		if (!isCustomerDoc(name)) throw new DocUnavailableError(name, 'not a customer document');
 		await this.committed(name);
 		const room = this.host.room(name);
-		if (!room.exists) {
+		if (room.exists !== !opts.create) {
 			this.host.release(room);
-			throw new DocUnavailableError(name, 'not held by the server');
+			throw new DocUnavailableError(name, opts.create ? 'exists already' : 'not held by the server');
 		}
 		return new Promise<T>((resolve, reject) => {
 			let result: T;
@@ -78,7 +94,8 @@ export class ServerDocs {
 					result = fn(doc);
 				},
 				(committed) =>
-					committed ? resolve(result) : reject(new DocUnavailableError(name, 'the change was not stored'))
+					committed ? resolve(result) : reject(new DocUnavailableError(name, 'the change was not stored')),
+				opts
 			);
 		});
 	}

@@ -16,7 +16,8 @@ import type { DocStore } from './doc-store.ts';
 import { Feed } from './feed.ts';
 import { Room } from './room.ts';
 import type { StaffRef } from '../../src/lib/schema/access.ts';
-import { contactTypesMap, SETTINGS_DOC } from '../../src/lib/schema/settings.ts';
+import { contactTypesMap, readDefaultPermissions, SETTINGS_DOC } from '../../src/lib/schema/settings.ts';
+import type { PortalPermission } from '../../src/lib/schema/records.ts';
 import type { AccessIndex } from './access-index.ts';
 import type { HistoryLog } from '../history.ts';
 import type { EmailClaims } from '../email-claims.ts';
@@ -252,6 +253,11 @@ export class SyncServer {
 		room.holds++;
 		this.settingsRoom = room;
 		return room;
+	}
+
+	/** The workspace's portal permissions for new contacts (SPEC §2), as the server holds them. */
+	defaultPermissions(): Record<PortalPermission, boolean> {
+		return readDefaultPermissions(this.settings().doc);
 	}
 
 	/** The whole committed document (for a device that gains access or must rebuild). */

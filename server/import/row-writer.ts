@@ -1,0 +1,268 @@
+/**
+ * One import row written (issue #13 item 3): matched with what exists (the source key of an
+ * earlier import, else a live contact with the same e-mail, else for a company row a company
+ * of the same name), then skipped, updated or created by the run's rule. A row is one change
+ * of one customer document, made as the server for the importer (ServerDocs: History names
+ * the importer, devices receive it by sync): written whole or not at all. Companies are
+ * created once per name within a run and matched to existing readable ones.
+ *
+ * A row that meets a record an earlier import produced is never created again, whatever the
+ * rule: the same file twice creates nothing new.
+ */
+import type * as Y from 'yjs';
+import {
+	addContact,
+	contactsMap,
+	customerMap,
+	initCustomer,
+	updateContact,
+	updateCustomer,
+	type ContactData,
+	type CustomerData
+} from '../../src/lib/schema/customer-doc.ts';
+import { newId } from '../../src/lib/schema/ids.ts';
+import { emailKey, type FieldValue, type PortalPermission } from '../../src/lib/schema/records.ts';
+import type { ServerDocs } from '../sync/server-docs.ts';
+import type { ImportMatch } from './import-match.ts';
+import type { ImportStore, KeyTarget, MatchRule, Outcome } from './import-store.ts';
+import type { RowResult } from './row-draft.ts';
+import { companyKey, planRecords, sourceKey, type RecordPlan } from './to-records.ts';
+
+export interface WriterDeps {
+	docs: ServerDocs;
+	match: ImportMatch;
+	store: ImportStore;
+	canRead(customerId: string): boolean;
+	canWrite(customerId: string): boolean;
+	maxContacts: number;
+	permissions: Partial<Record<PortalPermission, boolean>>;
+}
+
+export interface WriterRun {
+	id: string;
+	userId: string;
+	rule: MatchRule;
+	layout: string;
+}
+
+type Change = { customerId: string; contactId: string | null; action: 'created' | 'updated'; previous?: unknown };
+type Written = {
+	outcome: Outcome;
+	reason?: string;
+	changes?: Change[];
+	target?: KeyTarget;
+	/** Company fields of the row that an existing company did not take. */
+	notKept?: string[];
+};
+
+/** Fields an update may change on a matched record (never who made it, never the welcome choice). */
+const CONTACT_UPDATABLE = ['firstName', 'lastName', 'position', 'email', 'phone'] as const;
+const CUSTOMER_UPDATABLE = ['email', 'phone', 'website', 'street', 'city', 'state', 'postalCode', 'country'] as const;
+
+export class RowWriter {
+	private readonly companies: Map<string, string>;
+
+	constructor(
+		private readonly deps: WriterDeps,
+		private readonly run: WriterRun
+	) {
+		this.companies = deps.match.companies((id) => deps.canRead(id));
+	}
+
+	/** Writes one row and records its outcome. Never throws. */
+	async write(r: RowResult): Promise<Outcome> {
+		const { store } = this.deps;
+		if (r.kind === 'refused') {
+			store.recordRow(this.run, {
+				line: r.line,
+				outcome: 'refused',
+				reason: r.reason,
+				detail: r.column === undefined ? null : { column: r.column }
+			});
+			return 'refused';
+		}
+		const planned = planRecords(r.draft);
+		if (!planned.ok) {
+			store.recordRow(this.run, {
+				line: r.line,
+				outcome: 'refused',
+				reason: 'invalid',
+				detail: { field: planned.field }
+			});
+			return 'refused';
+		}
+		const plan = planned.plan;
+		const detail: Record<string, unknown> = {};
+		if (plan.notKept.length > 0) detail.notKept = plan.notKept;
+		if (r.warnings.length > 0) detail.warnings = r.warnings;
+		const key = sourceKey(this.run.layout, r.draft);
+		let written: Written;
+		try {
+			written = await this.decide(plan, key);
+		} catch (e) {
+			console.error('import: a row could not be written:', e);
+			written = { outcome: 'refused', reason: 'write_failed' };
+		}
+		if (written.notKept?.length) detail.notKept = [...plan.notKept, ...written.notKept];
+		store.recordRow(this.run, {
+			line: r.line,
+			outcome: written.outcome,
+			reason: written.reason ?? null,
+			detail,
+			changes: written.changes,
+			key: written.target && written.outcome !== 'refused' ? { key, target: written.target } : null
+		});
+		return written.outcome;
+	}
+
+	private async decide(plan: RecordPlan, key: string): Promise<Written> {
+		const { store, match } = this.deps;
+		let target = store.keyTarget(this.run.userId, key);
+		if (target && (!match.live(target.customerId, target.contactId) || !this.deps.canRead(target.customerId))) {
+			store.dropKey(this.run.userId, key);
+			target = null;
+		}
+		const fromKey = target !== null;
+		target ??= this.existing(plan);
+		if (target) {
+			if (this.run.rule === 'skip' || (fromKey && this.run.rule === 'create'))
+				return { outcome: 'skipped', reason: fromKey ? 'already_imported' : 'exists', target };
+			if (this.run.rule === 'update') return this.update(target, plan);
+		}
+		return this.create(plan);
+	}
+
+	/** An existing record the row means: a live contact with its e-mail, or a company of its name. */
+	private existing(plan: RecordPlan): KeyTarget | null {
+		if (plan.kind === 'company') {
+			const id = this.companies.get(companyKey(String(plan.customer.companyName ?? '')));
+			return id ? { customerId: id, contactId: null } : null;
+		}
+		const email = emailKey(plan.contact.email);
+		return email ? this.deps.match.contactByEmail(email, (id) => this.deps.canRead(id)) : null;
+	}
+
+	private async update(target: KeyTarget, plan: RecordPlan): Promise<Written> {
+		if (!this.deps.canWrite(target.customerId)) return { outcome: 'refused', reason: 'not_writable' };
+		const now = Date.now();
+		const by = this.run.userId;
+		const previous = await this.deps.docs.change(
+			target.customerId,
+			(doc) => {
+				if (target.contactId === null) {
+					const wanted = plan.kind === 'contact' ? plan.companyFields : plan.kind === 'company' ? plan.customer : {};
+					const prev = differing(customerMap(doc), wanted, CUSTOMER_UPDATABLE);
+					if (prev) updateCustomer(doc, pick(wanted, Object.keys(prev)), by, now);
+					return prev;
+				}
+				const m = contactsMap(doc).get(target.contactId);
+				if (!m || m.get('deletedAt') || plan.kind === 'company') return null;
+				const prev = differing(m, plan.contact, CONTACT_UPDATABLE);
+				if (prev) updateContact(doc, target.contactId, pick(plan.contact, Object.keys(prev)), by, now);
+				return prev;
+			},
+			by
+		);
+		if (!previous) return { outcome: 'skipped', reason: 'unchanged', target };
+		return {
+			outcome: 'updated',
+			target,
+			changes: [{ customerId: target.customerId, contactId: target.contactId, action: 'updated', previous }]
+		};
+	}
+
+	private async create(plan: RecordPlan): Promise<Written> {
+		const now = Date.now();
+		const by = this.run.userId;
+		const { docs, permissions } = this.deps;
+		const newContact = (doc: Y.Doc, id: string, fields: ContactData, primary: boolean) =>
+			addContact(doc, { id, fields, authorId: by, now, defaultPermissions: permissions, primary });
+
+		if (plan.kind === 'company' || plan.kind === 'person') {
+			const customerId = newId(now);
+			const contactId = plan.kind === 'person' ? newId(now) : null;
+			await docs.create(
+				customerId,
+				(doc) => {
+					initCustomer(doc, { kind: plan.kind, authorId: by, now, fields: plan.customer });
+					if (plan.kind === 'person') newContact(doc, contactId!, plan.contact, true);
+				},
+				by
+			);
+			if (plan.kind === 'company') this.companies.set(companyKey(String(plan.customer.companyName)), customerId);
+			return {
+				outcome: 'imported',
+				target: { customerId, contactId },
+				changes: [{ customerId, contactId: null, action: 'created' }]
+			};
+		}
+
+		const name = companyKey(plan.company);
+		const contactId = newId(now);
+		const companyId = this.companies.get(name);
+		if (companyId) {
+			if (!this.deps.canWrite(companyId)) return { outcome: 'refused', reason: 'company_not_writable' };
+			if (this.deps.match.contactCount(companyId) >= this.deps.maxContacts)
+				return { outcome: 'refused', reason: 'too_many_contacts' };
+			const added = await docs.change(
+				companyId,
+				(doc) => {
+					if (customerMap(doc).get('deletedAt')) return false;
+					newContact(doc, contactId, plan.contact, false);
+					return true;
+				},
+				by
+			);
+			if (added)
+				return {
+					outcome: 'imported',
+					target: { customerId: companyId, contactId },
+					changes: [{ customerId: companyId, contactId, action: 'created' }],
+					// The company existed: its address and website stay as they are.
+					notKept: [
+						...(Object.keys(plan.companyFields).some((k) => k !== 'website') ? ['address'] : []),
+						...(plan.companyFields.website ? ['website'] : [])
+					]
+				};
+			this.companies.delete(name); // trashed meanwhile: the row makes the company anew
+		}
+		const customerId = newId(now);
+		await docs.create(
+			customerId,
+			(doc) => {
+				const fields: CustomerData = { companyName: plan.company, ...plan.companyFields };
+				initCustomer(doc, { kind: 'company', authorId: by, now, fields });
+				newContact(doc, contactId, plan.contact, true);
+			},
+			by
+		);
+		this.companies.set(name, customerId);
+		return {
+			outcome: 'imported',
+			target: { customerId, contactId },
+			changes: [{ customerId, contactId: null, action: 'created' }]
+		};
+	}
+}
+
+/**
+ * The current values of the fields `wanted` would change (a value in the row that differs
+ * from the record's; an empty cell never clears a field), or null when none would.
+ */
+function differing(
+	current: Y.Map<FieldValue>,
+	wanted: Record<string, FieldValue | undefined>,
+	fields: readonly string[]
+): Record<string, FieldValue> | null {
+	const prev: Record<string, FieldValue> = {};
+	for (const f of fields) {
+		const v = wanted[f];
+		if (v === undefined || v === null || v === '') continue;
+		const now = current.get(f) ?? null;
+		if (now !== v) prev[f] = typeof now === 'object' && now !== null ? String(now) : now;
+	}
+	return Object.keys(prev).length > 0 ? prev : null;
+}
+
+const pick = <T extends Record<string, unknown>>(o: T, keys: string[]): T =>
+	Object.fromEntries(keys.map((k) => [k, o[k]])) as T;

@@ -1,0 +1,142 @@
+/**
+ * A draft (row-draft.ts, vcard.ts) → what the records hold today (records.ts): the customer
+ * and contact fields an import writes, and the fields of the draft that no record can hold
+ * yet ("not kept" in the report, never dropped unseen). The preview shows the same plan the
+ * run writes. Also the row's source key, under which a second import of it finds the record.
+ *
+ * Where things go: a row with a person and a company is a contact of that company (the
+ * company gets the row's address and website when this row creates it); a person without a
+ * company is an individual customer with that person as its contact (the customer holds the
+ * address, website and notes); a row with only a company is a company customer.
+ */
+import { createHash } from 'node:crypto';
+import { countryCode } from '../../src/lib/schema/countries.ts';
+import type { ContactData, CustomerData } from '../../src/lib/schema/customer-doc.ts';
+import { validateContact, validateCustomer } from '../../src/lib/schema/customer-doc.ts';
+import type { ImportDraft } from '../../src/lib/schema/import-fields.ts';
+import { fold } from '../../src/lib/schema/text-fold.ts';
+
+export type RecordPlan =
+	/** A contact in the company named `company` (created once per name, or an existing one). */
+	| {
+			kind: 'contact';
+			company: string;
+			contact: ContactData;
+			/** Written on the company only when this row creates it. */
+			companyFields: CustomerData;
+			notKept: string[];
+	  }
+	/** An individual customer with this person as its contact. */
+	| { kind: 'person'; customer: CustomerData; contact: ContactData; notKept: string[] }
+	/** A company customer with no contact from this row. */
+	| { kind: 'company'; customer: CustomerData; notKept: string[] };
+
+/** A website as records hold it (http or https); "www.example.com" gets https://. */
+export function websiteOf(value: string): string | null {
+	const v = /^[a-z][a-z0-9+.-]*:/i.test(value) ? value : `https://${value}`;
+	try {
+		const u = new URL(v);
+		return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.includes('.') ? v : null;
+	} catch {
+		return null;
+	}
+}
+
+function addressFields(d: ImportDraft): CustomerData {
+	const a = d.address;
+	if (!a) return {};
+	return {
+		street: a.street || undefined,
+		city: a.city || undefined,
+		state: a.state || undefined,
+		postalCode: a.postalCode || undefined,
+		country: a.country ? (countryCode(a.country) ?? a.country) : undefined
+	};
+}
+
+const defined = <T extends Record<string, unknown>>(o: T): T =>
+	Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as T;
+
+/** The plan of one draft, or the field the records refuse (a value past a limit they have). */
+export function planRecords(d: ImportDraft): { ok: true; plan: RecordPlan } | { ok: false; field: string } {
+	const notKept: string[] = [];
+	const keep = (field: string, has: boolean) => has && notKept.push(field);
+	keep('namePrefix', d.namePrefix !== '');
+	keep('middleName', d.middleName !== '');
+	keep('nameSuffix', d.nameSuffix !== '');
+	keep('nickname', d.nickname !== '');
+	keep('department', d.department !== '');
+	keep('birthday', d.birthday !== null);
+	keep('tags', d.tags.length > 0);
+	keep('photo', d.photo !== null);
+
+	const website = d.websites.length > 0 ? websiteOf(d.websites[0].value) : null;
+	keep('website', (d.websites.length > 0 && website === null) || d.websites.length > 1);
+	keep('emails', d.emails.length > 1);
+	keep('phones', d.phones.length > 1);
+	const email = d.emails[0]?.value;
+	const phone = d.phones[0]?.value;
+	const place: CustomerData = defined({ ...addressFields(d), website: website ?? undefined });
+
+	let plan: RecordPlan;
+	if (d.kind === 'company') {
+		plan = {
+			kind: 'company',
+			customer: defined({ kind: 'company', companyName: d.company, email, phone, description: d.notes, ...place }),
+			notKept
+		};
+	} else {
+		const contact: ContactData = defined({
+			firstName: d.firstName,
+			lastName: d.lastName,
+			position: d.position,
+			email,
+			phone,
+			// A mass import mails no one: a welcome e-mail is sent from the contact when wanted.
+			doNotSendWelcome: true
+		});
+		if (d.company) {
+			keep('notes', d.notes !== '');
+			plan = { kind: 'contact', company: d.company, contact, companyFields: place, notKept };
+		} else {
+			plan = {
+				kind: 'person',
+				customer: defined({ kind: 'person', description: d.notes, ...place }),
+				contact,
+				notKept
+			};
+		}
+	}
+	const customer =
+		plan.kind === 'contact'
+			? { kind: 'company' as const, companyName: plan.company, ...plan.companyFields }
+			: plan.customer;
+	const bad = Object.keys(validateCustomer(customer))[0];
+	if (bad) return { ok: false, field: bad };
+	if (plan.kind !== 'company') {
+		const badContact = Object.keys(validateContact(plan.contact))[0];
+		if (badContact) return { ok: false, field: badContact };
+	}
+	return { ok: true, plan };
+}
+
+/** Company names compared case- and accent-insensitively, inner space collapsed ("ACME  gmbh" = "Acme GmbH"). */
+export const companyKey = (name: string) => fold(name).trim().replace(/\s+/g, ' ');
+
+/**
+ * The source key of a row: its external id when the file has one (per layout: ids of two
+ * systems never meet), else its e-mail, else a hash of what it holds.
+ */
+export function sourceKey(layout: string, d: ImportDraft): string {
+	if (d.externalId) return `x:${layout}:${d.externalId.trim()}`;
+	if (d.emails[0]) return `e:${d.emails[0].value.trim().toLowerCase()}`;
+	const content = JSON.stringify([
+		d.kind,
+		fold(d.firstName),
+		fold(d.lastName),
+		companyKey(d.company),
+		d.phones.map((p) => p.e164 ?? p.value),
+		d.address
+	]);
+	return `h:${createHash('sha256').update(content).digest('hex').slice(0, 32)}`;
+}
