@@ -45,4 +45,12 @@ test('two people typing in the same Description both keep their words', async ({
 	const merged = `Visits on Mondays. ${base} Ask for Anna.`;
 	await expect(shownValue(page, 'Description')).toHaveText(merged);
 	await expect(shownValue(other, 'Description')).toHaveText(merged, { timeout: 15_000 });
+
+	// History says what each change did: from → to (issue #14 item 5), whichever save the
+	// server stored first.
+	await expect(page.getByRole('status', { name: 'Sync status' })).toContainText('Synced', { timeout: 15_000 });
+	await page.getByRole('tab', { name: 'History' }).click();
+	const history = page.getByRole('tabpanel', { name: 'History' });
+	await expect(history.getByText(` → ${merged}`).first()).toBeVisible({ timeout: 15_000 });
+	await expect(history.getByText(`${base} → `).first()).toBeVisible();
 });
