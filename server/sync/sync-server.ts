@@ -191,8 +191,8 @@ export class SyncServer {
 	private room(name: string): Room {
 		let room = this.rooms.get(name);
 		if (!room) {
-			// A room unloaded a moment ago may still have updates in the queue: commit them
-			// first so the fresh copy loads every change.
+			// Commit what is queued first, so the fresh copy loads every change (a room is only
+			// unloaded once its own updates are committed, but other work may be queued for it).
 			this.queue.flush();
 			// That flush ran after-commit steps, which may have loaded this very document (the
 			// duplicate e-mail flags) and changed it: a second copy would lack that change, and
