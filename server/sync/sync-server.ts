@@ -1,12 +1,12 @@
 /**
  * The /sync and /feed WebSocket endpoints, composed: upgrades are decided in upgrade.ts (a
- * refused upgrade never becomes a socket), open sockets kept in sockets.ts, what a commit does
- * beyond the update log in commit-effects.ts; here is the room registry (one Room per loaded
- * document, the settings pinned) and the wiring between them.
+ * refused upgrade never becomes a socket), open sockets kept in sockets.ts, loaded documents
+ * in rooms.ts (the room registry), what a commit does beyond the update log in
+ * commit-effects.ts, background sync in feed.ts; here is the wiring between them.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { WebSocketServer } from 'ws';
 import { CloseCode, isValidDocName } from '../../src/lib/schema/protocol.ts';
 import type { SessionStore } from '../sessions.ts';
@@ -14,9 +14,8 @@ import { Connection, type SocketLike } from './connection.ts';
 import { CommitQueue } from './commit-queue.ts';
 import type { DocStore } from './doc-store.ts';
 import { Feed } from './feed.ts';
-import { Room } from './room.ts';
+import { Rooms } from './rooms.ts';
 import type { StaffRef } from '../../src/lib/schema/access.ts';
-import { contactTypesMap, readDefaultPermissions, SETTINGS_DOC } from '../../src/lib/schema/settings.ts';
 import type { PortalPermission } from '../../src/lib/schema/records.ts';
 import type { AccessIndex } from './access-index.ts';
 import type { HistoryLog } from '../history.ts';
@@ -87,19 +86,26 @@ export class SyncServer {
 	private readonly wss: WebSocketServer;
 	/** Background-sync sockets, one per device: permessage-deflate (FEED_DEFLATE). */
 	private readonly feedWss: WebSocketServer;
-	private readonly rooms = new Map<string, Room>();
+	private readonly rooms: Rooms;
 	private readonly sockets: Sockets;
 	private closing = false;
 	readonly queue: CommitQueue;
 	private readonly feed: Feed;
-	/** The settings room, kept loaded (see settings()). */
-	private settingsRoom: Room | null = null;
 	private readonly effects: CommitEffects;
 	private readonly gate: UpgradeGate;
 	/** Customer documents read and changed by the server itself (the portal): server-docs.ts. */
 	readonly docs: ServerDocs;
 
 	constructor(private readonly opts: SyncServerOptions) {
+		this.rooms = new Rooms({
+			store: opts.store,
+			queue: () => this.queue,
+			compactAfter: opts.compactAfter,
+			onBroken: (name) => opts.access.reload(name), // the failed commit's access changes were rolled back with it
+			onCommitted: (r, update, seq, from) => this.feed.committed(r.name, update, seq, from),
+			maxContacts: opts.maxContacts ?? 1000,
+			nameOf: opts.nameOf
+		});
 		this.sockets = new Sockets({ sessions: opts.sessions, keepaliveMs: opts.keepaliveMs, budget: opts.budget });
 		// Every way a session ends closes its sockets (a reset or deactivation: all the user's).
 		opts.sessions.onEnded((end) => {
@@ -125,8 +131,8 @@ export class SyncServer {
 			history: opts.history,
 			emails: opts.emails,
 			project: opts.project,
-			loaded: (name) => this.rooms.get(name),
-			room: (name) => this.room(name),
+			loaded: (name) => this.rooms.loaded(name),
+			room: (name) => this.rooms.room(name),
 			afterCommit: (fn) => this.queue.afterCommit(fn),
 			closing: () => this.closing
 		});
@@ -134,26 +140,22 @@ export class SyncServer {
 		this.queue = new CommitQueue(opts.store, (docs, batch, seqs) => this.effects.run(docs, batch, seqs));
 		this.feed = new Feed({
 			store: opts.store,
-			room: (name) => this.room(name),
-			release: (room) => {
-				if (room.idle) this.drop(room);
-			},
+			room: (name) => this.rooms.room(name),
+			release: (room) => this.rooms.release(room),
 			canRead: (user, doc) => opts.access.canRead(user, doc),
-			exists: (doc) => opts.access.exists(doc) || (this.rooms.get(doc)?.exists ?? false),
+			exists: (doc) => opts.access.exists(doc) || (this.rooms.loaded(doc)?.exists ?? false),
 			accessChangedSeq: (doc) => opts.access.changedSeq(doc),
 			accessBefore: (doc) => this.effects.accessBefore(doc),
-			state: (doc) => this.state(doc),
+			state: (doc) => this.rooms.state(doc),
 			afterCommit: (fn) => this.queue.afterCommit(fn)
 		});
 		this.docs = new ServerDocs({
-			room: (name) => this.room(name),
-			release: (room) => {
-				if (room.idle) this.drop(room);
-			},
+			room: (name) => this.rooms.room(name),
+			release: (room) => this.rooms.release(room),
 			afterCommit: (fn) => this.queue.afterCommit(fn),
 			closing: () => this.closing
 		});
-		this.settings(); // loaded now, not in the middle of another document's update
+		this.rooms.settings(); // loaded now, not in the middle of another document's update
 	}
 
 	/**
@@ -211,50 +213,15 @@ export class SyncServer {
 		return true;
 	}
 
-	/** The loaded room of a document, loaded from the store when needed. */
-	private room(name: string): Room {
-		let room = this.rooms.get(name);
-		if (!room) {
-			// Commit what is queued first, so the fresh copy loads every change (a room is only
-			// unloaded once its own updates are committed, but other work may be queued for it).
-			this.queue.flush();
-			// That flush ran after-commit steps, which may have loaded this very document (the
-			// duplicate e-mail flags) and changed it: a second copy would lack that change, and
-			// its next compaction would drop it from the store.
-			room = this.rooms.get(name);
-		}
-		if (!room) {
-			room = new Room(name, {
-				store: this.opts.store,
-				queue: this.queue,
-				compactAfter: this.opts.compactAfter,
-				onBroken: (broken) => {
-					// The failed commit's access changes were rolled back with it.
-					this.opts.access.reload(broken.name);
-					this.drop(broken);
-				},
-				onCommitted: (r, update, seq, from) => this.feed.committed(r.name, update, seq, from),
-				onReleased: (r) => {
-					if (r.idle) this.drop(r);
-				},
-				contactTypeExists: (id) => contactTypesMap(this.settings().doc).has(id),
-				limits: { maxContacts: this.opts.maxContacts ?? 1000 },
-				nameOf: this.opts.nameOf
-			});
-			this.rooms.set(name, room);
-		}
-		return room;
-	}
-
 	private accept(ws: SocketLike, user: StaffRef, sessionId: string | null, docName: string, wantsAcks: boolean): void {
 		const conn = new Connection(ws, user, sessionId, docName, wantsAcks);
-		const room = this.room(docName);
+		const room = this.rooms.room(docName);
 		this.sockets.register(
 			conn,
 			(data) => room.receive(conn, data),
 			() => {
 				room.leave(conn);
-				if (room.idle) this.drop(room);
+				this.rooms.release(room);
 			}
 		);
 		room.join(conn);
@@ -269,34 +236,9 @@ export class SyncServer {
 		);
 	}
 
-	/** The workspace settings, kept loaded (every customer update may ask about its contact types). */
-	private settings(): Room {
-		// Loaded again only if it was dropped (a storage failure broke it).
-		if (this.settingsRoom && this.rooms.get(SETTINGS_DOC) === this.settingsRoom) return this.settingsRoom;
-		const room = this.room(SETTINGS_DOC);
-		room.holds++;
-		this.settingsRoom = room;
-		return room;
-	}
-
 	/** The workspace's portal permissions for new contacts (SPEC §2), as the server holds them. */
 	defaultPermissions(): Record<PortalPermission, boolean> {
-		return readDefaultPermissions(this.settings().doc);
-	}
-
-	/** The whole committed document (for a device that gains access or must rebuild). */
-	private state(doc: string): Uint8Array {
-		const room = this.rooms.get(doc);
-		if (room) return Y.encodeStateAsUpdate(room.doc);
-		const stored = this.opts.store.load(doc);
-		if (!stored || stored.updates.length === 0) return new Uint8Array();
-		return stored.updates.length === 1 ? stored.updates[0] : Y.mergeUpdates(stored.updates);
-	}
-
-	/** Unloads a document from memory (idle, or broken by a storage failure). */
-	private drop(room: Room): void {
-		if (this.rooms.get(room.name) === room) this.rooms.delete(room.name);
-		room.destroy();
+		return this.rooms.defaultPermissions();
 	}
 
 	get loadedDocuments(): number {
@@ -318,7 +260,7 @@ export class SyncServer {
 		this.queue.close(); // commit what was received; nothing accepted is left behind
 		// Loaded documents (the settings are pinned) run presence timers: unloaded, so that a
 		// server closed in-process (tests) lets the process exit.
-		for (const room of [...this.rooms.values()]) this.drop(room);
+		this.rooms.dropAll();
 		await Promise.all([this.wss, this.feedWss].map((w) => new Promise<void>((resolve) => w.close(() => resolve()))));
 	}
 }
