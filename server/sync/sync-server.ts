@@ -23,6 +23,11 @@ import type { EmailClaims } from '../email-claims.ts';
 import type { Touched } from '../projection.ts';
 import type { UpgradeLimits } from './upgrade-limits.ts';
 import { CommitEffects } from './commit-effects.ts';
+import { AccessStep } from './commit/access-step.ts';
+import { EmailClaimsStep } from './commit/email-claims-step.ts';
+import { HistoryStep } from './commit/history-step.ts';
+import { ProjectionStep } from './commit/projection-step.ts';
+import type { CommitStep } from './commit/step.ts';
 import { Sockets } from './sockets.ts';
 import { ServerDocs } from './server-docs.ts';
 import {
@@ -91,7 +96,8 @@ export class SyncServer {
 	private closing = false;
 	readonly queue: CommitQueue;
 	private readonly feed: Feed;
-	private readonly effects: CommitEffects;
+	/** The commit step that keeps the access index; background sync asks it who could read a document before. */
+	private readonly access: AccessStep;
 	private readonly gate: UpgradeGate;
 	/** Customer documents read and changed by the server itself (the portal): server-docs.ts. */
 	readonly docs: ServerDocs;
@@ -126,18 +132,24 @@ export class SyncServer {
 			maxPayload: opts.maxMessageBytes,
 			perMessageDeflate: FEED_DEFLATE
 		});
-		this.effects = new CommitEffects({
-			access: opts.access,
-			history: opts.history,
-			emails: opts.emails,
-			project: opts.project,
-			loaded: (name) => this.rooms.loaded(name),
-			room: (name) => this.rooms.room(name),
-			afterCommit: (fn) => this.queue.afterCommit(fn),
-			closing: () => this.closing
-		});
-		// Projections are written in the same transaction as the updates they derive from.
-		this.queue = new CommitQueue(opts.store, (docs, batch, seqs) => this.effects.run(docs, batch, seqs));
+		// The commit's steps, in order, inside its transaction (commit/step.ts).
+		this.access = new AccessStep(opts.access, (name) => this.rooms.loaded(name));
+		const steps: CommitStep[] = [
+			...(opts.history ? [new HistoryStep(opts.history)] : []),
+			new ProjectionStep(opts.project),
+			...(opts.emails
+				? [
+						new EmailClaimsStep(opts.emails, {
+							room: (name) => this.rooms.room(name),
+							afterCommit: (fn) => this.queue.afterCommit(fn),
+							closing: () => this.closing
+						})
+					]
+				: []),
+			this.access
+		];
+		const effects = new CommitEffects(steps, (name) => this.rooms.loaded(name));
+		this.queue = new CommitQueue(opts.store, (batch, seqs) => effects.run(batch, seqs));
 		this.feed = new Feed({
 			store: opts.store,
 			room: (name) => this.rooms.room(name),
@@ -145,7 +157,7 @@ export class SyncServer {
 			canRead: (user, doc) => opts.access.canRead(user, doc),
 			exists: (doc) => opts.access.exists(doc) || (this.rooms.loaded(doc)?.exists ?? false),
 			accessChangedSeq: (doc) => opts.access.changedSeq(doc),
-			accessBefore: (doc) => this.effects.accessBefore(doc),
+			accessBefore: (doc) => this.access.accessBefore(doc),
 			state: (doc) => this.rooms.state(doc),
 			afterCommit: (fn) => this.queue.afterCommit(fn)
 		});
