@@ -41,16 +41,10 @@ export class Rooms {
 
 	/** The loaded room of a document, loaded from the store when needed. */
 	room(name: string): Room {
+		// No flush first: a room is unloaded only once its queued updates are committed (room.ts),
+		// so the store already holds every change of a document that is not loaded. (Flushing
+		// for every load made each new document of an import its own transaction.)
 		let room = this.rooms.get(name);
-		if (!room) {
-			// Commit what is queued first, so the fresh copy loads every change (a room is only
-			// unloaded once its own updates are committed, but other work may be queued for it).
-			this.opts.queue().flush();
-			// That flush ran after-commit steps, which may have loaded this very document (the
-			// duplicate e-mail flags) and changed it: a second copy would lack that change, and
-			// its next compaction would drop it from the store.
-			room = this.rooms.get(name);
-		}
 		if (!room) {
 			room = new Room(name, {
 				store: this.opts.store,
