@@ -26,14 +26,16 @@ export type ValueKind = 'email' | 'phone';
 export const EXTRA_SLOTS = 4;
 export const MAX_VALUES = EXTRA_SLOTS + 1;
 
+/** A slot number (1..EXTRA_SLOTS). */
+export type Slot = 1 | 2 | 3 | 4;
 /** The keys of one kind's label and slots. */
-export type ValueKeys<K extends ValueKind> = `${K}Label` | `${K}s.${number}` | `${K}s.${number}.label`;
+export type ValueKeys<K extends ValueKind> = `${K}Label` | `${K}s.${Slot}` | `${K}s.${Slot}.label`;
 
 export const labelKey = <K extends ValueKind>(kind: K) => `${kind}Label` as const;
-export const slotKey = <K extends ValueKind>(kind: K, n: number) => `${kind}s.${n}` as const;
-export const slotLabelKey = <K extends ValueKind>(kind: K, n: number) => `${kind}s.${n}.label` as const;
+export const slotKey = <K extends ValueKind>(kind: K, n: Slot) => `${kind}s.${n}` as const;
+export const slotLabelKey = <K extends ValueKind>(kind: K, n: Slot) => `${kind}s.${n}.label` as const;
 
-const SLOTS = Array.from({ length: EXTRA_SLOTS }, (_, i) => i + 1);
+const SLOTS: readonly Slot[] = [1, 2, 3, 4];
 
 /** The field specs of one kind's label and slots, given the spec of a value. */
 export function valueSpecs<K extends ValueKind>(kind: K, value: FieldSpec): Record<ValueKeys<K>, FieldSpec> {
