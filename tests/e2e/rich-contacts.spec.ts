@@ -5,7 +5,7 @@
  * at phone width.
  */
 import { ADMIN, expect, expectAccessible, expectNoHorizontalScroll, signIn, test } from './helpers';
-import { addContact, createCompany } from './customers';
+import { addContact, closeSection, createCompany, editField, openSection, section } from './customers';
 
 test('a contact with labelled e-mails and phones, a year-less birthday, tags and do-not-e-mail keeps them', async ({
 	page
@@ -70,4 +70,36 @@ test('a contact with labelled e-mails and phones, a year-less birthday, tags and
 	await dialog.getByRole('button', { name: 'Save', exact: true }).click();
 	await expect(dialog.getByText('This is not a date')).toBeVisible();
 	await expect(dialog.getByLabel('Tags', { exact: true })).toHaveValue('Nobel, physics');
+});
+
+test('a company keeps further labelled e-mails and phones; make primary swaps with the primary one', async ({
+	page
+}) => {
+	const stamp = Date.now();
+	await signIn(page, ADMIN);
+	await createCompany(page, `Values ${stamp} AG`);
+	await editField(page, 'E-mail', `info.${stamp}@values.example`);
+	const name = 'More e-mails and phones';
+	let region = await openSection(page, name);
+	await region.getByRole('button', { name: 'Add e-mail' }).click();
+	await region.getByLabel('E-mail 2', { exact: true }).fill(`sales.${stamp}@values.example`);
+	await region.getByLabel('Label of E-mail 2', { exact: true }).selectOption('work');
+	await region.getByRole('button', { name: 'Add phone' }).click();
+	await region.getByLabel('Phone 2', { exact: true }).fill('+41 44 555 12 12');
+	await region.getByLabel('Label of Phone 2', { exact: true }).selectOption('fax');
+	await closeSection(page, name);
+	await expect(section(page, name).getByRole('link', { name: `sales.${stamp}@values.example` })).toBeVisible();
+	await expect(section(page, name)).toContainText('E-mail 2 (Work)');
+	// The company had no phone: the first one added is its primary phone.
+	await expect(section(page, 'E-mail, phone and web')).toContainText('+41 44 555 12 12');
+
+	await page.reload();
+	region = await openSection(page, name);
+	await region.getByRole('button', { name: 'Make E-mail 2 primary' }).click();
+	await closeSection(page, name);
+	// The primary e-mail is the company's e-mail now (shown in "E-mail, phone and web").
+	await expect(
+		section(page, 'E-mail, phone and web').getByRole('link', { name: `sales.${stamp}@values.example` })
+	).toBeVisible();
+	await expect(section(page, name).getByRole('link', { name: `info.${stamp}@values.example` })).toBeVisible();
 });
