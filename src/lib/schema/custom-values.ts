@@ -17,7 +17,7 @@
 import type * as Y from 'yjs';
 import type { CustomFieldDef, CustomFieldTarget } from './custom-fields.ts';
 import { liveCustomFields } from './custom-fields.ts';
-import { isIsoDate, type FieldValue } from './records.ts';
+import { DOC, isIsoDate, type FieldValue } from './records.ts';
 
 export const CUSTOM_PREFIX = 'custom.';
 export const MAX_CUSTOM_TEXT = 500;
@@ -114,8 +114,14 @@ export function validateCustomValues(
 
 /** Every `custom.<id>` value a record map holds: id -> value. */
 export function readCustomValues(map: Y.Map<unknown>): Record<string, FieldValue> {
+	return customValuesFrom(map.entries());
+}
+
+/** The same from a record read as JSON (readCustomer, a contact record) or its entries. */
+export function customValuesFrom(record: object | Iterable<[string, unknown]>): Record<string, FieldValue> {
 	const out: Record<string, FieldValue> = {};
-	for (const [key, v] of map.entries()) {
+	const entries: Iterable<[string, unknown]> = Symbol.iterator in record ? record : Object.entries(record);
+	for (const [key, v] of entries) {
 		const id = customFieldId(key);
 		if (id !== null && customValueShape(v) === null) out[id] = v as FieldValue;
 	}
@@ -258,4 +264,25 @@ function isHttpUrl(v: string): boolean {
 	} catch {
 		return false;
 	}
+}
+
+/**
+ * Writes values of a customer's additional fields (`contactId` null: the customer's own, a
+ * company's) or of one of its contacts, as one change attributed to `authorId`.
+ */
+export function setCustomValues(
+	doc: Y.Doc,
+	contactId: string | null,
+	values: Readonly<Record<string, FieldValue>>,
+	authorId: string,
+	now: number
+): void {
+	const customer = doc.getMap<unknown>(DOC.customer);
+	const map = contactId === null ? customer : doc.getMap<Y.Map<unknown>>(DOC.contacts).get(contactId);
+	if (!map || Object.keys(values).length === 0) return;
+	doc.transact(() => {
+		writeCustomValues(map, values);
+		customer.set('updatedBy', authorId);
+		customer.set('updatedAt', now);
+	});
 }
