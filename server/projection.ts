@@ -25,6 +25,7 @@ import {
 	type FieldChange
 } from '../src/lib/schema/history.ts';
 import type { ModuleRoot } from '../src/lib/schema/modules.ts';
+import { projectCustomValues, removeCustomValues } from './custom-values.ts';
 import type { Db } from './db.ts';
 import type { ModuleTouch } from './modules/mirror.ts';
 
@@ -207,6 +208,7 @@ export function projectCustomer(db: Db, docName: string, doc: Y.Doc, touched: To
 		s.deleteManagers.run(docName);
 		for (const userId of managers(doc)) s.insertManager.run(docName, userId);
 	}
+	projectCustomValues(db, docName, doc, touched.contacts);
 	if (!touched.contacts) return;
 
 	s.deleteContacts.run(docName);
@@ -239,6 +241,7 @@ export function removeCustomer(db: Db, docName: string): void {
 	assertInTransaction(db);
 	const s = stmts(db);
 	// Explicit rather than relying on ON DELETE CASCADE, which needs foreign_keys on for this connection.
+	removeCustomValues(db, docName);
 	s.deleteContacts.run(docName);
 	s.deleteManagers.run(docName);
 	s.deleteCustomer.run(docName);

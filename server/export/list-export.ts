@@ -16,6 +16,10 @@ import { DEFAULT_CONTACT_TYPE_ID } from '../../src/lib/schema/settings.ts';
 import { sortParts, sortRows, type SortColumn } from '../../src/lib/schema/list-sort.ts';
 import { searchFold } from '../../src/lib/schema/text-fold.ts';
 import { vcardsOf } from '../../src/lib/schema/vcard-write.ts';
+import { liveCustomFields, type CustomFieldDef } from '../../src/lib/schema/custom-fields.ts';
+import { customValueText } from '../../src/lib/schema/custom-values.ts';
+import type { FieldValue } from '../../src/lib/schema/records.ts';
+import { allCustomValues, serverCustomFields } from '../custom-values.ts';
 import type { Db } from '../db.ts';
 import { companyRows, personRows, type CompanyRow, type CustomerRow, type PersonRow } from './list-rows.ts';
 
@@ -134,6 +138,13 @@ const companyColumns = (language: string): CsvColumn<CompanyRow>[] => [
 	{ header: 'Contacts', value: (r) => r.contactCount }
 ];
 
+/** A column per live additional field, headed by its label; a value as stored (a flagged one too). */
+const customColumns = <R>(
+	defs: readonly CustomFieldDef[],
+	valuesOf: (row: R) => Readonly<Record<string, FieldValue>> | undefined
+): CsvColumn<R>[] =>
+	defs.map((d) => ({ header: d.label, value: (r) => customValueText(d, valuesOf(r)?.[d.id]) || null }));
+
 function phonesOf(phone: string | null, country: string | null): ImportDraft['phones'] {
 	if (!phone) return [];
 	const v = phoneValue(phone, regionOf(country));
@@ -185,10 +196,16 @@ export function exportList(
 	const csvType = 'text/csv; charset=utf-8';
 	const vcfType = 'text/vcard; charset=utf-8';
 	const language = file.language ?? 'en';
+	const defs = file.format === 'csv' ? serverCustomFields(db) : [];
+	const custom = defs.length > 0 ? allCustomValues(db) : null;
 	if (file.list === 'contacts') {
 		const rows = select(personEntries(db), user, canRead, q);
+		const columns = [
+			...personColumns(language),
+			...customColumns<PersonRow>(liveCustomFields(defs, 'person'), (r) => custom?.byContact.get(r.contactId))
+		];
 		return file.format === 'csv'
-			? { body: csvOf(personColumns(language), rows, q.delimiter), contentType: csvType, filename, count: rows.length }
+			? { body: csvOf(columns, rows, q.delimiter), contentType: csvType, filename, count: rows.length }
 			: {
 					body: vcardsOf(
 						rows.map((r) => ({ draft: personDraft(r, language), uid: `urn:fieldbook:contact:${r.contactId}` }))
@@ -199,8 +216,12 @@ export function exportList(
 				};
 	}
 	const rows = select(companyEntries(db), user, canRead, q);
+	const columns = [
+		...companyColumns(language),
+		...customColumns<CompanyRow>(liveCustomFields(defs, 'company'), (r) => custom?.byCustomer.get(r.customerId))
+	];
 	return file.format === 'csv'
-		? { body: csvOf(companyColumns(language), rows, q.delimiter), contentType: csvType, filename, count: rows.length }
+		? { body: csvOf(columns, rows, q.delimiter), contentType: csvType, filename, count: rows.length }
 		: {
 				body: vcardsOf(
 					rows.map((r) => ({ draft: companyDraft(r, language), uid: `urn:fieldbook:customer:${r.customerId}` }))
