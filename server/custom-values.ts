@@ -6,7 +6,7 @@
 import * as Y from 'yjs';
 import { contactsMap, customerMap } from '../src/lib/schema/customer-doc.ts';
 import { readCustomFields, type CustomFieldDef } from '../src/lib/schema/custom-fields.ts';
-import { readCustomValues } from '../src/lib/schema/custom-values.ts';
+import { customValuesFrom } from '../src/lib/schema/custom-values.ts';
 import type { FieldValue } from '../src/lib/schema/records.ts';
 import { SETTINGS_DOC } from '../src/lib/schema/settings.ts';
 import type { Db } from './db.ts';
@@ -35,7 +35,7 @@ function stmts(db: Db): ReturnType<typeof prepare> {
 }
 
 function insertAll(db: Db, customerId: string, contactId: string, map: Y.Map<unknown>): void {
-	for (const [fieldId, value] of Object.entries(readCustomValues(map))) {
+	for (const [fieldId, value] of Object.entries(customValuesFrom(map.entries()))) {
 		if (value !== null) stmts(db).insert.run(customerId, contactId, fieldId, JSON.stringify(value));
 	}
 }
@@ -50,7 +50,8 @@ export function projectCustomValues(db: Db, customerId: string, doc: Y.Doc, cont
 	insertAll(db, customerId, '', customerMap(doc) as Y.Map<unknown>);
 	if (!contacts) return;
 	s.deleteContacts.run(customerId);
-	for (const [id, m] of contactsMap(doc).entries()) if (m instanceof Y.Map) insertAll(db, customerId, id, m);
+	for (const [id, m] of contactsMap(doc).entries())
+		if (m instanceof Y.Map) insertAll(db, customerId, id, m as Y.Map<unknown>);
 }
 
 export function removeCustomValues(db: Db, customerId: string): void {
