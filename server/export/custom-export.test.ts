@@ -40,7 +40,7 @@ function company(
 	id: string,
 	name: string,
 	values: Record<string, string | number | boolean>,
-	contact?: Record<string, string>
+	contact?: Record<string, string | number>
 ) {
 	const doc = new Y.Doc();
 	initCustomer(doc, { kind: 'company', authorId: ADMIN.id, now: 1, fields: { companyName: name } });
@@ -53,8 +53,8 @@ function company(
 	db.transaction(() => projectCustomer(db, id, doc))();
 }
 
-const exportCsv = (list: 'companies' | 'contacts') => {
-	const q = parseExportQuery(new URLSearchParams(''));
+const exportCsv = (list: 'companies' | 'contacts', query = '') => {
+	const q = parseExportQuery(new URLSearchParams(query));
 	if (!q.ok) throw new Error(q.param);
 	return exportList(db, ADMIN, () => true, { list, format: 'csv' }, q.value)
 		.body.replace(/^\uFEFF/, '')
@@ -107,6 +107,17 @@ describe('additional fields in the list export', () => {
 		expect(exportCsv('companies')).toEqual(['Company,E-mail,Phone,City,Country,Contacts,Level', 'Acme,,,,,0,Gold']);
 		db.transaction(() => removeCustomer(db, 'c1'))();
 		expect(db.prepare('SELECT count(*) FROM custom_values').pluck().get()).toBe(0);
+	});
+
+	it("the list's filters on additional fields apply to the export", () => {
+		company('c1', 'Acme', { tier: 'Gold', vip: true }, { shoe: 43 });
+		company('c2', 'Beta', { vip: false }, { shoe: 38 });
+		expect(exportCsv('companies', 'cf.tier=Gold').slice(1)).toEqual(['Acme,,,,,1,Gold,yes']);
+		expect(exportCsv('companies', 'cf.vip=no').slice(1)).toEqual(['Beta,,,,,1,,no']);
+		expect(exportCsv('contacts', 'cf.shoe=38').map((l) => l.split(',')[1])).toEqual(['Last Name', 'Beta']);
+		// A filter on a field that is removed (or never was) filters nothing, as on the device.
+		expect(exportCsv('companies', 'cf.gone=x')).toHaveLength(3);
+		expect(parseExportQuery(new URLSearchParams('cf.bad.id=x'))).toEqual({ ok: false, param: 'cf' });
 	});
 
 	it('cell text a spreadsheet would evaluate is neutralised in custom columns too', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CustomFieldDef, CustomFieldType } from '$lib/schema/custom-fields';
-import type { FieldValue } from '$lib/schema/records';
-import { filterCustom } from './custom-filter';
+import type { CustomFieldDef, CustomFieldType } from './custom-fields.ts';
+import type { FieldValue } from './records.ts';
+import { filterCustom, parseCustomFilters } from './custom-filter.ts';
 
 const def = (id: string, type: CustomFieldType, removedAt: number | null = null): CustomFieldDef => ({
 	id,
@@ -34,5 +34,20 @@ describe('filters on additional fields', () => {
 	it('no filter, or a filter of a field not passed in as live, keeps every row', () => {
 		expect(filterCustom(rows, {}, defs)).toBe(rows);
 		expect(ids({ gone: 'x', note: ' ' })).toEqual(['a', 'b', 'c']);
+	});
+});
+
+describe('filters in a query', () => {
+	it('are read from cf.<id> parameters; malformed ones are refused', () => {
+		expect(parseCustomFilters(new URLSearchParams('q=x&cf.tier=Gold&cf.note=&cf.vip=yes'))).toEqual({
+			tier: 'Gold',
+			vip: 'yes'
+		});
+		expect(parseCustomFilters(new URLSearchParams('cf.a.b=x'))).toBeNull();
+		expect(parseCustomFilters(new URLSearchParams('cf.tier=a&cf.tier=b'))).toBeNull();
+		expect(parseCustomFilters(new URLSearchParams(`cf.tier=${'x'.repeat(201)}`))).toBeNull();
+		expect(
+			parseCustomFilters(new URLSearchParams(Array.from({ length: 51 }, (_, i) => `cf.f${i}=x`).join('&')))
+		).toBeNull();
 	});
 });

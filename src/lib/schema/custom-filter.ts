@@ -1,13 +1,13 @@
 /**
- * Additional fields in the Companies and Persons lists: a row passes the filters chosen for
+ * Additional fields in the Companies and Persons lists (on the device and in their export): a row passes the filters chosen for
  * them (text: contains, ignoring case and accents; checkbox: yes / no; select: equals; number
  * and date: the value as written contains what was typed). Filters of fields that are not
  * (or no longer) live are ignored.
  */
-import type { CustomFieldDef } from '$lib/schema/custom-fields';
-import { customValueText } from '$lib/schema/custom-values';
-import type { FieldValue } from '$lib/schema/records';
-import { searchFold } from '$lib/schema/text-fold';
+import type { CustomFieldDef } from './custom-fields.ts';
+import { customValueText } from './custom-values.ts';
+import type { FieldValue } from './records.ts';
+import { searchFold } from './text-fold.ts';
 
 /** Per field id: what the filter asks ('' = no filter; 'yes' / 'no' for a checkbox). */
 export type CustomFilters = Readonly<Record<string, string>>;
@@ -44,4 +44,24 @@ export function filterCustom<R extends { custom: Readonly<Record<string, FieldVa
 	const active = defs.filter((d) => filters[d.id]?.trim());
 	if (active.length === 0) return rows;
 	return rows.filter((r) => matchesCustom(r.custom, filters, active));
+}
+
+export const MAX_CUSTOM_FILTERS = 50;
+export const MAX_CUSTOM_FILTER_TEXT = 200;
+const FILTER_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The filters in a list's query (`cf.<fieldId>=…`), as the page writes them and the export
+ * reads them: null when one is malformed (a bad id, too long, repeated, too many).
+ */
+export function parseCustomFilters(params: URLSearchParams): Record<string, string> | null {
+	const out: Record<string, string> = {};
+	for (const key of new Set(params.keys())) {
+		if (!key.startsWith('cf.')) continue;
+		const id = key.slice(3);
+		const values = params.getAll(key);
+		if (!FILTER_ID_RE.test(id) || values.length > 1 || values[0].length > MAX_CUSTOM_FILTER_TEXT) return null;
+		if (values[0]) out[id] = values[0];
+	}
+	return Object.keys(out).length > MAX_CUSTOM_FILTERS ? null : out;
 }
