@@ -4,6 +4,7 @@
  * filters by them; a field changed meanwhile keeps every value, flagged; a removed field's
  * values come back when it is restored. Fields are named per test (other tests run beside).
  */
+import fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import { closeSection, createCompany, goOffline, openSection, shownValue } from './customers';
 import { ADMIN, addStaffMember, expect, expectAccessible, signIn, test, uniqueStaff } from './helpers';
@@ -69,6 +70,21 @@ test('an admin defines fields, fills them on a company, and lists, filters, remo
 	await page.getByLabel(`Filter: ${tier}`).selectOption('Gold');
 	await expect(table.getByRole('row').filter({ hasText: company })).toHaveCount(1);
 	await expect(page).toHaveURL(/cols=/);
+
+	// The export: the list as filtered, with a column per field.
+	await expect(page.getByRole('status', { name: 'Sync status' })).toContainText('Synced', { timeout: 15_000 });
+	await page.getByRole('button', { name: 'Export this list' }).click();
+	const downloading = page.waitForEvent('download');
+	await page.getByRole('link', { name: 'CSV (comma)' }).click();
+	const csv = fs
+		.readFileSync((await (await downloading).path())!, 'utf8')
+		.slice(1)
+		.trimEnd()
+		.split('\r\n');
+	expect(csv).toHaveLength(2);
+	const header = csv[0].split(',');
+	expect(csv[1].split(',')[header.indexOf(region)]).toBe('North coast');
+	expect(csv[1].split(',')[header.indexOf(tier)]).toBe('Gold');
 
 	// Removed: hidden from the record; restored: back with its value.
 	await removeField(page, region);
