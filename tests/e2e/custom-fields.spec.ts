@@ -150,3 +150,48 @@ test('a value typed offline survives a type change made meanwhile, flagged', asy
 
 const section = (page: Page) =>
 	page.getByRole('tabpanel').getByRole('region', { name: 'Additional fields', exact: true });
+
+test('fields on Create Company and person fields in the contact dialog', async ({ page }) => {
+	const stamp = Date.now();
+	const since = `Customer since ${stamp}`;
+	const newsletter = `Newsletter ${stamp}`;
+	const shoe = `Shoe size ${stamp}`;
+	await signIn(page, ADMIN);
+	await addField(page, { label: since, type: 'Date' });
+	await addField(page, { label: newsletter, type: 'Checkbox', for: 'Persons' });
+	await addField(page, { label: shoe, type: 'Number', for: 'Persons' });
+
+	await page.goto('/companies');
+	await page.getByRole('button', { name: 'Create Company' }).click();
+	const create = page.getByRole('dialog');
+	const company = `Created With Fields ${stamp}`;
+	await create.getByLabel('Company name').fill(company);
+	await create.getByLabel(since, { exact: true }).fill('2024-05-01');
+	await create.getByRole('button', { name: 'Save', exact: true }).click();
+	await expect(page.getByRole('heading', { name: company, level: 1 })).toBeVisible();
+	await expect(shownValue(page, since)).toHaveText('2024-05-01');
+
+	await page.getByRole('tab', { name: 'Contacts' }).click();
+	await page.getByRole('button', { name: 'New contact' }).click();
+	const dialog = page.getByRole('dialog', { name: 'New contact' });
+	await dialog.getByLabel('First name', { exact: true }).fill('Nina');
+	await dialog.getByLabel('Last name', { exact: true }).fill(`Fields${stamp}`);
+	await dialog.getByRole('checkbox', { name: newsletter, exact: true }).check();
+	await dialog.getByLabel(shoe, { exact: true }).fill('forty');
+	await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+	// A value that is not a number is refused on the device, with the reason; nothing is saved yet.
+	await expect(dialog.getByText('Enter a number, e.g. 1234.5.')).toBeVisible();
+	await expect(dialog.getByLabel(shoe, { exact: true })).toBeFocused();
+	await expectAccessible(page, 'the contact dialog with additional fields');
+	await dialog.getByLabel(shoe, { exact: true }).fill('38,5');
+	await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+	await expect(dialog).toBeHidden();
+
+	await page.getByRole('button', { name: new RegExp(`Edit .*Nina Fields${stamp}`) }).click();
+	const edit = page.getByRole('dialog', { name: 'Edit contact' });
+	await expect(edit.getByRole('checkbox', { name: newsletter, exact: true })).toBeChecked();
+	await expect(edit.getByLabel(shoe, { exact: true })).toHaveValue('38.5');
+	await edit.getByRole('button', { name: 'Close' }).click();
+
+	for (const label of [since, newsletter, shoe]) await removeField(page, label);
+});
