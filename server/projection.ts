@@ -26,6 +26,7 @@ import {
 } from '../src/lib/schema/history.ts';
 import type { ModuleRoot } from '../src/lib/schema/modules.ts';
 import { detailsOf } from '../src/lib/schema/record-details.ts';
+import { projectCustomValues, removeCustomValues } from './custom-values.ts';
 import type { Db } from './db.ts';
 import type { ModuleTouch } from './modules/mirror.ts';
 
@@ -212,6 +213,7 @@ export function projectCustomer(db: Db, docName: string, doc: Y.Doc, touched: To
 		s.deleteManagers.run(docName);
 		for (const userId of managers(doc)) s.insertManager.run(docName, userId);
 	}
+	projectCustomValues(db, docName, doc, touched.contacts);
 	if (!touched.contacts) return;
 
 	s.deleteContacts.run(docName);
@@ -246,6 +248,7 @@ export function removeCustomer(db: Db, docName: string): void {
 	assertInTransaction(db);
 	const s = stmts(db);
 	// Explicit rather than relying on ON DELETE CASCADE, which needs foreign_keys on for this connection.
+	removeCustomValues(db, docName);
 	s.deleteContacts.run(docName);
 	s.deleteManagers.run(docName);
 	s.deleteCustomer.run(docName);

@@ -6,6 +6,9 @@
  * notes and the flags. A country is written by its name in the exporting user's language.
  */
 import { countryText } from '../../src/lib/schema/countries.ts';
+import type { CustomFieldDef } from '../../src/lib/schema/custom-fields.ts';
+import { customValueText } from '../../src/lib/schema/custom-values.ts';
+import type { FieldValue } from '../../src/lib/schema/records.ts';
 import type { CsvColumn } from '../../src/lib/schema/csv-write.ts';
 import type { AddressDraft, ImportDraft, LabelledValue } from '../../src/lib/schema/import-fields.ts';
 import { companyDraft, contactDraft, phonesWithE164 } from '../../src/lib/schema/record-details.ts';
@@ -144,3 +147,10 @@ export function companyRowDraft(r: CompanyRow, language: string): ImportDraft {
 		address: named(v.address, language)
 	};
 }
+
+/** A column per live additional field, headed by its label; a value as stored (a flagged one too). */
+export const customColumns = <R>(
+	defs: readonly CustomFieldDef[],
+	valuesOf: (row: R) => Readonly<Record<string, FieldValue>> | undefined
+): CsvColumn<R>[] =>
+	defs.map((d) => ({ header: d.label, value: (r) => customValueText(d, valuesOf(r)?.[d.id]) || null }));

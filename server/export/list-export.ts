@@ -14,8 +14,12 @@ import { DEFAULT_CONTACT_TYPE_ID } from '../../src/lib/schema/settings.ts';
 import { sortParts, sortRows, type SortColumn } from '../../src/lib/schema/list-sort.ts';
 import { searchFold } from '../../src/lib/schema/text-fold.ts';
 import { vcardsOf } from '../../src/lib/schema/vcard-write.ts';
+import { liveCustomFields } from '../../src/lib/schema/custom-fields.ts';
+import { matchesCustom } from '../../src/lib/schema/custom-filter.ts';
+import type { FieldValue } from '../../src/lib/schema/records.ts';
+import { allCustomValues, serverCustomFields } from '../custom-values.ts';
 import type { Db } from '../db.ts';
-import { companyColumns, companyRowDraft, personColumns, personDraft } from './list-columns.ts';
+import { companyColumns, companyRowDraft, customColumns, personColumns, personDraft } from './list-columns.ts';
 import { companyRows, personRows, type CompanyRow, type CustomerRow, type PersonRow } from './list-rows.ts';
 
 export interface ExportFile {
@@ -55,12 +59,15 @@ function select<R extends CustomerRow>(
 	entries: Iterable<Entry<R>>,
 	user: StaffRef,
 	canRead: (customerId: string) => boolean,
-	q: ExportQuery
+	q: ExportQuery,
+	/** The list's filters on additional fields (custom-filter.ts). */
+	keep: (row: R) => boolean = () => true
 ): R[] {
 	const out: Entry<R>[] = [];
 	for (const e of entries) {
 		const r = e.row;
 		if (!canRead(r.customerId)) continue;
+		if (!keep(r)) continue;
 		if (q.type !== null && (r.contactTypeId ?? DEFAULT_CONTACT_TYPE_ID) !== q.type) continue;
 		if (q.mine && !r.managers.includes(user.id)) continue;
 		if (!matches(e, q.q)) continue;
@@ -125,15 +132,26 @@ export function exportList(
 	const csvType = 'text/csv; charset=utf-8';
 	const vcfType = 'text/vcard; charset=utf-8';
 	const language = file.language ?? 'en';
+	const filtered = Object.keys(q.custom).length > 0;
+	const defs = file.format === 'csv' || filtered ? serverCustomFields(db) : [];
+	const custom = defs.length > 0 ? allCustomValues(db) : null;
+	const keep = <R>(
+		target: 'company' | 'person',
+		valuesOf: (r: R) => Readonly<Record<string, FieldValue>> | undefined
+	) => {
+		const live = liveCustomFields(defs, target);
+		return (r: R) => !filtered || matchesCustom(valuesOf(r) ?? {}, q.custom, live);
+	};
+	const personValues = (r: PersonRow) => custom?.byContact.get(r.contactId);
+	const companyValues = (r: CompanyRow) => custom?.byCustomer.get(r.customerId);
 	if (file.list === 'contacts') {
-		const rows = select(personEntries(db), user, canRead, q);
+		const rows = select(personEntries(db), user, canRead, q, keep('person', personValues));
+		const columns = [
+			...personColumns(language, rows),
+			...customColumns(liveCustomFields(defs, 'person'), personValues)
+		];
 		return file.format === 'csv'
-			? {
-					body: csvOf(personColumns(language, rows), rows, q.delimiter),
-					contentType: csvType,
-					filename,
-					count: rows.length
-				}
+			? { body: csvOf(columns, rows, q.delimiter), contentType: csvType, filename, count: rows.length }
 			: {
 					body: vcardsOf(
 						rows.map((r) => ({ draft: personDraft(r, language), uid: `urn:fieldbook:contact:${r.contactId}` }))
@@ -143,14 +161,13 @@ export function exportList(
 					count: rows.length
 				};
 	}
-	const rows = select(companyEntries(db), user, canRead, q);
+	const rows = select(companyEntries(db), user, canRead, q, keep('company', companyValues));
+	const columns = [
+		...companyColumns(language, rows),
+		...customColumns(liveCustomFields(defs, 'company'), companyValues)
+	];
 	return file.format === 'csv'
-		? {
-				body: csvOf(companyColumns(language, rows), rows, q.delimiter),
-				contentType: csvType,
-				filename,
-				count: rows.length
-			}
+		? { body: csvOf(columns, rows, q.delimiter), contentType: csvType, filename, count: rows.length }
 		: {
 				body: vcardsOf(
 					rows.map((r) => ({ draft: companyRowDraft(r, language), uid: `urn:fieldbook:customer:${r.customerId}` }))

@@ -23,6 +23,8 @@
  * Consequence: everything this function accepts integrates immediately; nothing goes pending.
  */
 import * as Y from 'yjs';
+import { CUSTOM_FIELD_DEF_FIELDS } from '../../src/lib/schema/custom-fields.ts';
+import { customFieldId, customValueShape } from '../../src/lib/schema/custom-values.ts';
 import { MODULE_FIELDS, OWNERSHIP } from '../../src/lib/schema/modules.ts';
 import {
 	CONTACT_FIELDS,
@@ -38,22 +40,26 @@ type DeleteSet = ReturnType<typeof Y.decodeUpdate>['ds'];
 /** A field spec. */
 export type ValueSpec = FieldSpec;
 
-/** What one root Y.Map of a document holds. */
+/**
+ * What one root Y.Map of a document holds. `custom`: the fields (or records) also hold values
+ * of additional fields under `custom.<fieldId>` keys, checked for their shape only
+ * (custom-values.ts: a definition changed meanwhile never makes the server refuse an edit).
+ */
 export type RootSpec =
 	/** Named fields with plain values. */
-	| { kind: 'fields'; fields: Readonly<Record<string, ValueSpec>> }
+	| { kind: 'fields'; fields: Readonly<Record<string, ValueSpec>>; custom?: true }
 	/** A set: id keys with the value `true`. */
 	| { kind: 'flags' }
 	/** Records: id keys whose values are Y.Maps of named fields. */
-	| { kind: 'records'; fields: Readonly<Record<string, ValueSpec>> };
+	| { kind: 'records'; fields: Readonly<Record<string, ValueSpec>>; custom?: true };
 
 export type DocLayout = Readonly<Record<string, RootSpec>>;
 
 /** A customer document (layout in records.ts). */
 export const CUSTOMER_LAYOUT: DocLayout = {
-	[DOC.customer]: { kind: 'fields', fields: CUSTOMER_FIELDS },
+	[DOC.customer]: { kind: 'fields', fields: CUSTOMER_FIELDS, custom: true },
 	[DOC.managers]: { kind: 'flags' },
-	[DOC.contacts]: { kind: 'records', fields: CONTACT_FIELDS },
+	[DOC.contacts]: { kind: 'records', fields: CONTACT_FIELDS, custom: true },
 	...(Object.fromEntries(
 		Object.entries(MODULE_FIELDS).map(([root, fields]) => [root, { kind: 'records', fields }])
 	) as Record<string, RootSpec>)
@@ -68,7 +74,9 @@ export const SETTINGS_LAYOUT: DocLayout = {
 	defaultPermissions: {
 		kind: 'fields',
 		fields: Object.fromEntries(PORTAL_PERMISSIONS.map((p) => [p, { type: 'boolean' } as const]))
-	}
+	},
+	/** Definitions of additional fields (custom-fields.ts). */
+	customFields: { kind: 'records', fields: CUSTOM_FIELD_DEF_FIELDS }
 };
 
 export const LAYOUTS = { customer: CUSTOMER_LAYOUT, settings: SETTINGS_LAYOUT } as const;
@@ -341,7 +349,7 @@ class Validator {
 		const at = `${name}.${show(key)}`;
 		switch (spec.kind) {
 			case 'fields':
-				if (!Object.hasOwn(spec.fields, key)) return `unknown key ${at}`;
+				if (!Object.hasOwn(spec.fields, key)) return spec.custom ? checkCustom(content, at, key) : `unknown key ${at}`;
 				return checkValues(content, at, spec.fields[key]);
 			case 'flags':
 				if (!isIdKey(key)) return `${at}: key is not an id`;
@@ -373,7 +381,7 @@ class Validator {
 		}
 		if (key === null) return `${where.name}.${show(where.key)} is a Y.Map; list or text content refused`;
 		const at = `${where.name}.${show(where.key)}.${show(key)}`;
-		if (!Object.hasOwn(spec.fields, key)) return `unknown key ${at}`;
+		if (!Object.hasOwn(spec.fields, key)) return spec.custom ? checkCustom(content, at, key) : `unknown key ${at}`;
 		return checkValues(content, at, spec.fields[key]);
 	}
 
@@ -543,6 +551,18 @@ function checkValues(content: Y.Item['content'], at: string, spec: ValueSpec | '
 	if (!(content instanceof Y.ContentAny)) return `${at}: ${describe(content)} refused`;
 	for (const v of content.arr) {
 		const error = spec === 'true' ? (v === true ? null : 'must be true') : checkField(spec, v);
+		if (error !== null) return `${at}: ${error}`;
+	}
+	return null;
+}
+
+/** A `custom.<fieldId>` key: its id's syntax and each value's shape (not the definition). */
+function checkCustom(content: Y.Item['content'], at: string, key: string): string | null {
+	if (customFieldId(key) === null) return `unknown key ${at}`;
+	if (content instanceof Y.ContentDeleted) return null;
+	if (!(content instanceof Y.ContentAny)) return `${at}: ${describe(content)} refused`;
+	for (const v of content.arr) {
+		const error = customValueShape(v);
 		if (error !== null) return `${at}: ${error}`;
 	}
 	return null;

@@ -38,7 +38,9 @@ test('the Companies list exports what it shows, as CSV and vCard', async ({ page
 	expect(download.suggestedFilename()).toMatch(/^companies-\d{4}-\d{2}-\d{2}\.csv$/);
 	const bytes = fs.readFileSync((await download.path())!);
 	expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-	expect(bytes.toString('utf8').slice(1).trimEnd().split('\r\n')).toEqual([
+	const rows = bytes.toString('utf8').slice(1).trimEnd().split('\r\n');
+	// Additional fields (custom fields) that a test running beside this one defines add columns after these.
+	expect(rows.map((r) => r.split(',').slice(0, 6).join(','))).toEqual([
 		'Company,E-mail,Phone,City,Country,Contacts',
 		`${name},,,Köln,,0`
 	]);

@@ -5,7 +5,7 @@
  * keystroke costs one pass of substring tests, never re-normalising or re-sorting every row.
  */
 import type { CustomerSummary } from '$lib/schema/customer-doc';
-import type { Access, CustomerKind } from '$lib/schema/records';
+import type { Access, CustomerKind, FieldValue } from '$lib/schema/records';
 import { DEFAULT_CONTACT_TYPE_ID } from '$lib/schema/settings';
 import { phoneQueryKeys } from '$lib/schema/phones';
 import { fold, searchFold } from '$lib/schema/text-fold';
@@ -46,6 +46,8 @@ interface RowBase {
 	access: Access;
 	managers: string[];
 	updatedAt: number | null;
+	/** Additional field values of the company, or of the person (custom-values.ts). */
+	custom: Record<string, FieldValue>;
 }
 
 export interface CompanyRow extends RowBase {
@@ -200,7 +202,8 @@ function buildCompanies(summaries: readonly CustomerSummary[]): Entry<CompanyRow
 			access: s.access,
 			managers: [...s.managers],
 			updatedAt: s.updatedAt,
-			contactCount: s.contacts.length
+			contactCount: s.contacts.length,
+			custom: s.custom ?? {}
 		};
 		out.push({
 			row,
@@ -245,7 +248,8 @@ function buildPersons(summaries: readonly CustomerSummary[]): Entry<PersonRow>[]
 				updatedAt: s.updatedAt,
 				primary: c.primary,
 				// Only the contact's own address is flagged, never the customer's standing in for it.
-				duplicateEmail: c.duplicateEmail === true && c.email !== null
+				duplicateEmail: c.duplicateEmail === true && c.email !== null,
+				custom: c.custom ?? {}
 			};
 			out.push({
 				row,

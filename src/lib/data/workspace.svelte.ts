@@ -14,6 +14,7 @@ import {
 } from '$lib/schema/customer-doc';
 import { newId } from '$lib/schema/ids';
 import { readContactTypes, readDefaultPermissions, SETTINGS_DOC, type ContactType } from '$lib/schema/settings';
+import { readCustomFields, type CustomFieldDef } from '$lib/schema/custom-fields';
 import type { PortalPermission } from '$lib/schema/records';
 import type { DirectoryEntry } from '$lib/schema/staff';
 import { ChangeCounter } from './change-count';
@@ -52,6 +53,8 @@ export class Workspace {
 	// Replaced as a whole, never mutated in place: $state.raw spares proxying 10,000 records.
 	summaries = $state.raw<CustomerSummary[]>([]);
 	contactTypes = $state<ContactType[]>([]);
+	/** Additional field definitions, removed ones included (custom-fields.ts). */
+	customFields = $state.raw<CustomFieldDef[]>([]);
 	defaultPermissions = $state<Record<PortalPermission, boolean> | null>(null);
 	/** Staff names for the managers picker and manager names: the device's copy, refreshed when online. */
 	staff = $state.raw<DirectoryEntry[]>([]);
@@ -316,6 +319,7 @@ export class Workspace {
 		const readSettings = () => {
 			this.contactTypes = readContactTypes(settings.doc);
 			this.defaultPermissions = readDefaultPermissions(settings.doc);
+			this.customFields = readCustomFields(settings.doc);
 		};
 		readSettings();
 		settings.doc.on('update', readSettings);

@@ -18,6 +18,7 @@ import {
 	type FieldValue,
 	type PortalPermission
 } from './records.ts';
+import { customValuesFrom } from './custom-values.ts';
 
 export type CustomerData = Partial<Record<CustomerField, FieldValue>>;
 export type ContactData = Partial<Record<ContactField, FieldValue>>;
@@ -333,7 +334,11 @@ export interface CustomerSummary {
 		 * their record changes.
 		 */
 		duplicateEmail?: boolean;
+		/** Additional field values (custom-values.ts), id -> value; optional as above. */
+		custom?: Record<string, FieldValue>;
 	}[];
+	/** A company's additional field values (custom-values.ts); optional: older summaries lack it. */
+	custom?: Record<string, FieldValue>;
 	/**
 	 * Contacts in the trash (the Trash page lists them offline). Optional: summaries kept
 	 * before it existed lack it until their record changes.
@@ -355,7 +360,8 @@ export function summarize(id: string, doc: Y.Doc): CustomerSummary | null {
 		phone: str(k.phone),
 		position: str(k.position),
 		primary: k.primary,
-		duplicateEmail: k.duplicateEmail === true
+		duplicateEmail: k.duplicateEmail === true,
+		custom: customValuesFrom(k)
 	}));
 	const person = contacts[0];
 	const name =
@@ -373,6 +379,7 @@ export function summarize(id: string, doc: Y.Doc): CustomerSummary | null {
 		deletedAt: typeof c.deletedAt === 'number' ? c.deletedAt : null,
 		updatedAt: typeof c.updatedAt === 'number' ? c.updatedAt : null,
 		contacts,
+		custom: customValuesFrom(c),
 		trashedContacts: readContacts(doc, { includeDeleted: true })
 			.filter((k) => typeof k.deletedAt === 'number')
 			.map((k) => ({

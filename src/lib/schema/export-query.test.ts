@@ -7,11 +7,11 @@ describe('export query', () => {
 	it('reads the list filters, with defaults', () => {
 		expect(parse('')).toEqual({
 			ok: true,
-			value: { q: '', type: null, mine: false, sort: 'name-asc', delimiter: ',' }
+			value: { q: '', type: null, mine: false, sort: 'name-asc', delimiter: ',', custom: {} }
 		});
 		expect(parse('q=%20Wei%C3%9F%20&type=abc_1&manager=mine&sort=updated&delimiter=semicolon')).toEqual({
 			ok: true,
-			value: { q: 'Weiß', type: 'abc_1', mine: true, sort: 'updated', delimiter: ';' }
+			value: { q: 'Weiß', type: 'abc_1', mine: true, sort: 'updated', delimiter: ';', custom: {} }
 		});
 		expect(parse('utm_source=x').ok).toBe(true); // unknown parameters are no harm
 	});
@@ -25,6 +25,7 @@ describe('export query', () => {
 		expect(parse(`q=${'x'.repeat(201)}`)).toEqual({ ok: false, param: 'q' });
 		expect(parse('q=a%00b')).toEqual({ ok: false, param: 'q' });
 		expect(parse('q=a&q=b')).toEqual({ ok: false, param: 'q' });
+		expect(parse('cf.tier=a%00b')).toEqual({ ok: false, param: 'cf' });
 	});
 
 	it('file names: only the four exports', () => {
@@ -34,7 +35,14 @@ describe('export query', () => {
 	});
 
 	it('a page builds the query it reads back', () => {
-		const value = { q: 'Łódź 030', type: 'x1', mine: true, sort: 'name-desc', delimiter: ';' } as const;
+		const value = {
+			q: 'Łódź 030',
+			type: 'x1',
+			mine: true,
+			sort: 'name-desc',
+			delimiter: ';',
+			custom: { tier: 'Gold & Co', vip: 'yes' }
+		} as const;
 		expect(parse(exportSearch(value).slice(1))).toEqual({ ok: true, value });
 		expect(exportSearch({})).toBe('');
 	});

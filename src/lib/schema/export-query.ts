@@ -6,6 +6,7 @@
  * sorting in a shape it was not made for.
  */
 import { CSV_DELIMITERS, type CsvDelimiter } from './csv-write.ts';
+import { parseCustomFilters } from './custom-filter.ts';
 import { isSortOrder, type SortOrder } from './list-sort.ts';
 
 export const EXPORT_LISTS = ['contacts', 'companies'] as const;
@@ -25,6 +26,8 @@ export interface ExportQuery {
 	mine: boolean;
 	sort: ExportSort;
 	delimiter: CsvDelimiter;
+	/** Filters on additional fields (custom-filter.ts), field id -> what is asked. */
+	custom: Record<string, string>;
 }
 
 export const MAX_EXPORT_QUERY = 200;
@@ -58,7 +61,9 @@ export function parseExportQuery(params: URLSearchParams): ParsedQuery {
 	const delimiterName = params.get('delimiter') ?? 'comma';
 	const delimiter = Object.hasOwn(DELIMITER_NAMES, delimiterName) ? DELIMITER_NAMES[delimiterName] : null;
 	if (delimiter === null || !(CSV_DELIMITERS as readonly string[]).includes(delimiter)) return bad('delimiter');
-	return { ok: true, value: { q: q.trim(), type, mine: manager === 'mine', sort, delimiter } };
+	const custom = parseCustomFilters(params);
+	if (custom === null || Object.values(custom).some(hasControl)) return bad('cf');
+	return { ok: true, value: { q: q.trim(), type, mine: manager === 'mine', sort, delimiter, custom } };
 }
 
 /** The query string a list page sends for its current filters. */
@@ -69,6 +74,7 @@ export function exportSearch(q: Partial<ExportQuery>): string {
 	if (q.mine) p.set('manager', 'mine');
 	if (q.sort && q.sort !== 'name-asc') p.set('sort', q.sort);
 	if (q.delimiter === ';') p.set('delimiter', 'semicolon');
+	for (const [id, v] of Object.entries(q.custom ?? {})) if (v) p.set(`cf.${id}`, v);
 	const s = p.toString();
 	return s ? `?${s}` : '';
 }

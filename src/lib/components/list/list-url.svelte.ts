@@ -20,6 +20,10 @@ export class ListUrlState {
 	contactTypeId = $state('');
 	manager = $state<'all' | 'mine'>('all');
 	sort = $state<SortOrder>('name-asc');
+	/** Additional fields shown as columns (ids, in the admin's order when drawn): `cols=a,b`. */
+	columns = $state<string[]>([]);
+	/** Filters on additional fields, field id -> what is asked: `cf.<id>=…`. */
+	custom = $state<Record<string, string>>({});
 
 	/** The state was read from the URL the navigation arrived at; only then is it written back. */
 	private ready = $state(false);
@@ -42,6 +46,16 @@ export class ListUrlState {
 		this.manager = p.get('manager') === 'mine' ? 'mine' : 'all';
 		const sort = p.get('sort');
 		this.sort = isSortOrder(sort) ? sort : 'name-asc';
+		this.columns = (p.get('cols') ?? '')
+			.split(',')
+			.filter((id) => /^[A-Za-z0-9_-]{1,64}$/.test(id))
+			.slice(0, 50);
+		const custom: Record<string, string> = {};
+		for (const [k, v] of p) {
+			const id = k.startsWith('cf.') ? k.slice(3) : '';
+			if (/^[A-Za-z0-9_-]{1,64}$/.test(id) && v) custom[id] = v.slice(0, MAX_TEXT);
+		}
+		this.custom = custom;
 	}
 
 	/** The query for the current state, "" or "?…" (defaults left out: a plain list keeps a plain URL). */
@@ -52,6 +66,8 @@ export class ListUrlState {
 		add('type', this.contactTypeId, '');
 		add('manager', this.manager, 'all');
 		add('sort', this.sort, 'name-asc');
+		add('cols', this.columns.join(','), '');
+		for (const [id, v] of Object.entries(this.custom)) add(`cf.${id}`, v, '');
 		const query = pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
 		return query ? `?${query}` : '';
 	}

@@ -29,7 +29,8 @@ import {
 	type DraftError
 } from '$lib/schema/customer-doc';
 import { newId } from '$lib/schema/ids';
-import { CUSTOMER_FIELDS, emailKey, type ContactField, type CustomerField } from '$lib/schema/records';
+import { setCustomValues } from '$lib/schema/custom-values';
+import { CUSTOMER_FIELDS, emailKey, type ContactField, type CustomerField, type FieldValue } from '$lib/schema/records';
 import { duplicateEmail, type DuplicateEmail } from '$lib/data/duplicates';
 import type { LiveDoc, Presence } from '$lib/data/live-doc';
 import type { Workspace } from '$lib/data/workspace.svelte';
@@ -235,6 +236,13 @@ export class CustomerState {
 			if (id !== self && !m.get('deletedAt') && emailKey(m.get('email')) === key) return true;
 		}
 		return this.workspace.summaries.some((s) => s.id !== this.id && s.contacts.some((c) => emailKey(c.email) === key));
+	}
+
+	/** Writes additional field values (already checked) of the customer, or of a contact. */
+	setCustom(contactId: string | null, values: Record<string, FieldValue>): void {
+		if (Object.keys(values).length === 0) return;
+		setCustomValues(this.live.doc, contactId, values, this.workspace.user.id, Date.now());
+		this.committed();
 	}
 
 	/** Makes a staff member a manager; the server notifies them (SPEC §2). */
