@@ -222,6 +222,8 @@ describe('[§8] import run', () => {
 		expect(res.status).toBe(200);
 		expect(await res.json()).toMatchObject({ status: 'undone', notUndone: 0 });
 		await until(() => companyOnDevice('Fjord Fisk AS') === undefined, 5000, 'the undo on the device');
+		// Each record is trashed by its own change; they reach the device one after another.
+		await until(() => companyOnDevice('Nordwind Logistik GmbH') === undefined, 5000, 'Nordwind trashed on the device');
 		const trashed = deviceDocs().get(nordwind)!;
 		expect(customerMap(trashed).get('deletedBy')).toBe(aliceId);
 		expect(typeof customerMap(trashed).get('deletedAt')).toBe('number');
