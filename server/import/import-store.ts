@@ -62,6 +62,7 @@ function prepare(db: Db) {
 		start: db.prepare(
 			`UPDATE import_runs SET status = 'running', match_rule = ? WHERE id = ? AND user_id = ? AND status = 'ready'`
 		),
+		setOptions: db.prepare(`UPDATE import_runs SET options = ? WHERE id = ? AND user_id = ? AND status = 'ready'`),
 		progress: db.prepare('UPDATE import_runs SET rows_done = ?, bytes_read = ? WHERE id = ?'),
 		count: {
 			imported: db.prepare('UPDATE import_runs SET imported = imported + 1 WHERE id = ?'),
@@ -145,6 +146,11 @@ export class ImportStore {
 	/** Marks a ready run running; false when it is not ready (started already, or not the user's). */
 	start(id: string, userId: string, rule: MatchRule): boolean {
 		return this.s.start.run(rule, id, userId).changes === 1;
+	}
+
+	/** New read options for a run not started; false when it is not (or not the user's). */
+	setOptions(id: string, userId: string, options: unknown): boolean {
+		return this.s.setOptions.run(JSON.stringify(options), id, userId).changes === 1;
 	}
 
 	progress(id: string, rowsDone: number, bytesRead: number): void {
