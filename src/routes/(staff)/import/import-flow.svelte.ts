@@ -169,11 +169,19 @@ export class ImportFlow {
 			if (res) this.error = m.import_failed();
 			return;
 		}
-		for (;;) {
-			const r = await this.send(`/api/import/${id}`);
+		// While it runs, only the progress and counts (no report rows: ?after= past any line).
+		for (let running = true; ;) {
+			const r = await this.send(running ? `/api/import/${id}?after=999999999` : `/api/import/${id}`);
 			if (!r || r.status !== 200) break;
-			this.report = (await r.json()) as Report;
-			if (this.report.status !== 'running') break;
+			const report = (await r.json()) as Report;
+			if (report.status === 'running') this.report = report;
+			else if (running) {
+				running = false;
+				continue;
+			} else {
+				this.report = report;
+				break;
+			}
 			await new Promise((resolve) => setTimeout(resolve, POLL_MS));
 		}
 		if (this.report?.status === 'failed') this.error = m.import_failed();
