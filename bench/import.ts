@@ -117,11 +117,13 @@ export async function importBench(opts: {
 
 		// 1. 10,000 rows.
 		const { csv, docs } = tenThousand(opts.rows, 1000);
+		const cpu0 = server.cpuMs();
 		const t0 = performance.now();
 		const id = await upload(admin, csv, 'bench-10k.csv');
 		const tUploaded = performance.now();
 		const done = await run(admin, id, 120_000);
 		const tCommitted = performance.now();
+		const cpuMs = server.cpuMs() - cpu0;
 		const deviceEnd = Date.now() + 60_000;
 		while (deviceDocs() < docs && Date.now() < deviceEnd) await sleep(10);
 		const tDevice = performance.now();
@@ -130,7 +132,8 @@ export async function importBench(opts: {
 		const deviceMs = tDevice - t0;
 		opts.log(
 			`import: ${opts.rows} rows uploaded in ${secs(tUploaded - t0)}, committed at ${secs(committedMs)}, ` +
-				`${onDevice}/${docs} documents on the device at ${secs(deviceMs)} (${JSON.stringify(done.counts)})`
+				`${onDevice}/${docs} documents on the device at ${secs(deviceMs)}; server CPU ${secs(cpuMs)} ` +
+				`(${JSON.stringify(done.counts)}); load average ${os.loadavg()[0].toFixed(1)}`
 		);
 
 		// 2. 200 MB.
@@ -167,7 +170,8 @@ export async function importBench(opts: {
 				notes:
 					`${mb(Buffer.byteLength(csv))}; ${done.counts.imported.toLocaleString('en')} rows imported as ${docs.toLocaleString('en')} ` +
 					'customer documents (1,000 companies with 5 contacts each, 5,000 people on their own); from the start of the ' +
-					`upload (${secs(tUploaded - t0)} with the preview) until GET /api/import/<id> says done, polled every 20 ms (without report rows)`
+					`upload (${secs(tUploaded - t0)} with the preview) until GET /api/import/<id> says done, polled every 20 ms (without report rows); ` +
+					`server CPU time (user + system) in that span ${secs(cpuMs)}`
 			},
 			{
 				measure: `import of a ${n}-row CSV: upload until a connected device has them all`,

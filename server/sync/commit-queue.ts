@@ -45,6 +45,11 @@ export class CommitQueue {
 		this.schedule();
 	}
 
+	/** Does the queue hold an uncommitted update of `doc`? */
+	holds(doc: string): boolean {
+		return this.pending.some((u) => u.doc === doc);
+	}
+
 	get idle(): boolean {
 		return this.pending.length === 0 && this.after.length === 0;
 	}
