@@ -98,7 +98,8 @@ const GROUPS = ['browser', 'sync', 'faults', 'mail', 'convergence', 'import'] as
 const ONLY = args.only ? new Set(args.only.split(',')) : null;
 for (const g of ONLY ?? []) if (!(GROUPS as readonly string[]).includes(g)) throw new Error(`--only: no group "${g}"`);
 /** Is this group of rows to run? `--sync-only` keeps its old meaning (sync, faults, mail, convergence). */
-const wants = (g: (typeof GROUPS)[number]) => (ONLY ? ONLY.has(g) : !(args['sync-only'] && g === 'browser'));
+const wants = (g: (typeof GROUPS)[number]) =>
+	ONLY ? ONLY.has(g) : !(args['sync-only'] && (g === 'browser' || g === 'import'));
 const QUICK = args.quick;
 /** Kill -9 trials (item 8). */
 const TRIALS = Number(args.trials ?? (QUICK ? 3 : 20));
