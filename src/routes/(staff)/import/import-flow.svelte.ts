@@ -126,6 +126,7 @@ export class ImportFlow {
 	}): Promise<void> {
 		const current = this.inspected;
 		if (!current || !this.csv) return;
+		const before = { encoding: this.encoding, mapped: this.mapped };
 		if (change.encoding) this.encoding = change.encoding;
 		const columns = this.csv.columns.map((c) => c.target);
 		if (change.column) {
@@ -147,8 +148,12 @@ export class ImportFlow {
 			body: JSON.stringify(body)
 		});
 		this.updating = false;
-		if (!res) return;
-		const answer = (await res.json().catch(() => ({}))) as Inspected & { error?: string; reason?: string };
+		const answer = res
+			? ((await res.json().catch(() => ({}))) as Inspected & { error?: string; reason?: string })
+			: null;
+		// A choice the server could not use is not kept: the screen shows what the preview was made with.
+		if (res?.status !== 200) Object.assign(this, before);
+		if (!res || !answer) return;
 		if (res.status === 200) this.inspected = answer;
 		else if (answer.error === 'bad_mapping') this.error = m.imp_bad_mapping({ reason: answer.reason ?? '' });
 		else this.error = fileError(answer.error ?? String(res.status));
