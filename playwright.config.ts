@@ -7,6 +7,7 @@ import path from 'node:path';
  * file, in Debian's chromium (Playwright's own browser download does not work here).
  */
 const port = Number(process.env.E2E_PORT ?? 4317);
+export const BASE_URL = `http://127.0.0.1:${port}`;
 /** Where the server delivers mail; tests/e2e/mail.spec.ts starts a real SMTP peer (smtp-server) there. */
 export const SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 4326);
 const dataDir = path.join(os.tmpdir(), `fieldbook-e2e-${process.pid}-${Date.now()}`);
@@ -24,7 +25,7 @@ export default defineConfig({
 	// Two workers share two cores: a test with several axe checks can take half a minute.
 	timeout: 60_000,
 	use: {
-		baseURL: `http://127.0.0.1:${port}`,
+		baseURL: BASE_URL,
 		trace: 'retain-on-failure',
 		launchOptions: {
 			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

@@ -12,7 +12,8 @@ import { invalidateLinks } from './mail/set-password-links.ts';
 import { hashPassword } from './password.ts';
 
 export type ContactCommandResult =
-	{ ok: true; queued?: boolean } | { ok: false; reason: 'not_found' | 'no_email' | 'deleted' | 'duplicate_email' };
+	| { ok: true; queued?: boolean }
+	| { ok: false; reason: 'not_found' | 'no_email' | 'deleted' | 'duplicate_email' | 'do_not_email' };
 
 interface ContactRow {
 	id: string;
@@ -22,6 +23,7 @@ interface ContactRow {
 	customer_deleted_at: number | null;
 	/** The server's duplicate flag, or another live contact holds the address already (before the flag is written). */
 	duplicate: number;
+	do_not_email: number | null;
 }
 
 export class ContactCredentials {
@@ -34,7 +36,7 @@ export class ContactCredentials {
 	private contact(id: string): ContactRow | undefined {
 		return this.db
 			.prepare(
-				`SELECT k.id, k.customer_id, k.email, k.deleted_at, c.deleted_at AS customer_deleted_at,
+				`SELECT k.id, k.customer_id, k.email, k.do_not_email, k.deleted_at, c.deleted_at AS customer_deleted_at,
 				   (k.duplicate_email = 1 OR EXISTS (
 				     SELECT 1 FROM contacts o JOIN customers oc ON oc.id = o.customer_id
 				     WHERE o.email_key = k.email_key AND o.id <> k.id AND o.deleted_at IS NULL AND oc.deleted_at IS NULL
@@ -78,6 +80,8 @@ export class ContactCredentials {
 		if (failed) return failed;
 		if (!row!.email) return { ok: false, reason: 'no_email' };
 		if (row!.duplicate) return { ok: false, reason: 'duplicate_email' };
+		// Staff sending a link is not the contact asking: "do not e-mail" holds (issue #13 item 2).
+		if (row!.do_not_email === 1) return { ok: false, reason: 'do_not_email' };
 		const queued = enqueue(this.db, {
 			kind: 'set_password',
 			idempotencyKey: `set_password:${idempotencyKey}`,

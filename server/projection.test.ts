@@ -79,7 +79,8 @@ describe('customer projection', () => {
 			created_by: AUTHOR,
 			created_at: 1000,
 			updated_at: 1002,
-			deleted_at: null
+			deleted_at: null,
+			details: expect.any(String)
 		});
 		expect(db.prepare('SELECT user_id FROM customer_managers WHERE customer_id = ?').all(CUSTOMER)).toEqual([
 			{ user_id: AUTHOR }
@@ -105,6 +106,26 @@ describe('customer projection', () => {
 		project(doc);
 		expect(customerRow()).toMatchObject({ company_name: 'Acme AG', country: 'CH', updated_at: 2001 });
 		expect(contactRow(BOB)).toMatchObject({ position: 'CFO' });
+	});
+
+	it('[#13] do-not-e-mail is a column; labelled values, birthday and tags are in the details', () => {
+		const doc = company();
+		updateContact(
+			doc,
+			BOB,
+			{ doNotEmail: true, 'emails.1': 'bob@home.example', 'emails.1.label': 'home', birthday: '--04-15', tags: 'VIP' },
+			AUTHOR,
+			2001
+		);
+		project(doc);
+		const row = contactRow(BOB) as { do_not_email: number; details: string };
+		expect(row.do_not_email).toBe(1);
+		expect(JSON.parse(row.details)).toMatchObject({
+			emails: [{ value: 'bob@home.example', label: 'home' }],
+			birthday: '--04-15',
+			tags: ['VIP']
+		});
+		expect(contactRow(ADA)).toMatchObject({ do_not_email: null });
 	});
 
 	it("[#11] a contact's mail language is projected; unset or unknown is NULL (the installation's default)", () => {

@@ -25,6 +25,7 @@ import {
 	type FieldChange
 } from '../src/lib/schema/history.ts';
 import type { ModuleRoot } from '../src/lib/schema/modules.ts';
+import { detailsOf } from '../src/lib/schema/record-details.ts';
 import type { Db } from './db.ts';
 import type { ModuleTouch } from './modules/mirror.ts';
 
@@ -62,7 +63,8 @@ const CUSTOMER_COLUMNS = [
 	'created_by',
 	'created_at',
 	'updated_at',
-	'deleted_at'
+	'deleted_at',
+	'details'
 ] as const;
 
 const CONTACT_COLUMNS = [
@@ -78,6 +80,8 @@ const CONTACT_COLUMNS = [
 	'do_not_send_welcome',
 	'duplicate_email',
 	'language',
+	'do_not_email',
+	'details',
 	...PORTAL_PERMISSIONS.map((p) => PERMISSION_COLUMNS[p]),
 	...NOTIFICATIONS.map((n) => NOTIFICATION_COLUMNS[n]),
 	'created_at',
@@ -199,7 +203,8 @@ export function projectCustomer(db: Db, docName: string, doc: Y.Doc, touched: To
 		created_by: text(c.get('createdBy')),
 		created_at: time(c.get('createdAt')),
 		updated_at: time(c.get('updatedAt')),
-		deleted_at: time(c.get('deletedAt'))
+		deleted_at: time(c.get('deletedAt')),
+		details: JSON.stringify(detailsOf(c.toJSON()))
 	};
 	s.upsertCustomer.run(customer);
 
@@ -225,6 +230,8 @@ export function projectCustomer(db: Db, docName: string, doc: Y.Doc, touched: To
 			do_not_send_welcome: flag(m.get('doNotSendWelcome')),
 			duplicate_email: flag(m.get('duplicateEmail')),
 			language: (LANGUAGES as readonly unknown[]).includes(m.get('language')) ? (m.get('language') as string) : null,
+			do_not_email: flag(m.get('doNotEmail')),
+			details: JSON.stringify(detailsOf(m.toJSON())),
 			created_at: time(m.get('createdAt')),
 			deleted_at: time(m.get('deletedAt'))
 		};

@@ -14,10 +14,9 @@
  */
 import type * as Y from 'yjs';
 import { contactsMap, readCustomer } from '../../src/lib/schema/customer-doc.ts';
-import { emptyDraft, type ImportDraft } from '../../src/lib/schema/import-fields.ts';
 import { MODULE_ROOTS } from '../../src/lib/schema/modules.ts';
 import { moduleMap } from '../../src/lib/schema/module-doc.ts';
-import { phoneValue } from '../../src/lib/schema/phones.ts';
+import { contactDraft, detailsOf } from '../../src/lib/schema/record-details.ts';
 import { vcardOf } from '../../src/lib/schema/vcard-write.ts';
 import type { Db } from '../db.ts';
 
@@ -177,19 +176,15 @@ export function storedAbout(
 	};
 }
 
-/** The contact as a vCard 4.0 (the same writer as the list export). */
+/** The contact as a vCard 4.0 (the same writer as the list export), with everything a vCard holds of them. */
 export function contactVcard(data: ContactDataExport): string {
 	const f = data.contact.fields;
-	const s = (v: unknown) => (typeof v === 'string' ? v : '');
-	const phone = s(f.phone);
-	const draft: ImportDraft = {
-		...emptyDraft(),
-		firstName: s(f.firstName),
-		lastName: s(f.lastName),
-		position: s(f.position),
-		company: data.contact.customerName ?? '',
-		emails: s(f.email) ? [{ value: s(f.email), label: null }] : [],
-		phones: phone ? [(({ raw, e164, ext }) => ({ value: raw, label: null, e164, ext }))(phoneValue(phone))] : []
-	};
+	const s = (v: unknown) => (typeof v === 'string' ? v : null);
+	const draft = contactDraft(
+		{ firstName: s(f.firstName), lastName: s(f.lastName), position: s(f.position) },
+		detailsOf(f),
+		data.contact.customerName ?? '',
+		null
+	);
 	return vcardOf(draft, { uid: `urn:fieldbook:contact:${data.contact.id}` });
 }

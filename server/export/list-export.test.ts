@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canRead, toAccess, type StaffRef } from '../../src/lib/schema/access.ts';
+import { valueFields } from '../../src/lib/schema/contact-values.ts';
 import { parseExportQuery, type ExportQuery } from '../../src/lib/schema/export-query.ts';
+import { detailsOf } from '../../src/lib/schema/record-details.ts';
 import { openDatabase, type Db } from '../db.ts';
 import { exportList } from './list-export.ts';
 
@@ -79,6 +81,30 @@ const lines = (body: string) =>
 		.replace(/^\uFEFF/, '')
 		.trimEnd()
 		.split('\r\n');
+/** The cells of a line, quoted cells unquoted (no line breaks in these tests). */
+function split(line: string): string[] {
+	const out: string[] = [];
+	let cell = '';
+	let quoted = false;
+	for (let i = 0; i < line.length; i++) {
+		const ch = line[i];
+		if (quoted && ch === '"' && line[i + 1] === '"') {
+			cell += '"';
+			i++;
+		} else if (ch === '"') quoted = !quoted;
+		else if (ch === ',' && !quoted) {
+			out.push(cell);
+			cell = '';
+		} else cell += ch;
+	}
+	return [...out, cell];
+}
+const cells = (body: string, header: string) => {
+	const [head, ...rows] = lines(body).map(split);
+	const i = head.indexOf(header);
+	if (i < 0) throw new Error(`no column ${header}`);
+	return rows.map((r) => r[i]);
+};
 
 beforeEach(() => {
 	dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldbook-export-'));
@@ -115,12 +141,14 @@ afterEach(() => {
 describe('list export', () => {
 	it('[§6] only records the user may read; nothing from the trash', () => {
 		expect(lines(csv(BOB).body)).toEqual([
-			'First Name,Last Name,Position,Company,E-mail,Phone,City,Country',
-			"Ada,Lovelace,'=CEO(),Acme GmbH,ada@acme.example,08141 123,Köln,Germany",
+			'Name Prefix,First Name,Middle Name,Last Name,Position,Department,Company,E-mail,E-mail Label,' +
+				'Phone,Phone Label,Phone E.164,Street,City,State,Postal Code,Country,Birthday,Tags,Notes,' +
+				'Favourite,Do Not E-mail,Do Not Call',
+			",Ada,,Lovelace,'=CEO(),,Acme GmbH,ada@acme.example,,08141 123,,+498141123,,Köln,,,Germany,,,,,,",
 			// An individual customer's phone stands in for the contact's; a leading + is neutralised.
-			"Bea,Solo,,,,'+49 30 1234567,,"
+			",Bea,,Solo,,,,,,'+49 30 1234567,,+49301234567,,,,,,,,,,,"
 		]);
-		expect(lines(csv(ALICE).body).map((l) => l.split(',')[0])).toEqual(['First Name', 'Ada', 'Bea', 'Zoë']);
+		expect(cells(csv(ALICE).body, 'First Name')).toEqual(['Ada', 'Bea', 'Zoë']);
 		expect(csv(ADMIN).count).toBe(3);
 	});
 
@@ -132,25 +160,17 @@ describe('list export', () => {
 		expect(csv(ALICE, 'type=vip').count).toBe(1);
 		expect(csv(ALICE, 'type=not-specified').count).toBe(2);
 		expect(csv(ALICE, 'manager=mine').count).toBe(2);
-		expect(
-			lines(csv(ALICE, 'sort=name-desc').body)
-				.slice(1)
-				.map((l) => l.split(',')[0])
-		).toEqual(['Zoë', 'Bea', 'Ada']);
-		expect(
-			lines(csv(ALICE, 'sort=updated').body)
-				.slice(1)
-				.map((l) => l.split(',')[0])
-		).toEqual(['Zoë', 'Bea', 'Ada']);
+		expect(cells(csv(ALICE, 'sort=name-desc').body, 'First Name')).toEqual(['Zoë', 'Bea', 'Ada']);
+		expect(cells(csv(ALICE, 'sort=updated').body, 'First Name')).toEqual(['Zoë', 'Bea', 'Ada']);
 	});
 
 	it('companies as CSV with ";" and as vCard KIND:org', () => {
 		const file = csv(ALICE, 'delimiter=semicolon', 'companies');
 		expect(file.filename).toBe('companies-2026-12-07.csv');
 		expect(lines(file.body)).toEqual([
-			'Company;E-mail;Phone;City;Country;Contacts',
-			'Acme GmbH;;;Köln;Germany;1',
-			'Secret AG;;;;;1'
+			'Company;E-mail;E-mail Label;Phone;Phone Label;Phone E.164;Street;City;State;Postal Code;Country;Contacts',
+			'Acme GmbH;;;;;;;Köln;;;Germany;1',
+			'Secret AG;;;;;;;;;;;1'
 		]);
 		const vcf = exportList(db, BOB, readable(BOB), { list: 'companies', format: 'vcf' }, query());
 		expect(vcf.contentType).toBe('text/vcard; charset=utf-8');
@@ -169,12 +189,73 @@ describe('list export', () => {
 		db.prepare(`UPDATE customers SET country = 'PL' WHERE id = 'c-acme'`).run();
 		const file = (format: 'csv' | 'vcf', language?: string) =>
 			exportList(db, BOB, readable(BOB), { list: 'companies', format, language }, query()).body;
-		expect(lines(file('csv', 'de'))[1]).toBe('Acme GmbH,,,Köln,Polen,1');
-		expect(lines(file('csv', 'fr'))[1]).toBe('Acme GmbH,,,Köln,Pologne,1');
-		expect(lines(file('csv'))[1]).toBe('Acme GmbH,,,Köln,Poland,1');
+		expect(lines(file('csv', 'de'))[1]).toBe('Acme GmbH,,,,,,,Köln,,,Polen,1');
+		expect(lines(file('csv', 'fr'))[1]).toBe('Acme GmbH,,,,,,,Köln,,,Pologne,1');
+		expect(lines(file('csv'))[1]).toBe('Acme GmbH,,,,,,,Köln,,,Poland,1');
 		expect(file('vcf', 'pl')).toContain('ADR:;;;Köln;;;Polska\r\n');
 		db.prepare(`UPDATE customers SET country = 'Bavaria-Land' WHERE id = 'c-acme'`).run();
-		expect(lines(file('csv', 'de'))[1]).toBe('Acme GmbH,,,Köln,Bavaria-Land,1');
+		expect(lines(file('csv', 'de'))[1]).toBe('Acme GmbH,,,,,,,Köln,,,Bavaria-Land,1');
 		expect(file('vcf', 'de')).toContain('ADR:;;;Köln;;;Bavaria-Land\r\n');
+	});
+
+	it('[13.2] every labelled e-mail and phone, name parts, birthday, tags, notes, flags and the address', () => {
+		const details = detailsOf({
+			...valueFields('email', [
+				{ value: 'ada@acme.example', label: 'work' },
+				{ value: 'ada@home.example', label: 'home' }
+			]),
+			...valueFields('phone', [
+				{ value: '08141 123 ext. 7', label: 'work' },
+				{ value: '0171 555 666', label: 'mobile' }
+			]),
+			namePrefix: 'Dr.',
+			middleName: 'King',
+			department: 'Research',
+			birthday: '--12-10',
+			tags: 'VIP; Math',
+			notes: 'Prefers letters.',
+			doNotEmail: true,
+			street: 'St James 12',
+			city: 'London',
+			postalCode: 'SW1',
+			country: 'GB'
+		});
+		db.prepare('UPDATE contacts SET details = ? WHERE id = ?').run(JSON.stringify(details), 'p-ada');
+		const body = csv(BOB, 'q=ada').body;
+		const col = (h: string) => cells(body, h)[0];
+		expect([col('Name Prefix'), col('Middle Name'), col('Department')]).toEqual(['Dr.', 'King', 'Research']);
+		expect([col('E-mail'), col('E-mail Label'), col('E-mail 2'), col('E-mail 2 Label')]).toEqual([
+			'ada@acme.example',
+			'work',
+			'ada@home.example',
+			'home'
+		]);
+		// The contact's own address (in the UK) reads its national numbers.
+		expect([col('Phone 2'), col('Phone 2 Label'), col('Phone 2 E.164')]).toEqual([
+			'0171 555 666',
+			'mobile',
+			'+44171555666'
+		]);
+		expect([col('Street'), col('City'), col('Country')]).toEqual(['St James 12', 'London', 'United Kingdom']);
+		// A year-less birthday starts with "-": a spreadsheet would compute it, so it is neutralised.
+		expect([col('Birthday'), col('Notes'), col('Do Not E-mail'), col('Do Not Call')]).toEqual([
+			"'--12-10",
+			'Prefers letters.',
+			'yes',
+			''
+		]);
+		expect(body).toContain(',"VIP, Math",');
+
+		const vcf = exportList(db, BOB, readable(BOB), { list: 'contacts', format: 'vcf' }, query('q=ada')).body;
+		expect(vcf).toContain('N:Lovelace;Ada;King;Dr.;\r\n');
+		expect(vcf).toContain('ORG:Acme GmbH;Research\r\n');
+		expect(vcf).toContain('EMAIL;TYPE=work;PREF=1:ada@acme.example\r\n');
+		expect(vcf).toContain('EMAIL;TYPE=home:ada@home.example\r\n');
+		expect(vcf).toContain('TEL;VALUE=uri;TYPE="work,voice";PREF=1:tel:+448141123;ext=7\r\n');
+		expect(vcf).toContain('TEL;VALUE=uri;TYPE=cell:tel:+44171555666\r\n');
+		expect(vcf).toContain('BDAY:--1210\r\n');
+		expect(vcf).toContain('CATEGORIES:VIP,Math\r\n');
+		expect(vcf).toContain('NOTE:Prefers letters.\r\n');
+		expect(vcf).toContain('ADR:;;St James 12;London;;SW1;United Kingdom\r\n');
 	});
 });

@@ -7,16 +7,15 @@
  * "08141 123").
  */
 import type { StaffRef } from '../../src/lib/schema/access.ts';
-import { countryText } from '../../src/lib/schema/countries.ts';
-import { csvOf, type CsvColumn } from '../../src/lib/schema/csv-write.ts';
+import { csvOf } from '../../src/lib/schema/csv-write.ts';
 import type { ExportFormat, ExportList, ExportQuery } from '../../src/lib/schema/export-query.ts';
-import { emptyDraft, type ImportDraft } from '../../src/lib/schema/import-fields.ts';
-import { phoneMatches, phoneValue, regionOf } from '../../src/lib/schema/phones.ts';
+import { phoneMatches, regionOf } from '../../src/lib/schema/phones.ts';
 import { DEFAULT_CONTACT_TYPE_ID } from '../../src/lib/schema/settings.ts';
 import { sortParts, sortRows, type SortColumn } from '../../src/lib/schema/list-sort.ts';
 import { searchFold } from '../../src/lib/schema/text-fold.ts';
 import { vcardsOf } from '../../src/lib/schema/vcard-write.ts';
 import type { Db } from '../db.ts';
+import { companyColumns, companyRowDraft, personColumns, personDraft } from './list-columns.ts';
 import { companyRows, personRows, type CompanyRow, type CustomerRow, type PersonRow } from './list-rows.ts';
 
 export interface ExportFile {
@@ -111,65 +110,6 @@ function* companyEntries(db: Db): Generator<Entry<CompanyRow>> {
 }
 
 /**
- * The columns of a file in `language`: a country is written by its name in that language (a
- * stored ISO code is no answer for a spreadsheet or an address book; free text as written).
- */
-const personColumns = (language: string): CsvColumn<PersonRow>[] => [
-	{ header: 'First Name', value: (r) => r.firstName },
-	{ header: 'Last Name', value: (r) => r.lastName },
-	{ header: 'Position', value: (r) => r.position },
-	{ header: 'Company', value: (r) => (r.kind === 'company' ? r.companyName : null) },
-	{ header: 'E-mail', value: (r) => r.contactEmail },
-	{ header: 'Phone', value: (r) => r.contactPhone },
-	{ header: 'City', value: (r) => r.city },
-	{ header: 'Country', value: (r) => countryText(r.country, language) }
-];
-
-const companyColumns = (language: string): CsvColumn<CompanyRow>[] => [
-	{ header: 'Company', value: (r) => r.companyName },
-	{ header: 'E-mail', value: (r) => r.email },
-	{ header: 'Phone', value: (r) => r.phone },
-	{ header: 'City', value: (r) => r.city },
-	{ header: 'Country', value: (r) => countryText(r.country, language) },
-	{ header: 'Contacts', value: (r) => r.contactCount }
-];
-
-function phonesOf(phone: string | null, country: string | null): ImportDraft['phones'] {
-	if (!phone) return [];
-	const v = phoneValue(phone, regionOf(country));
-	return [{ value: v.raw, label: null, e164: v.e164, ext: v.ext }];
-}
-
-const addressOf = (r: CustomerRow, language: string): ImportDraft['address'] =>
-	r.city || r.country
-		? { street: '', city: r.city ?? '', state: '', postalCode: '', country: countryText(r.country, language) }
-		: null;
-
-function personDraft(r: PersonRow, language: string): ImportDraft {
-	return {
-		...emptyDraft(),
-		firstName: r.firstName ?? '',
-		lastName: r.lastName ?? '',
-		position: r.position ?? '',
-		company: r.kind === 'company' ? (r.companyName ?? '') : '',
-		emails: r.contactEmail ? [{ value: r.contactEmail, label: null }] : [],
-		phones: phonesOf(r.contactPhone, r.country),
-		address: addressOf(r, language)
-	};
-}
-
-function companyDraft(r: CompanyRow, language: string): ImportDraft {
-	return {
-		...emptyDraft(),
-		kind: 'company',
-		company: r.companyName ?? '',
-		emails: r.email ? [{ value: r.email, label: 'work' }] : [],
-		phones: phonesOf(r.phone, r.country),
-		address: addressOf(r, language)
-	};
-}
-
-/**
  * The export file of a list for `user`; `canRead` is the access rule for a customer;
  * `file.language` names countries (the user's UI language; English when not given).
  */
@@ -188,7 +128,12 @@ export function exportList(
 	if (file.list === 'contacts') {
 		const rows = select(personEntries(db), user, canRead, q);
 		return file.format === 'csv'
-			? { body: csvOf(personColumns(language), rows, q.delimiter), contentType: csvType, filename, count: rows.length }
+			? {
+					body: csvOf(personColumns(language, rows), rows, q.delimiter),
+					contentType: csvType,
+					filename,
+					count: rows.length
+				}
 			: {
 					body: vcardsOf(
 						rows.map((r) => ({ draft: personDraft(r, language), uid: `urn:fieldbook:contact:${r.contactId}` }))
@@ -200,10 +145,15 @@ export function exportList(
 	}
 	const rows = select(companyEntries(db), user, canRead, q);
 	return file.format === 'csv'
-		? { body: csvOf(companyColumns(language), rows, q.delimiter), contentType: csvType, filename, count: rows.length }
+		? {
+				body: csvOf(companyColumns(language, rows), rows, q.delimiter),
+				contentType: csvType,
+				filename,
+				count: rows.length
+			}
 		: {
 				body: vcardsOf(
-					rows.map((r) => ({ draft: companyDraft(r, language), uid: `urn:fieldbook:customer:${r.customerId}` }))
+					rows.map((r) => ({ draft: companyRowDraft(r, language), uid: `urn:fieldbook:customer:${r.customerId}` }))
 				),
 				contentType: vcfType,
 				filename,

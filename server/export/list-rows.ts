@@ -4,6 +4,7 @@
  * with the customer's managers. Who may read which row is not decided here: the export asks
  * the access rules (src/lib/schema/access.ts through the AccessIndex) row by row.
  */
+import { parseDetails, type RecordDetails } from '../../src/lib/schema/record-details.ts';
 import type { Db } from '../db.ts';
 
 export interface CustomerRow {
@@ -17,6 +18,8 @@ export interface CustomerRow {
 	contactTypeId: string | null;
 	updatedAt: number | null;
 	managers: string[];
+	/** Labelled e-mails and phones, address, … (record-details.ts; migration 014). */
+	details: RecordDetails;
 }
 
 export interface CompanyRow extends CustomerRow {
@@ -31,11 +34,13 @@ export interface PersonRow extends CustomerRow {
 	contactEmail: string | null;
 	contactPhone: string | null;
 	primary: boolean;
+	/** The contact's own details; `details` are its customer's. */
+	contactDetails: RecordDetails;
 }
 
 const CUSTOMER_COLUMNS = `cu.id AS customerId, cu.kind AS kind, cu.company_name AS companyName, cu.email AS email,
 	cu.phone AS phone, cu.city AS city, cu.country AS country, cu.contact_type_id AS contactTypeId,
-	cu.updated_at AS updatedAt,
+	cu.updated_at AS updatedAt, cu.details AS detailsJson,
 	(SELECT group_concat(m.user_id, char(31)) FROM customer_managers m WHERE m.customer_id = cu.id) AS managerIds`;
 
 function prepare(db: Db) {
@@ -48,7 +53,8 @@ function prepare(db: Db) {
 		),
 		persons: db.prepare(
 			`SELECT ${CUSTOMER_COLUMNS}, c.id AS contactId, c.first_name AS firstName, c.last_name AS lastName,
-				c.position AS position, c.email AS contactEmail, c.phone AS contactPhone, c.is_primary AS isPrimary
+				c.position AS position, c.email AS contactEmail, c.phone AS contactPhone, c.is_primary AS isPrimary,
+				c.details AS contactDetailsJson
 			 FROM contacts c JOIN customers cu ON cu.id = c.customer_id
 			 WHERE c.deleted_at IS NULL AND cu.deleted_at IS NULL`
 		)
@@ -65,23 +71,33 @@ function stmts(db: Db): ReturnType<typeof prepare> {
 	return s;
 }
 
-type Raw = Omit<CustomerRow, 'managers'> & { managerIds: string | null };
+type Raw = Omit<CustomerRow, 'managers' | 'details'> & { managerIds: string | null; detailsJson: string | null };
 const managersOf = (r: Raw) => (r.managerIds ? r.managerIds.split('\u001f') : []);
 
 /** Live company customers. */
 export function* companyRows(db: Db): Generator<CompanyRow> {
 	for (const r of stmts(db).companies.iterate() as Iterable<Raw & { contactCount: number }>) {
-		const { managerIds: _ids, ...rest } = r;
-		yield { ...rest, managers: managersOf(r) };
+		const { managerIds: _ids, detailsJson, ...rest } = r;
+		yield { ...rest, managers: managersOf(r), details: parseDetails(detailsJson) };
 	}
 }
 
 /** Live contacts of live customers, with their customer. */
 export function* personRows(db: Db): Generator<PersonRow> {
 	for (const r of stmts(db).persons.iterate() as Iterable<
-		Raw & Omit<PersonRow, 'managers' | 'primary'> & { isPrimary: number }
+		Raw &
+			Omit<PersonRow, 'managers' | 'primary' | 'details' | 'contactDetails'> & {
+				isPrimary: number;
+				contactDetailsJson: string | null;
+			}
 	>) {
-		const { managerIds: _ids, isPrimary, ...rest } = r;
-		yield { ...rest, primary: isPrimary === 1, managers: managersOf(r) };
+		const { managerIds: _ids, isPrimary, detailsJson, contactDetailsJson, ...rest } = r;
+		yield {
+			...rest,
+			primary: isPrimary === 1,
+			managers: managersOf(r),
+			details: parseDetails(detailsJson),
+			contactDetails: parseDetails(contactDetailsJson)
+		};
 	}
 }

@@ -1,6 +1,6 @@
 /**
  * Mappings the user chose on the mapping screen (issue #13 item 3), stored per user and
- * layout signature (migration 014): a file with the same header row maps the same way next
+ * layout signature (migration 015): a file with the same header row maps the same way next
  * time. Per user, not per workspace: one person's mapping never changes what another's
  * import does. Stored as target keys (src/lib/schema/import-mapping.ts) and read back through
  * the same strict parser, so a row written by an older version that no longer parses is

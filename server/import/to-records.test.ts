@@ -5,24 +5,32 @@ import { companyKey, planRecords, sourceKey, websiteOf } from './to-records.ts';
 const draft = (d: Partial<ImportDraft>): ImportDraft => ({ ...emptyDraft(), ...d });
 
 describe('planRecords', () => {
-	it('a person with a company is a contact of that company; what no record holds is listed, not dropped', () => {
+	it('[13.2] a person with a company is a contact of that company keeping every labelled value, name part, birthday, tags and notes', () => {
 		const r = planRecords(
 			draft({
+				namePrefix: 'Dr.',
 				firstName: 'Lena',
-				lastName: 'Vogt',
 				middleName: 'M.',
+				lastName: 'Vogt',
+				nameSuffix: 'PhD',
+				department: 'Einkauf',
 				company: 'Nordwind GmbH',
 				emails: [
 					{ value: 'lena@nordwind.example', label: 'work' },
 					{ value: 'lena@home.example', label: 'home' }
 				],
-				phones: [{ value: '0421 555', label: 'work', e164: null, ext: null }],
+				phones: [
+					{ value: '0421 555', label: 'work', e164: '+49421555', ext: null },
+					{ value: '+49 171 555 ext. 4', label: 'mobile', e164: '+49171555', ext: '4' }
+				],
 				websites: [{ value: 'nordwind.example', label: null }],
 				address: { street: 'Hafen 1', city: 'Bremen', state: '', postalCode: '28197', country: 'Deutschland' },
 				notes: 'met at the fair',
-				tags: ['Kunden'],
-				birthday: { year: null, month: 4, day: 15 }
-			})
+				tags: ['Kunden', 'VIP', 'kunden'],
+				birthday: { year: null, month: 4, day: 15 },
+				externalId: ' c-17 '
+			}),
+			'google-legacy'
 		);
 		expect(r).toEqual({
 			ok: true,
@@ -30,10 +38,27 @@ describe('planRecords', () => {
 				kind: 'contact',
 				company: 'Nordwind GmbH',
 				contact: {
+					namePrefix: 'Dr.',
 					firstName: 'Lena',
+					middleName: 'M.',
 					lastName: 'Vogt',
+					department: 'Einkauf',
 					email: 'lena@nordwind.example',
+					emailLabel: 'work',
+					'emails.1': 'lena@home.example',
+					'emails.1.label': 'home',
 					phone: '0421 555',
+					phoneLabel: 'work',
+					'phones.1': '+49 171 555 ext. 4',
+					'phones.1.label': 'mobile',
+					birthday: '--04-15',
+					tags: 'Kunden, VIP',
+					'externalIds.google': 'c-17',
+					notes: 'met at the fair',
+					street: 'Hafen 1',
+					city: 'Bremen',
+					postalCode: '28197',
+					country: 'DE',
 					doNotSendWelcome: true
 				},
 				companyFields: {
@@ -43,8 +68,59 @@ describe('planRecords', () => {
 					country: 'DE',
 					website: 'https://nordwind.example'
 				},
-				notKept: ['middleName', 'birthday', 'tags', 'emails', 'notes']
+				notKept: ['nameSuffix']
 			}
+		});
+	});
+
+	it('[13.2] up to five e-mails and phones are kept, the rest listed; without a layout the external id stays the source key only', () => {
+		const emails = Array.from({ length: 7 }, (_, i) => ({ value: `a${i}@x.example`, label: null }));
+		const r = planRecords(draft({ firstName: 'A', lastName: 'B', emails, externalId: '42' }));
+		if (!r.ok || r.plan.kind === 'company') throw new Error('planned');
+		expect(r.plan.contact['emails.4']).toBe('a4@x.example');
+		expect(Object.keys(r.plan.contact).some((k) => k.startsWith('externalIds.'))).toBe(false);
+		expect(r.plan.notKept).toEqual(['emails']);
+		expect(sourceKey('salesforce', draft({ externalId: '42' }))).toBe('x:salesforce:42');
+	});
+
+	it('[13.2] a birthday with a year stays whole; a company row keeps its labelled e-mails and phones', () => {
+		const r = planRecords(
+			draft({ firstName: 'A', lastName: 'B', birthday: { year: 1980, month: 4, day: 5 } }),
+			'vcard'
+		);
+		expect(r).toMatchObject({ ok: true, plan: { contact: { birthday: '1980-04-05' } } });
+		const company = planRecords(
+			draft({
+				kind: 'company',
+				company: 'Fjord Fisk AS',
+				emails: [
+					{ value: 'post@fjord.example', label: 'work' },
+					{ value: 'sales@fjord.example', label: 'other' }
+				]
+			})
+		);
+		expect(company).toMatchObject({
+			ok: true,
+			plan: { customer: { email: 'post@fjord.example', emailLabel: 'work', 'emails.1': 'sales@fjord.example' } }
+		});
+	});
+
+	it('a malformed second e-mail or a birthday no calendar has refuses the row with its field', () => {
+		expect(
+			planRecords(
+				draft({
+					firstName: 'A',
+					lastName: 'B',
+					emails: [
+						{ value: 'a@x.example', label: null },
+						{ value: 'not mail', label: null }
+					]
+				})
+			)
+		).toEqual({ ok: false, field: 'emails.1' });
+		expect(planRecords(draft({ firstName: 'A', lastName: 'B', birthday: { year: 1981, month: 2, day: 29 } }))).toEqual({
+			ok: false,
+			field: 'birthday'
 		});
 	});
 

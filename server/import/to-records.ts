@@ -1,8 +1,14 @@
 /**
- * A draft (row-draft.ts, vcard.ts) → what the records hold today (records.ts): the customer
- * and contact fields an import writes, and the fields of the draft that no record can hold
- * yet ("not kept" in the report, never dropped unseen). The preview shows the same plan the
- * run writes. Also the row's source key, under which a second import of it finds the record.
+ * A draft (row-draft.ts, vcard.ts) → what the records hold (records.ts): the customer and
+ * contact fields an import writes, and the fields of the draft that no record can hold
+ * ("not kept" in the report, never dropped unseen: a name suffix, a nickname, a photo, values
+ * past the fifth e-mail or phone, further websites). The preview shows the same plan the run
+ * writes. Also the row's source key, under which a second import of it finds the record.
+ *
+ * Richer contacts (issue #13 item 2): every labelled e-mail and phone up to five (the first is
+ * the primary: the portal login and the duplicate rule), name prefix, middle name,
+ * department, birthday (a year-less one stays year-less), notes, tags, the contact's own
+ * address, and the external id under its source (given the run's layout).
  *
  * Where things go: a row with a person and a company is a contact of that company (the
  * company gets the row's address and website when this row creates it); a person without a
@@ -10,6 +16,14 @@
  * address, website and notes); a row with only a company is a company customer.
  */
 import { createHash } from 'node:crypto';
+import { formatBirthday } from '../../src/lib/schema/birthday.ts';
+import {
+	MAX_VALUES,
+	externalIdKey,
+	externalSourceOf,
+	formatTags,
+	valueFields
+} from '../../src/lib/schema/contact-values.ts';
 import { countryCode } from '../../src/lib/schema/countries.ts';
 import type { ContactData, CustomerData } from '../../src/lib/schema/customer-doc.ts';
 import { validateContact, validateCustomer } from '../../src/lib/schema/customer-doc.ts';
@@ -54,49 +68,63 @@ function addressFields(d: ImportDraft): CustomerData {
 	};
 }
 
+/** Without empty values: an import never writes a key only to say it holds nothing. */
 const defined = <T extends Record<string, unknown>>(o: T): T =>
-	Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as T;
+	Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '' && v !== null)) as T;
 
-/** The plan of one draft, or the field the records refuse (a value past a limit they have). */
-export function planRecords(d: ImportDraft): { ok: true; plan: RecordPlan } | { ok: false; field: string } {
+/** The labelled e-mails and phones of a draft as record fields (primary first). */
+const valuesOf = (d: ImportDraft) => ({
+	...valueFields('email', d.emails.slice(0, MAX_VALUES)),
+	...valueFields('phone', d.phones.slice(0, MAX_VALUES))
+});
+
+/**
+ * The plan of one draft, or the field the records refuse (a value past a limit they have).
+ * `layout` (the run's) names the source a contact's external id is kept under on the record;
+ * the id is the row's source key in any case (sourceKey), so a re-import finds it either way.
+ */
+export function planRecords(
+	d: ImportDraft,
+	layout?: string
+): { ok: true; plan: RecordPlan } | { ok: false; field: string } {
 	const notKept: string[] = [];
 	const keep = (field: string, has: boolean) => has && notKept.push(field);
-	keep('namePrefix', d.namePrefix !== '');
-	keep('middleName', d.middleName !== '');
 	keep('nameSuffix', d.nameSuffix !== '');
 	keep('nickname', d.nickname !== '');
-	keep('department', d.department !== '');
-	keep('birthday', d.birthday !== null);
-	keep('tags', d.tags.length > 0);
 	keep('photo', d.photo !== null);
 
 	const website = d.websites.length > 0 ? websiteOf(d.websites[0].value) : null;
 	keep('website', (d.websites.length > 0 && website === null) || d.websites.length > 1);
-	keep('emails', d.emails.length > 1);
-	keep('phones', d.phones.length > 1);
-	const email = d.emails[0]?.value;
-	const phone = d.phones[0]?.value;
+	keep('emails', d.emails.length > MAX_VALUES);
+	keep('phones', d.phones.length > MAX_VALUES);
 	const place: CustomerData = defined({ ...addressFields(d), website: website ?? undefined });
+	const externalId = d.externalId?.trim() || null;
 
 	let plan: RecordPlan;
 	if (d.kind === 'company') {
 		plan = {
 			kind: 'company',
-			customer: defined({ kind: 'company', companyName: d.company, email, phone, description: d.notes, ...place }),
+			customer: defined({ kind: 'company', companyName: d.company, ...valuesOf(d), description: d.notes, ...place }),
 			notKept
 		};
 	} else {
 		const contact: ContactData = defined({
+			namePrefix: d.namePrefix,
 			firstName: d.firstName,
+			middleName: d.middleName,
 			lastName: d.lastName,
 			position: d.position,
-			email,
-			phone,
+			department: d.department,
+			...valuesOf(d),
+			birthday: d.birthday ? formatBirthday(d.birthday) : undefined,
+			tags: formatTags(d.tags),
+			...(externalId && layout !== undefined ? { [externalIdKey(externalSourceOf(layout))]: externalId } : {}),
 			// A mass import mails no one: a welcome e-mail is sent from the contact when wanted.
 			doNotSendWelcome: true
 		});
 		if (d.company) {
-			keep('notes', d.notes !== '');
+			// The contact's own notes and address (the company also takes the address when this row creates it).
+			Object.assign(contact, defined({ notes: d.notes, ...addressFields(d) }));
 			plan = { kind: 'contact', company: d.company, contact, companyFields: place, notKept };
 		} else {
 			plan = {

@@ -56,6 +56,7 @@ export type SkipDecision =
 	| 'customer_deleted'
 	| 'no_email'
 	| 'duplicate_address'
+	| 'do_not_email'
 	| 'staff_inactive';
 
 export type Composed =
@@ -165,6 +166,10 @@ export function compose(env: ComposeEnv, row: OutboxRecord): Composed {
 	} else {
 		const contact = row.contact_id ? contactById(env.db, row.contact_id) : null;
 		if (!contact || contact.deleted) return { send: false, decision: 'contact_deleted' };
+		// "Do not e-mail" (issue #13 item 2), read at send time like the address: only a link
+		// the contact asked for themselves ("Forgot password?", "send me a new link") still goes.
+		if (contact.doNotEmail && !(kind === 'set_password' && payload.requestedByContact === true))
+			return { send: false, decision: 'do_not_email' };
 		// The contact's address now: an e-mail changed since the row was queued is where it goes.
 		const address = contact.email ?? '';
 		if (!EMAIL_RE.test(address)) return { send: false, decision: 'no_email' };

@@ -78,6 +78,8 @@ export function linkMail(kind: HolderKind, holder: HolderNow, idempotencyKey: st
 				idempotencyKey: `set_password:${idempotencyKey}`,
 				customerId: holder.customerId,
 				contactId: holder.id,
-				toEmail: holder.email
+				toEmail: holder.email,
+				// The contact asks for it themselves: sent despite "do not e-mail" (compose.ts).
+				payload: { requestedByContact: true }
 			};
 }

@@ -15,6 +15,8 @@ export interface ContactRecipient {
 	customerName: string | null;
 	/** The contact or its customer is in the trash (or gone). */
 	deleted: boolean;
+	/** The contact wants no e-mail but what they ask for themselves (issue #13 item 2). */
+	doNotEmail: boolean;
 }
 
 export interface StaffRecipient {
@@ -29,7 +31,7 @@ export function contactById(db: Db, id: string): ContactRecipient | null {
 	const row = db
 		.prepare(
 			`SELECT k.id, k.customer_id, k.first_name, k.last_name, k.email, k.email_key, k.language, k.deleted_at,
-			        c.deleted_at AS customer_deleted_at, c.company_name, c.kind
+			        k.do_not_email, c.deleted_at AS customer_deleted_at, c.company_name, c.kind
 			 FROM contacts k JOIN customers c ON c.id = k.customer_id WHERE k.id = ?`
 		)
 		.get(id) as
@@ -42,6 +44,7 @@ export function contactById(db: Db, id: string): ContactRecipient | null {
 				email_key: string | null;
 				language: string | null;
 				deleted_at: number | null;
+				do_not_email: number | null;
 				customer_deleted_at: number | null;
 				company_name: string | null;
 				kind: string;
@@ -59,7 +62,8 @@ export function contactById(db: Db, id: string): ContactRecipient | null {
 		language: row.language,
 		// An individual customer (kind person) is named after its contact.
 		customerName: row.company_name ?? (fullName || null),
-		deleted: row.deleted_at !== null || row.customer_deleted_at !== null
+		deleted: row.deleted_at !== null || row.customer_deleted_at !== null,
+		doNotEmail: row.do_not_email === 1
 	};
 }
 

@@ -19,8 +19,11 @@ const FLAG_COLUMN: Record<Notification, string> = {
 	task: 'notify_task'
 };
 
-/** A contact that can receive mail: live, of a live customer, with an address. */
-const LIVE = `k.deleted_at IS NULL AND k.email_key IS NOT NULL
+/**
+ * A contact that can receive mail: live, of a live customer, with an address, and not marked
+ * "do not e-mail" (issue #13 item 2: notifications and sent documents skip them).
+ */
+const LIVE = `k.deleted_at IS NULL AND k.email_key IS NOT NULL AND (k.do_not_email IS NULL OR k.do_not_email = 0)
 	AND EXISTS (SELECT 1 FROM customers c WHERE c.id = k.customer_id AND c.deleted_at IS NULL)`;
 
 export interface Addressee {

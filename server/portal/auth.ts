@@ -97,7 +97,9 @@ export class PortalAuth {
 				idempotencyKey: `set_password:portal:${randomBytes(16).toString('hex')}`,
 				customerId: found.customerId,
 				contactId: found.contactId,
-				toEmail: found.email
+				toEmail: found.email,
+				// The contact asks for it themselves: sent despite "do not e-mail" (compose.ts).
+				payload: { requestedByContact: true }
 			},
 			this.now()
 		);

@@ -28,8 +28,8 @@ export class CommitQueue {
 
 	constructor(
 		private readonly store: DocStore,
-		/** Runs inside the commit transaction with the batch, its seqs and the documents in it. */
-		private readonly withinCommit: (docs: Set<string>, batch: QueuedUpdate[], seqs: number[]) => void = () => {}
+		/** Runs inside the commit transaction with the batch and its seqs. */
+		private readonly withinCommit: (batch: QueuedUpdate[], seqs: number[]) => void = () => {}
 	) {}
 
 	enqueue(update: QueuedUpdate): void {
@@ -43,11 +43,6 @@ export class CommitQueue {
 		if (this.closed) return;
 		this.after.push(fn);
 		this.schedule();
-	}
-
-	/** Does the queue hold an uncommitted update of `doc`? */
-	holds(doc: string): boolean {
-		return this.pending.some((u) => u.doc === doc);
 	}
 
 	get idle(): boolean {
@@ -77,7 +72,7 @@ export class CommitQueue {
 		if (batch.length > 0) {
 			let seqs: number[];
 			try {
-				seqs = this.store.append(batch, (s) => this.withinCommit(new Set(batch.map((u) => u.doc)), batch, s));
+				seqs = this.store.append(batch, (s) => this.withinCommit(batch, s));
 			} catch (e) {
 				for (const u of batch) u.failed(e);
 				for (const fn of after) fn();

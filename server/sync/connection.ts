@@ -27,9 +27,14 @@ export interface SocketLike {
 	on(event: 'error', listener: (err: Error) => void): this;
 }
 
+/** The TCP socket under a ws WebSocket (ws keeps it as `_socket`; the simulation's sockets have none). */
+type Corkable = { _socket?: { cork(): void; uncork(): void } };
+
 export class Connection {
 	/** Set by a pong; a socket that misses one keep-alive round is terminated. */
 	alive = true;
+	/** Writes are held until the end of this turn (see send). */
+	private corked = false;
 
 	readonly userId: string;
 	readonly role: Role;
@@ -47,8 +52,23 @@ export class Connection {
 		this.role = user.role;
 	}
 
+	/**
+	 * Sends one message. Messages sent in the same turn of the event loop (a commit's relays,
+	 * acknowledgements and feed changes) go out in one write: the TCP socket is corked at the
+	 * first and uncorked when the turn ends, so a socket costs one system call per commit, not
+	 * one per message (issue #15).
+	 */
 	send(message: Uint8Array): void {
 		if (this.ws.readyState !== this.ws.OPEN) return;
+		const raw = (this.ws as unknown as Corkable)._socket;
+		if (raw && !this.corked) {
+			this.corked = true;
+			raw.cork();
+			process.nextTick(() => {
+				this.corked = false;
+				raw.uncork();
+			});
+		}
 		this.ws.send(message, (err) => {
 			if (err) this.ws.terminate();
 		});

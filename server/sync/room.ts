@@ -42,7 +42,7 @@ export interface RoomOptions {
 	onBroken: (room: Room) => void;
 	/** Called after each committed update (the server streams it to background-sync feeds). */
 	onCommitted: (room: Room, update: Uint8Array, seq: number, from: Connection | null) => void;
-	/** Called when a feed push is done with the room (it may be unloaded if idle). */
+	/** Called when a feed push, or the commit of the room's last queued update, is done with the room (it may be unloaded if idle). */
 	onReleased?: (room: Room) => void;
 	/** Is this contact type in the workspace settings? (Unknown types are repaired to the default.) */
 	contactTypeExists?: (id: string) => boolean;
@@ -62,6 +62,13 @@ export class Room {
 	private readonly acking = new Set<Connection>();
 	/** Feed pushes in flight; the room stays loaded until they are committed and acknowledged. */
 	holds = 0;
+	/**
+	 * Updates of this room in the commit queue. The room stays loaded until they are committed:
+	 * the commit's effects (projection, access index, revocations) read the loaded document, so
+	 * a room dropped in between (its last socket closed right after sending) would commit its
+	 * updates with none of their effects — a revoked reader kept reading until the next edit.
+	 */
+	private uncommitted = 0;
 	private compactScheduled = false;
 	private destroyed = false;
 	/**
@@ -98,6 +105,7 @@ export class Room {
 		if (origin.kind === 'load') return;
 		const from = origin.kind === 'server' ? null : origin.conn;
 		const liveSender = origin.kind === 'remote' ? origin.conn : null;
+		this.uncommitted++;
 		this.opts.queue.enqueue({
 			doc: this.name,
 			data: update,
@@ -114,8 +122,12 @@ export class Room {
 					this.compactScheduled = true;
 					this.opts.queue.afterCommit(() => this.compact());
 				}
+				if (--this.uncommitted === 0) this.opts.onReleased?.(this);
 			},
-			failed: () => this.break()
+			failed: () => {
+				this.uncommitted--;
+				this.break();
+			}
 		});
 	}
 
@@ -347,9 +359,9 @@ export class Room {
 		this.opts.onBroken(this);
 	}
 
-	/** No socket has it open and no feed push is in flight: it may be unloaded. */
+	/** No socket has it open, no feed push is in flight, nothing waits for a commit: it may be unloaded. */
 	get idle(): boolean {
-		return this.conns.size === 0 && this.holds === 0;
+		return this.conns.size === 0 && this.holds === 0 && this.uncommitted === 0;
 	}
 
 	destroy(): void {

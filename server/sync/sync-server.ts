@@ -1,12 +1,12 @@
 /**
  * The /sync and /feed WebSocket endpoints, composed: upgrades are decided in upgrade.ts (a
- * refused upgrade never becomes a socket), open sockets kept in sockets.ts, what a commit does
- * beyond the update log in commit-effects.ts; here is the room registry (one Room per loaded
- * document, the settings pinned) and the wiring between them.
+ * refused upgrade never becomes a socket), open sockets kept in sockets.ts, loaded documents
+ * in rooms.ts (the room registry), what a commit does beyond the update log in
+ * commit-effects.ts, background sync in feed.ts; here is the wiring between them.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { WebSocketServer } from 'ws';
 import { CloseCode, isValidDocName } from '../../src/lib/schema/protocol.ts';
 import type { SessionStore } from '../sessions.ts';
@@ -14,9 +14,8 @@ import { Connection, type SocketLike } from './connection.ts';
 import { CommitQueue } from './commit-queue.ts';
 import type { DocStore } from './doc-store.ts';
 import { Feed } from './feed.ts';
-import { Room } from './room.ts';
+import { Rooms } from './rooms.ts';
 import type { StaffRef } from '../../src/lib/schema/access.ts';
-import { contactTypesMap, readDefaultPermissions, SETTINGS_DOC } from '../../src/lib/schema/settings.ts';
 import type { PortalPermission } from '../../src/lib/schema/records.ts';
 import type { AccessIndex } from './access-index.ts';
 import type { HistoryLog } from '../history.ts';
@@ -24,6 +23,11 @@ import type { EmailClaims } from '../email-claims.ts';
 import type { Touched } from '../projection.ts';
 import type { UpgradeLimits } from './upgrade-limits.ts';
 import { CommitEffects } from './commit-effects.ts';
+import { AccessStep } from './commit/access-step.ts';
+import { EmailClaimsStep } from './commit/email-claims-step.ts';
+import { HistoryStep } from './commit/history-step.ts';
+import { ProjectionStep } from './commit/projection-step.ts';
+import type { CommitStep } from './commit/step.ts';
 import { Sockets } from './sockets.ts';
 import { ServerDocs } from './server-docs.ts';
 import {
@@ -67,21 +71,47 @@ export interface SyncServerOptions {
 	budget?: { bytesPerSecond: number; burstBytes: number };
 }
 
+/**
+ * permessage-deflate (RFC 7692) on background-sync sockets (issue #15 item 3): a fresh device's
+ * catch-up is one frame per document, thousands of similar Yjs updates, which compress well
+ * with the context kept between frames (a fresh 10,000-customer sync: see the bench). Document
+ * sockets carry one small edit per frame and stay uncompressed (no zlib state per socket).
+ * Level 1 and memLevel 7: most of the ratio for a fraction of the CPU; each feed socket holds
+ * about 130 kB of zlib state. Frames under the threshold go as they are. Inflated messages are
+ * held to maxPayload like any other (a compressed bomb is refused, not expanded).
+ */
+const FEED_DEFLATE = {
+	zlibDeflateOptions: { level: 1, memLevel: 7 },
+	threshold: 256,
+	concurrencyLimit: 4
+} as const;
+
 export class SyncServer {
+	/** Document sockets: small frames, many per user; uncompressed. */
 	private readonly wss: WebSocketServer;
-	private readonly rooms = new Map<string, Room>();
+	/** Background-sync sockets, one per device: permessage-deflate (FEED_DEFLATE). */
+	private readonly feedWss: WebSocketServer;
+	private readonly rooms: Rooms;
 	private readonly sockets: Sockets;
 	private closing = false;
 	readonly queue: CommitQueue;
 	private readonly feed: Feed;
-	/** The settings room, kept loaded (see settings()). */
-	private settingsRoom: Room | null = null;
-	private readonly effects: CommitEffects;
+	/** The commit step that keeps the access index; background sync asks it who could read a document before. */
+	private readonly access: AccessStep;
 	private readonly gate: UpgradeGate;
 	/** Customer documents read and changed by the server itself (the portal): server-docs.ts. */
 	readonly docs: ServerDocs;
 
 	constructor(private readonly opts: SyncServerOptions) {
+		this.rooms = new Rooms({
+			store: opts.store,
+			queue: () => this.queue,
+			compactAfter: opts.compactAfter,
+			onBroken: (name) => opts.access.reload(name), // the failed commit's access changes were rolled back with it
+			onCommitted: (r, update, seq, from) => this.feed.committed(r.name, update, seq, from),
+			maxContacts: opts.maxContacts ?? 1000,
+			nameOf: opts.nameOf
+		});
 		this.sockets = new Sockets({ sessions: opts.sessions, keepaliveMs: opts.keepaliveMs, budget: opts.budget });
 		// Every way a session ends closes its sockets (a reset or deactivation: all the user's).
 		opts.sessions.onEnded((end) => {
@@ -96,41 +126,48 @@ export class SyncServer {
 			socketsOf: (userId) => this.sockets.of(userId),
 			maxSocketsPerUser: opts.maxSocketsPerUser ?? 200
 		};
-		this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes });
-		this.effects = new CommitEffects({
-			access: opts.access,
-			history: opts.history,
-			emails: opts.emails,
-			project: opts.project,
-			loaded: (name) => this.rooms.get(name),
-			room: (name) => this.room(name),
-			afterCommit: (fn) => this.queue.afterCommit(fn),
-			closing: () => this.closing
+		this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes, perMessageDeflate: false });
+		this.feedWss = new WebSocketServer({
+			noServer: true,
+			maxPayload: opts.maxMessageBytes,
+			perMessageDeflate: FEED_DEFLATE
 		});
-		// Projections are written in the same transaction as the updates they derive from.
-		this.queue = new CommitQueue(opts.store, (docs, batch, seqs) => this.effects.run(docs, batch, seqs));
+		// The commit's steps, in order, inside its transaction (commit/step.ts).
+		this.access = new AccessStep(opts.access, (name) => this.rooms.loaded(name));
+		const steps: CommitStep[] = [
+			...(opts.history ? [new HistoryStep(opts.history)] : []),
+			new ProjectionStep(opts.project),
+			...(opts.emails
+				? [
+						new EmailClaimsStep(opts.emails, {
+							room: (name) => this.rooms.room(name),
+							afterCommit: (fn) => this.queue.afterCommit(fn),
+							closing: () => this.closing
+						})
+					]
+				: []),
+			this.access
+		];
+		const effects = new CommitEffects(steps, (name) => this.rooms.loaded(name));
+		this.queue = new CommitQueue(opts.store, (batch, seqs) => effects.run(batch, seqs));
 		this.feed = new Feed({
 			store: opts.store,
-			room: (name) => this.room(name),
-			release: (room) => {
-				if (room.idle) this.drop(room);
-			},
+			room: (name) => this.rooms.room(name),
+			release: (room) => this.rooms.release(room),
 			canRead: (user, doc) => opts.access.canRead(user, doc),
-			exists: (doc) => opts.access.exists(doc) || (this.rooms.get(doc)?.exists ?? false),
+			exists: (doc) => opts.access.exists(doc) || (this.rooms.loaded(doc)?.exists ?? false),
 			accessChangedSeq: (doc) => opts.access.changedSeq(doc),
-			accessBefore: (doc) => this.effects.accessBefore(doc),
-			state: (doc) => this.state(doc),
+			accessBefore: (doc) => this.access.accessBefore(doc),
+			state: (doc) => this.rooms.state(doc),
 			afterCommit: (fn) => this.queue.afterCommit(fn)
 		});
 		this.docs = new ServerDocs({
-			room: (name) => this.room(name),
-			release: (room) => {
-				if (room.idle) this.drop(room);
-			},
+			room: (name) => this.rooms.room(name),
+			release: (room) => this.rooms.release(room),
 			afterCommit: (fn) => this.queue.afterCommit(fn),
 			closing: () => this.closing
 		});
-		this.settings(); // loaded now, not in the middle of another document's update
+		this.rooms.settings(); // loaded now, not in the middle of another document's update
 	}
 
 	/**
@@ -153,7 +190,8 @@ export class SyncServer {
 		}
 		const { target } = decision;
 		try {
-			this.wss.handleUpgrade(req, socket, head, (ws) => this.attachTarget(ws, target));
+			const wss = target.docName === null ? this.feedWss : this.wss;
+			wss.handleUpgrade(req, socket, head, (ws) => this.attachTarget(ws, target));
 		} catch (e) {
 			console.error('sync: upgrade failed:', e);
 			socket.destroy();
@@ -187,51 +225,15 @@ export class SyncServer {
 		return true;
 	}
 
-	/** The loaded room of a document, loaded from the store when needed. */
-	private room(name: string): Room {
-		let room = this.rooms.get(name);
-		if (!room) {
-			// A room unloaded a moment ago may still have updates in the queue: commit them
-			// first so the fresh copy loads every change. Only then: flushing for every load
-			// made each new document of an import its own transaction (bench/import.ts).
-			if (this.queue.holds(name)) this.queue.flush();
-			// That flush ran after-commit steps, which may have loaded this very document (the
-			// duplicate e-mail flags) and changed it: a second copy would lack that change, and
-			// its next compaction would drop it from the store.
-			room = this.rooms.get(name);
-		}
-		if (!room) {
-			room = new Room(name, {
-				store: this.opts.store,
-				queue: this.queue,
-				compactAfter: this.opts.compactAfter,
-				onBroken: (broken) => {
-					// The failed commit's access changes were rolled back with it.
-					this.opts.access.reload(broken.name);
-					this.drop(broken);
-				},
-				onCommitted: (r, update, seq, from) => this.feed.committed(r.name, update, seq, from),
-				onReleased: (r) => {
-					if (r.idle) this.drop(r);
-				},
-				contactTypeExists: (id) => contactTypesMap(this.settings().doc).has(id),
-				limits: { maxContacts: this.opts.maxContacts ?? 1000 },
-				nameOf: this.opts.nameOf
-			});
-			this.rooms.set(name, room);
-		}
-		return room;
-	}
-
 	private accept(ws: SocketLike, user: StaffRef, sessionId: string | null, docName: string, wantsAcks: boolean): void {
 		const conn = new Connection(ws, user, sessionId, docName, wantsAcks);
-		const room = this.room(docName);
+		const room = this.rooms.room(docName);
 		this.sockets.register(
 			conn,
 			(data) => room.receive(conn, data),
 			() => {
 				room.leave(conn);
-				if (room.idle) this.drop(room);
+				this.rooms.release(room);
 			}
 		);
 		room.join(conn);
@@ -246,34 +248,9 @@ export class SyncServer {
 		);
 	}
 
-	/** The workspace settings, kept loaded (every customer update may ask about its contact types). */
-	private settings(): Room {
-		// Loaded again only if it was dropped (a storage failure broke it).
-		if (this.settingsRoom && this.rooms.get(SETTINGS_DOC) === this.settingsRoom) return this.settingsRoom;
-		const room = this.room(SETTINGS_DOC);
-		room.holds++;
-		this.settingsRoom = room;
-		return room;
-	}
-
 	/** The workspace's portal permissions for new contacts (SPEC §2), as the server holds them. */
 	defaultPermissions(): Record<PortalPermission, boolean> {
-		return readDefaultPermissions(this.settings().doc);
-	}
-
-	/** The whole committed document (for a device that gains access or must rebuild). */
-	private state(doc: string): Uint8Array {
-		const room = this.rooms.get(doc);
-		if (room) return Y.encodeStateAsUpdate(room.doc);
-		const stored = this.opts.store.load(doc);
-		if (!stored || stored.updates.length === 0) return new Uint8Array();
-		return stored.updates.length === 1 ? stored.updates[0] : Y.mergeUpdates(stored.updates);
-	}
-
-	/** Unloads a document from memory (idle, or broken by a storage failure). */
-	private drop(room: Room): void {
-		if (this.rooms.get(room.name) === room) this.rooms.delete(room.name);
-		room.destroy();
+		return this.rooms.defaultPermissions();
 	}
 
 	get loadedDocuments(): number {
@@ -295,7 +272,7 @@ export class SyncServer {
 		this.queue.close(); // commit what was received; nothing accepted is left behind
 		// Loaded documents (the settings are pinned) run presence timers: unloaded, so that a
 		// server closed in-process (tests) lets the process exit.
-		for (const room of [...this.rooms.values()]) this.drop(room);
-		await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+		this.rooms.dropAll();
+		await Promise.all([this.wss, this.feedWss].map((w) => new Promise<void>((resolve) => w.close(() => resolve()))));
 	}
 }

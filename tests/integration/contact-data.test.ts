@@ -33,7 +33,22 @@ async function company(
 	doc.getMap('customer').set('access', access);
 	addContact(doc, {
 		id: contactId,
-		fields: { firstName: 'Ada', lastName: 'Lovelace', email, phone: '+49 8141 123', position: 'Einkauf' },
+		fields: {
+			firstName: 'Ada',
+			lastName: 'Lovelace',
+			email,
+			phone: '+49 8141 123',
+			position: 'Einkauf',
+			// Richer contacts (issue #13 item 2): all of it is theirs too.
+			namePrefix: 'Dr.',
+			'emails.1': 'ada@home.example',
+			'emails.1.label': 'home',
+			birthday: '--12-10',
+			tags: 'VIP, Math',
+			notes: 'Prefers letters.',
+			doNotCall: true,
+			city: 'London'
+		},
 		authorId,
 		now: Date.now()
 	});
@@ -77,7 +92,19 @@ describe('GET /api/contacts/:id/data', () => {
 				id: 'gdpr-ada',
 				customerId: 'gdpr-acme',
 				customerName: 'Acme GmbH',
-				fields: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@acme.example', position: 'Einkauf' }
+				fields: {
+					firstName: 'Ada',
+					lastName: 'Lovelace',
+					email: 'ada@acme.example',
+					position: 'Einkauf',
+					namePrefix: 'Dr.',
+					'emails.1': 'ada@home.example',
+					birthday: '--12-10',
+					tags: 'VIP, Math',
+					notes: 'Prefers letters.',
+					doNotCall: true,
+					city: 'London'
+				}
 			}
 		});
 		// Who created them and when, from the history; the welcome mail written to them.
@@ -94,7 +121,13 @@ describe('GET /api/contacts/:id/data', () => {
 		expect(res.headers.get('content-type')).toBe('text/vcard; charset=utf-8');
 		const card = await res.text();
 		expect(card).toMatch(/^BEGIN:VCARD\r\nVERSION:4\.0\r\n/);
-		expect(card).toContain('FN:Ada Lovelace\r\n');
+		expect(card).toContain('FN:Dr. Ada Lovelace\r\n');
+		expect(card).toContain('N:Lovelace;Ada;;Dr.;\r\n');
+		expect(card).toContain('EMAIL;TYPE=home:ada@home.example\r\n');
+		expect(card).toContain('BDAY:--1210\r\n');
+		expect(card).toContain('CATEGORIES:VIP,Math\r\n');
+		expect(card).toContain('NOTE:Prefers letters.\r\n');
+		expect(card).toContain('ADR:;;;London;;;\r\n');
 		expect(card).toContain('ORG:Acme GmbH\r\n');
 		expect(card).toContain('EMAIL;PREF=1:ada@acme.example\r\n');
 		expect(card).toContain('UID:urn:fieldbook:contact:gdpr-ada\r\n');

@@ -143,7 +143,7 @@ describe('[§8] import run', () => {
 		googleRun = await importFile(alice, GOOGLE, 'contacts.csv');
 		expect(googleRun.counts).toEqual({ imported: 5, updated: 0, skipped: 0, refused: 2 });
 		expect(googleRun.rows).toEqual([
-			{ line: 2, outcome: 'imported', reason: null, detail: { notKept: ['tags', 'notes'] } },
+			// Tags and notes are kept now (issue #13 item 2): line 2 has nothing to report.
 			{ line: 6, outcome: 'refused', reason: 'bad_email', detail: { column: 18 } },
 			{ line: 7, outcome: 'refused', reason: 'no_name', detail: null },
 			{ line: 8, outcome: 'imported', reason: null, detail: { warnings: [{ code: 'formula', column: 11 }] } }
@@ -195,7 +195,7 @@ describe('[§8] import run', () => {
 				line: 6,
 				outcome: 'imported',
 				reason: null,
-				detail: { notKept: ['tags'], warnings: [{ code: 'formula', column: 43 }] }
+				detail: { warnings: [{ code: 'formula', column: 43 }] }
 			},
 			{ line: 8, outcome: 'refused', reason: 'too_many_columns', detail: { column: 88 } }
 		]);

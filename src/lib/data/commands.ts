@@ -21,7 +21,14 @@ export const COMMAND_KINDS: readonly CommandKind[] = ['set-password-email'];
 /** Why a command is still waiting after an attempt. */
 export type RetryReason = 'network' | 'not_found' | 'server' | 'unauthorized';
 /** Why a command was dropped without being carried out. */
-export type FailReason = 'no_email' | 'deleted' | 'duplicate_email' | 'invalid_input' | 'refused' | 'expired';
+export type FailReason =
+	| 'no_email'
+	| 'deleted'
+	| 'duplicate_email'
+	| 'do_not_email'
+	| 'invalid_input'
+	| 'refused'
+	| 'expired';
 
 export interface Command {
 	/** The idempotency key: the server carries a key out once, however often it arrives. */
@@ -121,7 +128,8 @@ export function classify(status: number, body: unknown): Outcome {
 		return isRecord(body) && body.ok === true ? { final: true, result: 'done' } : { final: false, reason: 'server' };
 	}
 	if (status === 409) {
-		const known = error === 'no_email' || error === 'deleted' || error === 'duplicate_email';
+		const known =
+			error === 'no_email' || error === 'deleted' || error === 'duplicate_email' || error === 'do_not_email';
 		return { final: true, result: known ? error : 'refused' };
 	}
 	if (status === 400) return { final: true, result: 'invalid_input' };

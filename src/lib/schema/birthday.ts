@@ -55,3 +55,14 @@ export function formatBirthday(b: Birthday): string {
 	const dd = String(b.day).padStart(2, '0');
 	return b.year === null ? `--${mm}-${dd}` : `${String(b.year).padStart(4, '0')}-${mm}-${dd}`;
 }
+
+/**
+ * A birthday as a record stores it (formatBirthday's form): "1980-04-15", or "--04-15" without
+ * a year. The rule the sync validator applies to the `birthday` field.
+ */
+export function storedBirthday(text: string): Birthday | null {
+	const m = /^(?:(\d{4})|-)-(\d{2})-(\d{2})$/.exec(text);
+	if (!m) return null;
+	const b = make(m[1] === undefined ? null : Number(m[1]), Number(m[2]), Number(m[3]));
+	return b === 'invalid' ? null : b;
+}

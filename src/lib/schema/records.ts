@@ -7,6 +7,8 @@
  * Every field is its own map key, so concurrent edits of different fields merge field by
  * field; portal permissions and notification flags are one key each for the same reason.
  */
+import { storedBirthday } from './birthday.ts';
+import { EXTERNAL_SOURCES, externalIdKey, valueSpecs } from './contact-values.ts';
 import { EMAIL_RE, MAX_EMAIL } from './fields.ts';
 
 export const CUSTOMER_KINDS = ['company', 'person'] as const;
@@ -43,7 +45,9 @@ export type FieldSpec =
 	/** A number in [min, max] with at most `decimals` decimal places (quantities, tax rates). */
 	| { type: 'number'; min: number; max: number; decimals: number }
 	/** A calendar date, "YYYY-MM-DD" (no time zone: a due date is the same day everywhere). */
-	| { type: 'date' };
+	| { type: 'date' }
+	/** A birthday: "YYYY-MM-DD", or "--MM-DD" when the year is not known (birthday.ts). */
+	| { type: 'birthday' };
 
 export const text = (max: number, format?: 'email' | 'url' | 'phone' | 'currency'): FieldSpec => ({
 	type: 'text',
@@ -57,6 +61,9 @@ export const CUSTOMER_FIELDS = {
 	contactTypeId: { type: 'id' },
 	email: text(MAX_EMAIL, 'email'),
 	phone: text(50, 'phone'),
+	/** Labels of the primary e-mail and phone, and further labelled ones (contact-values.ts). */
+	...valueSpecs('email', text(MAX_EMAIL, 'email')),
+	...valueSpecs('phone', text(50, 'phone')),
 	website: text(500, 'url'),
 	linkedin: text(500, 'url'),
 	facebook: text(500, 'url'),
@@ -87,6 +94,30 @@ export const CONTACT_FIELDS = {
 	position: text(100),
 	email: text(MAX_EMAIL, 'email'),
 	phone: text(50, 'phone'),
+	...valueSpecs('email', text(MAX_EMAIL, 'email')),
+	...valueSpecs('phone', text(50, 'phone')),
+	/** "Dr.", "Mme" (issue #13 item 2). */
+	namePrefix: text(50),
+	middleName: text(100),
+	department: text(100),
+	birthday: { type: 'birthday' },
+	notes: text(10_000),
+	/** Tags in one text, "VIP, Kunden" (contact-values.ts says why one text). */
+	tags: text(1000),
+	favourite: { type: 'boolean' },
+	/** No mail from the server but what the contact asks for themselves (server/mail/compose.ts). */
+	doNotEmail: { type: 'boolean' },
+	/** Shown beside the contact's phones; nothing calls on its own. */
+	doNotCall: { type: 'boolean' },
+	street: text(200),
+	city: text(100),
+	state: text(100),
+	postalCode: text(20),
+	country: text(100),
+	...(Object.fromEntries(EXTERNAL_SOURCES.map((s) => [externalIdKey(s), text(200)])) as Record<
+		`externalIds.${(typeof EXTERNAL_SOURCES)[number]}`,
+		FieldSpec
+	>),
 	doNotSendWelcome: { type: 'boolean' },
 	/** The language of the mail the contact receives; unset: the installation's default (issue #11). */
 	language: { type: 'enum', values: LANGUAGES },
@@ -146,7 +177,13 @@ export const FIELD_OWNERSHIP: Readonly<
 		server: [],
 		author: ['createdBy', 'updatedBy', 'deletedBy']
 	},
-	[DOC.contacts]: { writeOnce: ['createdBy', 'createdAt'], server: ['duplicateEmail'], author: ['createdBy'] }
+	[DOC.contacts]: {
+		writeOnce: ['createdBy', 'createdAt'],
+		// External ids: only an import (the server) writes them, so no device can forge the id a
+		// re-import finds a record by.
+		server: ['duplicateEmail', ...EXTERNAL_SOURCES.map(externalIdKey)],
+		author: ['createdBy']
+	}
 };
 
 /** Deleted records stay restorable this long (SPEC §2), then the server purges them. */
@@ -198,6 +235,9 @@ export function checkValue(
 			return hasAtMostDecimals(value, spec.decimals) ? null : 'invalid';
 		case 'date':
 			return typeof value === 'string' && isIsoDate(value) ? null : 'invalid';
+		case 'birthday':
+			if (typeof value !== 'string') return 'not_text';
+			return value === '' || storedBirthday(value) !== null ? null : 'invalid';
 	}
 }
 

@@ -34,6 +34,7 @@ const DECISIONS: Record<string, () => string> = {
 	customer_deleted: m.mail_decision_customer_deleted,
 	no_email: m.mail_decision_no_email,
 	duplicate_address: m.mail_decision_duplicate_address,
+	do_not_email: m.rc_mail_decision_do_not_email,
 	staff_inactive: m.mail_decision_staff_inactive
 };
 

@@ -13,6 +13,7 @@ import {
 	type Notification,
 	type PortalPermission
 } from '$lib/schema/records';
+import { richDraftFrom, richToData, type RichDraft } from './rich-draft';
 
 export interface ContactDraft {
 	firstName: string;
@@ -26,6 +27,8 @@ export interface ContactDraft {
 	language: Language | '';
 	permissions: Record<PortalPermission, boolean>;
 	notifications: Record<Notification, boolean>;
+	/** Further labelled e-mails and phones, name parts, birthday, tags, … (issue #13 item 2). */
+	rich: RichDraft;
 }
 
 /** A new contact: SPEC §2, new contacts get the default permissions from the settings. */
@@ -44,7 +47,8 @@ export function blankDraft(defaultPermissions: Record<PortalPermission, boolean>
 			PortalPermission,
 			boolean
 		>,
-		notifications: Object.fromEntries(NOTIFICATIONS.map((n) => [n, false])) as Record<Notification, boolean>
+		notifications: Object.fromEntries(NOTIFICATIONS.map((n) => [n, false])) as Record<Notification, boolean>,
+		rich: richDraftFrom({})
 	};
 }
 
@@ -67,7 +71,8 @@ export function draftFrom(c: ContactRecord): ContactDraft {
 		notifications: Object.fromEntries(NOTIFICATIONS.map((n) => [n, c[notificationKey(n)] === true])) as Record<
 			Notification,
 			boolean
-		>
+		>,
+		rich: richDraftFrom(c)
 	};
 }
 
@@ -85,5 +90,10 @@ export function draftToData(d: ContactDraft, isNew: boolean): ContactData {
 	if (d.language || !isNew) data.language = d.language || null;
 	for (const p of PORTAL_PERMISSIONS) data[permissionKey(p)] = d.permissions[p];
 	for (const n of NOTIFICATIONS) data[notificationKey(n)] = d.notifications[n];
+	// The primary e-mail and phone with their labels and slots: the first value typed is the primary.
+	for (const [k, v] of Object.entries(richToData(d.rich, d))) {
+		// A new contact stores no empty keys.
+		if (!isNew || (v !== null && v !== false)) (data as Record<string, unknown>)[k] = v;
+	}
 	return data;
 }

@@ -176,6 +176,24 @@ export class CustomerState {
 	}
 
 	/**
+	 * Checks several customer fields together (the labelled e-mails and phones of issue #13
+	 * item 2, which "make primary" changes at once) and writes those that changed, in one
+	 * transaction; nothing is written while one is invalid. Returns the errors by field.
+	 */
+	setFields(fields: CustomerData): Partial<Record<string, DraftError>> {
+		const errors = validateCustomer({ ...this.customer, ...fields }) as Partial<Record<string, DraftError>>;
+		const mine = Object.fromEntries(Object.keys(fields).flatMap((k) => (errors[k] ? [[k, errors[k]]] : [])));
+		if (Object.keys(mine).length > 0) return mine;
+		const changed = Object.fromEntries(
+			Object.entries(fields).filter(([k, v]) => norm(v) !== norm(this.customer[k as keyof CustomerData]))
+		) as CustomerData;
+		if (Object.keys(changed).length === 0) return {};
+		updateCustomer(this.live.doc, changed, this.workspace.user.id, Date.now());
+		this.committed();
+		return {};
+	}
+
+	/**
 	 * Validates and saves a contact in one transaction: nothing is written unless every field
 	 * passes. `initial` are the values the form started from; only fields changed since then
 	 * are written, so a concurrent edit of another field by someone else survives.

@@ -4,6 +4,7 @@ import { m } from '$lib/paraglide/messages';
 import type { Access, Notification, PortalPermission } from '$lib/schema/records';
 import type { ContactType } from '$lib/schema/settings';
 import type { ContactError } from './customer.svelte';
+import type { ValueLabel } from '$lib/schema/import-fields';
 
 export function errorText(code: ContactError | undefined): string | undefined {
 	switch (code) {
@@ -50,3 +51,14 @@ export const contactTypeName = (t: ContactType): string => t.name ?? m.customer_
 
 export const formatDate = (locale: string, t: number): string =>
 	new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(t);
+
+/** The labels of e-mails and phones (issue #13 item 2) in the user's language. */
+export const VALUE_LABEL_TEXT: Record<ValueLabel, () => string> = {
+	work: m.rc_value_label_work,
+	home: m.rc_value_label_home,
+	mobile: m.rc_value_label_mobile,
+	fax: m.rc_value_label_fax,
+	pager: m.rc_value_label_pager,
+	main: m.rc_value_label_main,
+	other: m.rc_value_label_other
+};
