@@ -109,7 +109,7 @@ test('a CSV nobody’s layout: mapped on the mapping screen, previewed, run with
 
 	// The same columns again: mapped as chosen, without asking. Rule "update": one row changed,
 	// one the same, one bad, and enough new ones that the run's progress shows.
-	const many = Array.from({ length: 400 }, (_, i) => `Neu ${i} Kunde;;${mail(`neu${i}`)};;`);
+	const many = Array.from({ length: 2000 }, (_, i) => `Neu ${i} Kunde;;${mail(`neu${i}`)};;`);
 	const second = iconv.encode(
 		[
 			header,
@@ -127,7 +127,7 @@ test('a CSV nobody’s layout: mapped on the mapping screen, previewed, run with
 	await page.getByRole('radio', { name: 'Update the contact' }).check();
 	await page.getByRole('button', { name: 'Run import' }).click();
 	await expect(report.getByRole('progressbar', { name: 'Import progress' })).toBeVisible();
-	await expect(report.getByRole('status')).toHaveText('Imported: 400 · Updated: 1 · Skipped: 1 · Refused: 1', {
+	await expect(report.getByRole('status')).toHaveText('Imported: 2000 · Updated: 1 · Skipped: 1 · Refused: 1', {
 		timeout: 30_000
 	});
 	await expect(report.getByRole('row', { name: /^2 / })).toContainText('updated');
