@@ -104,9 +104,13 @@ export function killOnExit(child: ChildProcess): void {
 	child.once('exit', () => children.delete(child));
 }
 
-/** Starts `node --import tsx server/index.ts` on a free port with the given data directory. */
-export async function startServer(dataDir: string, env: Record<string, string>): Promise<ServerProcess> {
-	const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+/** Starts `node --import tsx server/index.ts` on a free port with the given data directory (`nodeArgs`: e.g. --cpu-prof). */
+export async function startServer(
+	dataDir: string,
+	env: Record<string, string>,
+	nodeArgs: string[] = []
+): Promise<ServerProcess> {
+	const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/index.ts'], {
 		cwd: root,
 		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env },
 		stdio: ['ignore', 'pipe', 'pipe']

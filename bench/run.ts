@@ -25,7 +25,12 @@
  *  10. e-mail (bench/mail.ts): 10,000 queued mails to a local SMTP server (mails/s, server RSS),
  *      and an SMTP outage (`--smtp-outage=S` seconds, 60 by default) after which every mail
  *      must arrive exactly once.
- * `--sync-only` runs 7–9 alone (no seed, no browser).
+ *  11. import (bench/import.ts): a 10,000-row CSV from upload to every row committed and to a
+ *      connected device having them all; server RSS during a 200 MB import (`--import-mb=M`).
+ * `--sync-only` runs 7–9 alone (no seed, no browser). `--only=import,mail` runs just those
+ * groups (browser, sync, faults, mail, convergence, import) and writes their table to
+ * bench/results/only-<groups>.md instead of latest.md. `--import-profile=DIR` runs the import
+ * server under `node --cpu-prof` and leaves its profile in DIR.
  *
  * Prints one markdown table and writes it, with the machine, to bench/results/latest.md.
  */
@@ -65,6 +70,7 @@ import type { KeyRecord, OpenRecord, Probes } from './browser/probes.ts';
 import { convergenceRows } from './convergence.ts';
 import { faultTrials } from './faults.ts';
 import { feedWireRows } from './feed-wire.ts';
+import { importBench } from './import.ts';
 import { mailBench } from './mail.ts';
 import { nodeCosts } from './node-costs.ts';
 import { BENCH_ADMIN, seed } from './seed.ts';
@@ -81,9 +87,20 @@ const { values: args } = parseArgs({
 		seeds: { type: 'string' },
 		edits: { type: 'string' },
 		/** Seconds the SMTP server is down during the mail bench (issue #11). */
-		'smtp-outage': { type: 'string', default: '60' }
+		'smtp-outage': { type: 'string', default: '60' },
+		/** Row groups to run, comma-separated (all when absent). */
+		only: { type: 'string' },
+		/** Size of the big import file, MB (issue #13). */
+		'import-mb': { type: 'string', default: '200' },
+		'import-profile': { type: 'string' }
 	}
 });
+const GROUPS = ['browser', 'sync', 'faults', 'mail', 'convergence', 'import'] as const;
+const ONLY = args.only ? new Set(args.only.split(',')) : null;
+for (const g of ONLY ?? []) if (!(GROUPS as readonly string[]).includes(g)) throw new Error(`--only: no group "${g}"`);
+/** Is this group of rows to run? `--sync-only` keeps its old meaning (sync, faults, mail, convergence). */
+const wants = (g: (typeof GROUPS)[number]) =>
+	ONLY ? ONLY.has(g) : !(args['sync-only'] && (g === 'browser' || g === 'import'));
 const QUICK = args.quick;
 /** Kill -9 trials (item 8). */
 const TRIALS = Number(args.trials ?? (QUICK ? 3 : 20));
@@ -531,9 +548,11 @@ function report(m: ReturnType<typeof machine>, buildMs: number, costs: string[])
 	const machineLine =
 		`Machine: ${m.cpu}, ${m.cores} cores, ${m.ramGb} GB RAM; Node ${m.node}; ${m.chromium}; ` +
 		`${m.date}. ` +
-		(args['sync-only']
-			? 'Sync server and fault harness only (--sync-only)'
-			: `Workspace: ${N.toLocaleString('en')} customers, ${(N * 3).toLocaleString('en')} contacts`) +
+		(ONLY
+			? `Only ${[...ONLY].join(', ')} (--only)`
+			: args['sync-only']
+				? 'Sync server and fault harness only (--sync-only)'
+				: `Workspace: ${N.toLocaleString('en')} customers, ${(N * 3).toLocaleString('en')} contacts`) +
 		`${QUICK ? ' (--quick)' : ''}. App: ${m.git}.${buildMs > 0 ? ` The app was rebuilt first (${secs(buildMs)}, not counted).` : ''}` +
 		` Load average (1 min) at the start ${loadStart.toFixed(2)}, at the end ${os.loadavg()[0].toFixed(2)}` +
 		` (other processes on the machine share its ${m.cores} cores).`;
@@ -588,33 +607,51 @@ async function main(): Promise<void> {
 			log('time budget exceeded: stopping');
 			void cleanup().finally(() => process.exit(1));
 		},
-		(args['sync-only'] ? 0 : BUDGET_MS) + NODE_BUDGET_MS + 20_000
+		(wants('browser') ? BUDGET_MS : 0) + NODE_BUDGET_MS + 20_000
 	);
 	watchdog.unref();
 
-	const costs = args['sync-only'] ? [] : await browserBenchmarks();
+	const costs = wants('browser') ? await browserBenchmarks() : [];
 
 	// 7–8, with no browser running.
-	const t0 = Date.now();
-	const sync = await syncCompare({ quick: QUICK, log });
-	rows.push(...sync.rows);
-	notes.push(...sync.notes);
-	log(`sync comparison done in ${secs(Date.now() - t0)}`);
-	const t1 = Date.now();
-	rows.push(...(await faultTrials({ trials: TRIALS, seed: Number(args.seed), log })));
-	log(`${TRIALS} fault trials done in ${secs(Date.now() - t1)}`);
+	if (wants('sync')) {
+		const t0 = Date.now();
+		const sync = await syncCompare({ quick: QUICK, log });
+		rows.push(...sync.rows);
+		notes.push(...sync.notes);
+		log(`sync comparison done in ${secs(Date.now() - t0)}`);
+	}
+	if (wants('faults')) {
+		const t1 = Date.now();
+		rows.push(...(await faultTrials({ trials: TRIALS, seed: Number(args.seed), log })));
+		log(`${TRIALS} fault trials done in ${secs(Date.now() - t1)}`);
+	}
 	clearTimeout(watchdog);
-	const tMail = Date.now();
-	rows.push(
-		...(await mailBench({
-			count: 10_000,
-			outageCount: QUICK ? 1000 : 2000,
-			outageMs: Number(args['smtp-outage']) * 1000,
-			log
-		}))
-	);
-	log(`mail bench done in ${secs(Date.now() - tMail)}`);
-	if (args.seeds) {
+	if (wants('mail')) {
+		const tMail = Date.now();
+		rows.push(
+			...(await mailBench({
+				count: 10_000,
+				outageCount: QUICK ? 1000 : 2000,
+				outageMs: Number(args['smtp-outage']) * 1000,
+				log
+			}))
+		);
+		log(`mail bench done in ${secs(Date.now() - tMail)}`);
+	}
+	if (wants('import')) {
+		const tImport = Date.now();
+		rows.push(
+			...(await importBench({
+				rows: 10_000,
+				bigBytes: Number(args['import-mb']) * 2 ** 20,
+				profileDir: args['import-profile'],
+				log
+			}))
+		);
+		log(`import bench done in ${secs(Date.now() - tImport)}`);
+	}
+	if (args.seeds && wants('convergence')) {
 		const t2 = Date.now();
 		const editsPerDevice = args.edits ? Number(args.edits) : undefined;
 		rows.push(...(await convergenceRows({ seeds: Number(args.seeds), editsPerDevice, log })));
@@ -624,12 +661,13 @@ async function main(): Promise<void> {
 	const text = report(m, buildMs, costs);
 	console.log(`\n${text}`);
 	fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
-	fs.writeFileSync(path.join(root, 'bench', 'results', 'latest.md'), text + '\n');
+	const name = ONLY ? `only-${[...ONLY].sort().join('-')}` : 'latest';
+	fs.writeFileSync(path.join(root, 'bench', 'results', `${name}.md`), text + '\n');
 	fs.writeFileSync(
-		path.join(root, 'bench', 'results', 'latest.json'),
+		path.join(root, 'bench', 'results', `${name}.json`),
 		JSON.stringify({ machine: m, quick: QUICK, customers: N, rows, extra }, null, 2)
 	);
-	log('written to bench/results/latest.md');
+	log(`written to bench/results/${name}.md`);
 }
 
 /** 1–6: the seeded workspace, the real server and Chromium. Returns the Node cost lines. */

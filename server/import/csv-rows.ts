@@ -4,7 +4,7 @@
  * rows and what the import run consumes for all of them, one row at a time.
  */
 import type { Readable } from 'node:stream';
-import type { Mapping } from '../../src/lib/schema/import-fields.ts';
+import { layoutSignature, type Mapping } from '../../src/lib/schema/import-fields.ts';
 import { CsvFileError, openCsv, type CsvOptions, type Delimiter } from './csv.ts';
 import type { DecodeInfo } from './decode.ts';
 import { recognise } from './recognise.ts';
@@ -20,12 +20,16 @@ export interface CsvImport {
 	mapping: Mapping;
 	/** Columns nothing recognised (the mapping screen asks about them). */
 	unmapped: number[];
+	/** The mapping is the user's (given, or saved for this header), not recognised. */
+	saved: boolean;
 	rows: AsyncIterable<RowResult>;
 }
 
 export interface CsvImportOptions extends CsvOptions, Omit<RowOptions, 'columns'> {
-	/** The mapping the user chose or saved for this layout; recognised when absent. */
+	/** The mapping the user chose for this file; recognised when absent. */
 	mapping?: Mapping | null;
+	/** The mapping the user saved for a header with this signature (server/import/saved-mappings.ts). */
+	savedFor?: (signature: string) => Mapping | null;
 }
 
 export async function readCsvImport(
@@ -39,7 +43,7 @@ export async function readCsvImport(
 	while (!first.done && first.value.cells.every((c) => c.trim() === '')) first = await it.next();
 	if (first.done) throw new CsvFileError('empty', null);
 	const headers = first.value.cells;
-	const { mapping, unmapped } = recognise(headers, opts.mapping);
+	const { mapping, unmapped, saved } = recognise(headers, opts.mapping ?? opts.savedFor?.(layoutSignature(headers)));
 	const rowOpts: RowOptions = { columns: headers.length, defaultRegion: opts.defaultRegion, dayFirst: opts.dayFirst };
 	async function* rows(): AsyncGenerator<RowResult> {
 		let n = 0;
@@ -50,5 +54,5 @@ export async function readCsvImport(
 			if (++n % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
 		}
 	}
-	return { delimiter: csv.delimiter, decoding: csv.decoding, headers, mapping, unmapped, rows: rows() };
+	return { delimiter: csv.delimiter, decoding: csv.decoding, headers, mapping, unmapped, saved, rows: rows() };
 }

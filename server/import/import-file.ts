@@ -2,22 +2,24 @@
  * An uploaded file on disk, opened for the preview and for the run (issue #13 item 3): CSV
  * streamed row by row (csv-rows.ts; a 200 MB file is never held whole), vCard read whole
  * within VCARD_MAX_BYTES (vcard.ts). What the detection found (encoding, delimiter, layout,
- * each column's target) goes with the rows. A file that is not one of those, or whose
- * columns name no person, company or e-mail, is refused with a code, before anything is
- * written.
+ * each column's target) goes with the rows. A file that is not one of those is refused with
+ * a code, before anything is written; a CSV whose columns name no person, company or e-mail
+ * is read, and waits for the mapping screen (`needsMapping`).
  */
 import fs from 'node:fs';
-import type { ColumnTarget } from '../../src/lib/schema/import-fields.ts';
+import type { Mapping } from '../../src/lib/schema/import-fields.ts';
+import { namesSomeone, targetKey } from '../../src/lib/schema/import-mapping.ts';
 import type { CountryCode } from '../../src/lib/schema/phones.ts';
 import { CsvFileError, type Delimiter } from './csv.ts';
 import { readCsvImport } from './csv-rows.ts';
+import type { Encoding } from './decode.ts';
 import type { RowResult } from './row-draft.ts';
 import { parseVcards } from './vcard.ts';
 
 /** vCard files are read whole: address book exports are small; this bounds them. */
 export const VCARD_MAX_BYTES = 32 * 1024 * 1024;
 
-export type ImportFailure = CsvFileError['code'] | 'unrecognised_layout' | 'not_vcard' | 'vcard_too_large';
+export type ImportFailure = CsvFileError['code'] | 'not_vcard' | 'vcard_too_large';
 
 /** The file cannot be imported (or read on from `line`). */
 export class ImportFileError extends Error {
@@ -31,23 +33,37 @@ export class ImportFileError extends Error {
 
 export interface ReadOptions {
 	delimiter?: Delimiter;
+	encoding?: Encoding;
 	defaultRegion?: CountryCode | null;
+	/** The user's mapping for this file (from the mapping screen). */
+	mapping?: Mapping | null;
+	/** The user's saved mapping for a header signature. */
+	savedFor?: (signature: string) => Mapping | null;
 }
 
 export type Detection =
 	| {
 			format: 'csv';
-			encoding: string | null;
+			/** null: nothing but ASCII so far, which UTF-8 and Windows-1252 read alike. */
+			encoding: Encoding | null;
 			delimiter: Delimiter;
 			layout: string;
-			columns: { header: string; target: ColumnTarget }[];
-			/** Headers nothing recognised: their columns are not imported (the mapping screen is to come). */
+			signature: string;
+			/** Each column's header and target key (src/lib/schema/import-mapping.ts). */
+			columns: { header: string; target: string }[];
+			/** Headers nothing recognised: their columns are not imported unless mapped. */
 			unmapped: string[];
+			/** The mapping is the user's (chosen for this file, or saved for this header). */
+			saved: boolean;
+			/** No column names a person, company or e-mail: the mapping screen must say which. */
+			needsMapping: boolean;
 	  }
 	| { format: 'vcard'; version: string | null; layout: 'vcard' };
 
 export interface OpenedImport {
 	detection: Detection;
+	/** The CSV's mapping as used (null for vCard). */
+	mapping: Mapping | null;
 	rows: AsyncIterable<RowResult>;
 	/** Bytes of the file read so far (progress). */
 	bytesRead(): number;
@@ -66,9 +82,6 @@ export function formatOf(fileName: string, head: Uint8Array): 'csv' | 'vcard' {
 	return /^\s*BEGIN:VCARD/i.test(text) ? 'vcard' : 'csv';
 }
 
-/** A column that says who a row is: without one, nothing could be imported. */
-const NAMES = new Set(['firstName', 'lastName', 'fullName', 'company', 'email']);
-
 export async function openImport(file: string, format: 'csv' | 'vcard', opts: ReadOptions): Promise<OpenedImport> {
 	return format === 'vcard' ? openVcard(file, opts) : openCsvFile(file, opts);
 }
@@ -76,10 +89,8 @@ export async function openImport(file: string, format: 'csv' | 'vcard', opts: Re
 async function openCsvFile(file: string, opts: ReadOptions): Promise<OpenedImport> {
 	const stream = fs.createReadStream(file, { highWaterMark: 64 * 1024 });
 	try {
-		const csv = await readCsvImport(stream, { delimiter: opts.delimiter, defaultRegion: opts.defaultRegion });
+		const csv = await readCsvImport(stream, opts);
 		const targets = csv.mapping.columns;
-		if (!targets.some((t) => t.kind === 'field' && NAMES.has(t.field)))
-			throw new ImportFileError('unrecognised_layout');
 		const rows = csv.rows;
 		async function* guarded(): AsyncGenerator<RowResult> {
 			try {
@@ -95,9 +106,13 @@ async function openCsvFile(file: string, opts: ReadOptions): Promise<OpenedImpor
 				encoding: csv.decoding.encoding,
 				delimiter: csv.delimiter,
 				layout: csv.mapping.layout,
-				columns: csv.headers.map((header, i) => ({ header, target: targets[i] })),
-				unmapped: csv.unmapped.map((i) => csv.headers[i])
+				signature: csv.mapping.signature,
+				columns: csv.headers.map((header, i) => ({ header, target: targetKey(targets[i]) })),
+				unmapped: csv.unmapped.map((i) => csv.headers[i]),
+				saved: csv.saved,
+				needsMapping: !namesSomeone(targets)
 			},
+			mapping: csv.mapping,
 			rows: guarded(),
 			bytesRead: () => stream.bytesRead,
 			close: () => stream.destroy()
@@ -125,6 +140,7 @@ async function openVcard(file: string, opts: ReadOptions): Promise<OpenedImport>
 	}
 	return {
 		detection: { format: 'vcard', version, layout: 'vcard' },
+		mapping: null,
 		rows: rows(),
 		bytesRead: () => read,
 		close: () => {}

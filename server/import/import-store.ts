@@ -46,6 +46,16 @@ export interface ChangeRow {
 	previous: string | null;
 }
 
+/** What a row did, as the report and the undo keep it. */
+export interface RecordedRow {
+	line: number;
+	outcome: Outcome;
+	reason?: string | null;
+	detail?: Record<string, unknown> | null;
+	changes?: { customerId: string; contactId: string | null; action: 'created' | 'updated'; previous?: unknown }[];
+	key?: { key: string; target: KeyTarget } | null;
+}
+
 export interface KeyTarget {
 	customerId: string;
 	contactId: string | null;
@@ -62,6 +72,7 @@ function prepare(db: Db) {
 		start: db.prepare(
 			`UPDATE import_runs SET status = 'running', match_rule = ? WHERE id = ? AND user_id = ? AND status = 'ready'`
 		),
+		setOptions: db.prepare(`UPDATE import_runs SET options = ? WHERE id = ? AND user_id = ? AND status = 'ready'`),
 		progress: db.prepare('UPDATE import_runs SET rows_done = ?, bytes_read = ? WHERE id = ?'),
 		count: {
 			imported: db.prepare('UPDATE import_runs SET imported = imported + 1 WHERE id = ?'),
@@ -147,6 +158,11 @@ export class ImportStore {
 		return this.s.start.run(rule, id, userId).changes === 1;
 	}
 
+	/** New read options for a run not started; false when it is not (or not the user's). */
+	setOptions(id: string, userId: string, options: unknown): boolean {
+		return this.s.setOptions.run(JSON.stringify(options), id, userId).changes === 1;
+	}
+
 	progress(id: string, rowsDone: number, bytesRead: number): void {
 		this.s.progress.run(rowsDone, bytesRead, id);
 	}
@@ -174,33 +190,30 @@ export class ImportStore {
 	 * One row's outcome, with what it wrote and its key, in one transaction: the report never
 	 * shows a row whose record the undo does not know.
 	 */
-	recordRow(
-		run: { id: string; userId: string },
-		row: {
-			line: number;
-			outcome: Outcome;
-			reason?: string | null;
-			detail?: Record<string, unknown> | null;
-			changes?: { customerId: string; contactId: string | null; action: 'created' | 'updated'; previous?: unknown }[];
-			key?: { key: string; target: KeyTarget } | null;
-		}
-	): void {
+	recordRow(run: { id: string; userId: string }, row: RecordedRow): void {
+		this.recordRows(run, [row]);
+	}
+
+	/** Rows' outcomes in one transaction (a run records a wave of rows at once: one commit, not one per row). */
+	recordRows(run: { id: string; userId: string }, rows: readonly RecordedRow[]): void {
 		this.db.transaction(() => {
-			this.s.count[row.outcome].run(run.id);
-			const detail = row.detail && Object.keys(row.detail).length > 0 ? JSON.stringify(row.detail) : null;
-			if (row.outcome !== 'imported' || detail !== null)
-				this.s.report.run(run.id, row.line, row.outcome, row.reason ?? null, detail);
-			for (const c of row.changes ?? [])
-				this.s.change.run(
-					run.id,
-					run.id,
-					c.customerId,
-					c.contactId,
-					c.action,
-					c.previous === undefined ? null : JSON.stringify(c.previous)
-				);
-			if (row.key)
-				this.s.setKey.run(run.userId, row.key.key, row.key.target.customerId, row.key.target.contactId, run.id);
+			for (const row of rows) {
+				this.s.count[row.outcome].run(run.id);
+				const detail = row.detail && Object.keys(row.detail).length > 0 ? JSON.stringify(row.detail) : null;
+				if (row.outcome !== 'imported' || detail !== null)
+					this.s.report.run(run.id, row.line, row.outcome, row.reason ?? null, detail);
+				for (const c of row.changes ?? [])
+					this.s.change.run(
+						run.id,
+						run.id,
+						c.customerId,
+						c.contactId,
+						c.action,
+						c.previous === undefined ? null : JSON.stringify(c.previous)
+					);
+				if (row.key)
+					this.s.setKey.run(run.userId, row.key.key, row.key.target.customerId, row.key.target.contactId, run.id);
+			}
 		})();
 	}
 

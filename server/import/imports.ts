@@ -1,32 +1,37 @@
 /**
  * Import runs on the server (issue #13 item 3): an uploaded file (upload.ts streams it to
  * the data directory) is inspected — detection and a preview of its first rows as they will
- * be stored — then run: read again as a stream, row by row (row-writer.ts), in the server
- * process, yielding to the event loop between rows, with its progress and report in SQL
- * (import-store.ts). The undo of a whole run is one step (import-undo.ts).
+ * be stored (inspect.ts) — and inspected again as the user changes how it is read or mapped
+ * (run-options.ts), then run: read again as a stream, row by row (row-writer.ts), in the
+ * server process, yielding to the event loop between rows, with its progress and report in
+ * SQL (import-store.ts). The undo of a whole run is one step (import-undo.ts). A mapping the
+ * user chose is saved for the header when the run starts (saved-mappings.ts).
  *
- * A run is only ever its uploader's: any other id — another user's, a guessed or malformed
- * one — is answered alike, as not found.
+ * A run is only ever its uploader's, an admin's included: the file holds whatever the
+ * uploader's source held, and an admin reads the records a run wrote through the ordinary
+ * lists. Any other id — another user's, a guessed or malformed one — is answered alike, as
+ * not found.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { StaffRef } from '../../src/lib/schema/access.ts';
-import type { CountryCode } from '../../src/lib/schema/phones.ts';
+import { parseMappingKeys, type MappingError } from '../../src/lib/schema/import-mapping.ts';
 import type { PortalPermission } from '../../src/lib/schema/records.ts';
 import type { Db } from '../db.ts';
 import type { AccessIndex } from '../sync/access-index.ts';
 import type { ServerDocs } from '../sync/server-docs.ts';
-import type { Delimiter } from './csv.ts';
-import { ImportFileError, formatOf, openImport, type Detection, type ReadOptions } from './import-file.ts';
+import { ImportFileError, type Detection, type ReadOptions } from './import-file.ts';
 import { ImportMatch } from './import-match.ts';
 import { ImportStore, type MatchRule, type ReportRow, type RunRow } from './import-store.ts';
 import { undoRun } from './import-undo.ts';
-import { previewOf, type PreviewRow } from './preview.ts';
-import { RowWriter } from './row-writer.ts';
+import { readHead, type Head } from './inspect.ts';
+import type { PreviewRow } from './preview.ts';
+import { runFile } from './run-file.ts';
+import { readOptionsOf, storedMapping, type Chosen, type RunOptions } from './run-options.ts';
+import { SavedMappings } from './saved-mappings.ts';
 
 export type { PreviewRow };
-export const PREVIEW_ROWS = 10;
 const REPORT_PAGE = 1000;
 /** An upload not run within this time expires (its file is removed). */
 const READY_FOR_MS = 24 * 3600_000;
@@ -40,8 +45,16 @@ export interface Inspected {
 	fileName: string;
 	bytes: number;
 	detection: Detection;
+	/** The default region for phone numbers without a country, when one was chosen. */
+	region: string | null;
 	preview: PreviewRow[];
 }
+
+export type ChooseResult =
+	| { ok: true; inspected: Inspected }
+	| { ok: false; error: 'not_found' | 'not_ready' }
+	| { ok: false; error: 'mapping'; reason: MappingError | 'not_csv'; column?: number }
+	| { ok: false; error: 'file'; code: string; line: number | null };
 
 export interface RunReport {
 	id: string;
@@ -66,14 +79,11 @@ export interface ImportsDeps {
 	defaultPermissions(): Partial<Record<PortalPermission, boolean>>;
 }
 
-interface RunOptions extends ReadOptions {
-	layout?: string;
-}
-
 export class Imports {
 	readonly dir: string;
 	private readonly store: ImportStore;
 	private readonly match: ImportMatch;
+	private readonly saved: SavedMappings;
 	/** Runs being written or undone in this process. */
 	private readonly busy = new Set<string>();
 	private closed = false;
@@ -83,6 +93,7 @@ export class Imports {
 		fs.mkdirSync(this.dir, { recursive: true });
 		this.store = new ImportStore(deps.db);
 		this.match = new ImportMatch(deps.db);
+		this.saved = new SavedMappings(deps.db);
 		this.store.markInterrupted();
 		this.sweep();
 		// Files of runs that are over, or of uploads a stop cut short, are not needed again.
@@ -111,46 +122,81 @@ export class Imports {
 	}
 
 	/**
-	 * Reads the head of an uploaded file: detection and preview. Throws ImportFileError when
-	 * it cannot be imported (the caller removes the file; nothing is stored).
+	 * Reads the head of an uploaded file: detection and preview, with the user's saved mapping
+	 * for its header. Throws ImportFileError when it cannot be imported (the caller removes the
+	 * file; nothing is stored).
 	 */
-	async inspect(
-		user: StaffRef,
-		id: string,
-		fileName: string,
-		opts: { delimiter?: Delimiter; defaultRegion?: CountryCode | null }
-	): Promise<Inspected> {
+	async inspect(user: StaffRef, id: string, fileName: string, chosen: Chosen): Promise<Inspected> {
 		const file = this.filePath(id);
 		const bytes = (await fs.promises.stat(file)).size;
-		const head = Buffer.alloc(64);
-		const fd = await fs.promises.open(file, 'r');
+		const head = await readHead(file, fileName, this.readOptions(user, chosen));
+		const options = this.optionsOf(head, chosen, head.detection.format === 'csv' && head.detection.saved);
+		this.store.create({
+			id,
+			userId: user.id,
+			fileName,
+			format: head.format,
+			options,
+			fileBytes: bytes,
+			now: Date.now()
+		});
+		return { id, fileName, bytes, detection: head.detection, region: chosen.region, preview: head.preview };
+	}
+
+	/**
+	 * Reads the head of a run not started again as the user chose: another delimiter, encoding
+	 * or region, or a mapping (one target key per column, checked against the header as read
+	 * now). A file that cannot be read that way is answered with its code and kept: the user
+	 * can choose again.
+	 */
+	async choose(user: StaffRef, id: string, chosen: Chosen): Promise<ChooseResult> {
+		const run = isRunId(id) ? this.store.get(id, user.id) : null;
+		if (!run) return { ok: false, error: 'not_found' };
+		if (run.status !== 'ready') return { ok: false, error: 'not_ready' };
+		const file = this.filePath(id);
 		try {
-			await fd.read(head, 0, 64, 0);
-		} finally {
-			await fd.close();
-		}
-		const format = formatOf(fileName, head);
-		const opened = await openImport(file, format, opts);
-		const preview: PreviewRow[] = [];
-		try {
-			for await (const r of opened.rows) {
-				preview.push(previewOf(r));
-				if (preview.length >= PREVIEW_ROWS) break;
+			const opts = this.readOptions(user, chosen);
+			if (chosen.columns) opts.savedFor = undefined;
+			let head = await readHead(file, run.file_name, opts);
+			if (chosen.columns) {
+				if (head.detection.format !== 'csv' || !head.mapping) return { ok: false, error: 'mapping', reason: 'not_csv' };
+				const parsed = parseMappingKeys(chosen.columns, head.detection.columns.length);
+				if (!parsed.ok) return { ok: false, error: 'mapping', reason: parsed.error, column: parsed.column };
+				const mapping = { layout: head.mapping.layout, signature: head.mapping.signature, columns: parsed.targets };
+				head = await readHead(file, run.file_name, { ...opts, mapping });
 			}
+			const saved = head.detection.format === 'csv' && head.detection.saved;
+			if (!this.store.setOptions(id, user.id, this.optionsOf(head, chosen, saved)))
+				return { ok: false, error: 'not_ready' };
+			const inspected = { id, fileName: run.file_name, bytes: run.file_bytes, region: chosen.region };
+			return { ok: true, inspected: { ...inspected, detection: head.detection, preview: head.preview } };
 		} catch (e) {
-			// The file cannot be read on from a line (an unclosed quote): the rows before it import.
-			if (!(e instanceof ImportFileError) || e.line === null) throw e;
-			preview.push({ line: e.line, outcome: 'refused', reason: e.code });
-		} finally {
-			opened.close();
+			if (e instanceof ImportFileError) return { ok: false, error: 'file', code: e.code, line: e.line };
+			// The run started meanwhile and its file is gone.
+			if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, error: 'not_ready' };
+			throw e;
 		}
-		const options: RunOptions = {
-			delimiter: opened.detection.format === 'csv' ? opened.detection.delimiter : undefined,
-			defaultRegion: opts.defaultRegion ?? null,
-			layout: opened.detection.layout
+	}
+
+	private readOptions(user: StaffRef, chosen: Chosen): ReadOptions {
+		return {
+			delimiter: chosen.delimiter,
+			encoding: chosen.encoding,
+			defaultRegion: chosen.region,
+			savedFor: (signature) => this.saved.get(user.id, signature)
 		};
-		this.store.create({ id, userId: user.id, fileName, format, options, fileBytes: bytes, now: Date.now() });
-		return { id, fileName, bytes, detection: opened.detection, preview };
+	}
+
+	private optionsOf(head: Head, chosen: Chosen, userMapping: boolean): RunOptions {
+		const d = head.detection;
+		return {
+			delimiter: d.format === 'csv' ? d.delimiter : undefined,
+			encoding: chosen.encoding,
+			defaultRegion: chosen.region,
+			layout: d.layout,
+			mapping: userMapping && head.mapping ? storedMapping(head.mapping) : null,
+			needsMapping: d.format === 'csv' && d.needsMapping
+		};
 	}
 
 	report(user: StaffRef, id: string, afterLine = 0): RunReport | null {
@@ -171,64 +217,33 @@ export class Imports {
 		};
 	}
 
-	/** Starts a ready run in the background; 'not_found' for anything not the user's, 'not_ready' once started. */
-	start(user: StaffRef, id: string, rule: MatchRule): 'started' | 'not_found' | 'not_ready' {
+	/**
+	 * Starts a ready run in the background; 'not_found' for anything not the user's,
+	 * 'not_ready' once started, 'mapping_required' while no column names anyone. The user's
+	 * mapping is saved for the header now: the next file with it maps the same way.
+	 */
+	start(user: StaffRef, id: string, rule: MatchRule): 'started' | 'not_found' | 'not_ready' | 'mapping_required' {
 		const run = isRunId(id) ? this.store.get(id, user.id) : null;
 		if (!run) return 'not_found';
+		const options = JSON.parse(run.options) as RunOptions;
+		if (run.status === 'ready' && options.needsMapping) return 'mapping_required';
 		if (this.closed || !this.store.start(id, user.id, rule)) return 'not_ready';
+		const mapping = readOptionsOf(options).mapping;
+		if (mapping) this.saved.save(user.id, mapping);
 		this.busy.add(id);
-		void this.execute(user, run, rule)
+		const writer = {
+			docs: this.deps.docs,
+			match: this.match,
+			store: this.store,
+			canRead: (doc: string) => this.deps.access.canRead(user, doc),
+			canWrite: (doc: string) => this.deps.access.canWrite(user, doc),
+			maxContacts: this.deps.maxContacts,
+			permissions: this.deps.defaultPermissions()
+		};
+		void runFile(writer, { run, userId: user.id, rule, file: this.filePath(id), stopped: () => this.closed })
 			.catch((e: unknown) => console.error('import: run failed:', e))
 			.finally(() => this.busy.delete(id));
 		return 'started';
-	}
-
-	private async execute(user: StaffRef, run: RunRow, rule: MatchRule): Promise<void> {
-		const file = this.filePath(run.id);
-		const options = JSON.parse(run.options) as RunOptions;
-		let rows = 0;
-		let read = 0;
-		let opened: Awaited<ReturnType<typeof openImport>> | null = null;
-		try {
-			opened = await openImport(file, run.format, options);
-			const writer = new RowWriter(
-				{
-					docs: this.deps.docs,
-					match: this.match,
-					store: this.store,
-					canRead: (doc) => this.deps.access.canRead(user, doc),
-					canWrite: (doc) => this.deps.access.canWrite(user, doc),
-					maxContacts: this.deps.maxContacts,
-					permissions: this.deps.defaultPermissions()
-				},
-				{ id: run.id, userId: user.id, rule, layout: options.layout ?? opened.detection.layout }
-			);
-			let reported = Date.now();
-			for await (const r of opened.rows) {
-				if (this.closed) return; // the server stops: the run is marked interrupted at the next start
-				await writer.write(r);
-				rows++;
-				read = opened.bytesRead();
-				if (Date.now() - reported > 250) {
-					this.store.progress(run.id, rows, read);
-					reported = Date.now();
-				}
-			}
-			this.store.finish(run.id, 'done', null, rows, run.file_bytes);
-		} catch (e) {
-			// The file cannot be read on (an unclosed quote): what came before stays, the report says where.
-			if (e instanceof ImportFileError && !this.closed) {
-				if (e.line !== null)
-					this.store.recordRow({ id: run.id, userId: user.id }, { line: e.line, outcome: 'refused', reason: e.code });
-				this.store.finish(run.id, 'done', e.code, rows, read);
-			} else if (!this.closed) {
-				console.error('import: run failed:', e);
-				this.store.finish(run.id, 'failed', 'internal', rows, read);
-			}
-		} finally {
-			opened?.close();
-			await fs.promises.rm(file, { force: true });
-		}
 	}
 
 	/** Undoes a whole run as one step (import-undo.ts). */

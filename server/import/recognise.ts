@@ -1,8 +1,8 @@
 /**
  * From a header row to a Mapping (issue #13 item 3): a known layout (layouts.ts) maps every
  * column it knows; the columns of a file of no known layout get a guess from common names in
- * the five UI languages; what is left is for the user to map on the mapping screen. A mapping the user saved for this header row (by its signature)
- * wins over both.
+ * the five UI languages; what is left is for the user to map on the mapping screen. A
+ * mapping the user chose or saved for this header row (by its signature) wins over both.
  */
 import {
 	IGNORE,
@@ -80,6 +80,8 @@ export interface Recognised {
 	mapping: Mapping;
 	/** Columns with a header that nothing recognised: the mapping screen asks about these. */
 	unmapped: number[];
+	/** The mapping is the one given (the user's), not recognised. */
+	saved: boolean;
 }
 
 function markersPresent(layout: Layout, headers: ReadonlySet<string>): boolean {
@@ -99,7 +101,7 @@ export function layoutOf(headers: readonly string[]): Layout | null {
 export function recognise(headers: readonly string[], saved?: Mapping | null): Recognised {
 	const signature = layoutSignature(headers);
 	if (saved && saved.signature === signature && saved.columns.length === headers.length) {
-		return { mapping: saved, unmapped: [] };
+		return { mapping: saved, unmapped: [], saved: true };
 	}
 	const layout = layoutOf(headers);
 	const columns: ColumnTarget[] = [];
@@ -113,5 +115,5 @@ export function recognise(headers: readonly string[], saved?: Mapping | null): R
 			if (h !== '') unmapped.push(i);
 		}
 	});
-	return { mapping: { layout: layout?.id ?? 'custom', signature, columns }, unmapped };
+	return { mapping: { layout: layout?.id ?? 'custom', signature, columns }, unmapped, saved: false };
 }

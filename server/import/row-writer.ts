@@ -24,7 +24,7 @@ import { newId } from '../../src/lib/schema/ids.ts';
 import { emailKey, type FieldValue, type PortalPermission } from '../../src/lib/schema/records.ts';
 import type { ServerDocs } from '../sync/server-docs.ts';
 import type { ImportMatch } from './import-match.ts';
-import type { ImportStore, KeyTarget, MatchRule, Outcome } from './import-store.ts';
+import type { ImportStore, KeyTarget, MatchRule, Outcome, RecordedRow } from './import-store.ts';
 import type { RowResult } from './row-draft.ts';
 import { companyKey, planRecords, sourceKey, type RecordPlan } from './to-records.ts';
 
@@ -55,6 +55,20 @@ type Written = {
 	notKept?: string[];
 };
 
+/**
+ * What a row may meet: its source key, its e-mails, its company. Rows sharing one are written
+ * one after the other, in file order (the second finds what the first made); rows sharing
+ * none are written side by side, and their commits grouped.
+ */
+export function rowKeys(layout: string, r: RowResult): string[] {
+	if (r.kind === 'refused') return [];
+	const d = r.draft;
+	const keys = [sourceKey(layout, d)];
+	if (d.company.trim()) keys.push(`c:${companyKey(d.company)}`);
+	for (const e of d.emails) keys.push(`e:${emailKey(e.value)}`);
+	return keys;
+}
+
 /** Fields an update may change on a matched record (never who made it, never the welcome choice). */
 const CONTACT_UPDATABLE = ['firstName', 'lastName', 'position', 'email', 'phone'] as const;
 const CUSTOMER_UPDATABLE = ['email', 'phone', 'website', 'street', 'city', 'state', 'postalCode', 'country'] as const;
@@ -69,28 +83,20 @@ export class RowWriter {
 		this.companies = deps.match.companies((id) => deps.canRead(id));
 	}
 
-	/** Writes one row and records its outcome. Never throws. */
-	async write(r: RowResult): Promise<Outcome> {
-		const { store } = this.deps;
-		if (r.kind === 'refused') {
-			store.recordRow(this.run, {
+	/**
+	 * Writes one row; resolves with its outcome for the caller to record (ImportStore
+	 * recordRows) before any later row with the same keys (rowKeys) is written. Never throws.
+	 */
+	async write(r: RowResult): Promise<RecordedRow> {
+		if (r.kind === 'refused')
+			return {
 				line: r.line,
 				outcome: 'refused',
 				reason: r.reason,
 				detail: r.column === undefined ? null : { column: r.column }
-			});
-			return 'refused';
-		}
+			};
 		const planned = planRecords(r.draft);
-		if (!planned.ok) {
-			store.recordRow(this.run, {
-				line: r.line,
-				outcome: 'refused',
-				reason: 'invalid',
-				detail: { field: planned.field }
-			});
-			return 'refused';
-		}
+		if (!planned.ok) return { line: r.line, outcome: 'refused', reason: 'invalid', detail: { field: planned.field } };
 		const plan = planned.plan;
 		const detail: Record<string, unknown> = {};
 		if (plan.notKept.length > 0) detail.notKept = plan.notKept;
@@ -104,15 +110,14 @@ export class RowWriter {
 			written = { outcome: 'refused', reason: 'write_failed' };
 		}
 		if (written.notKept?.length) detail.notKept = [...plan.notKept, ...written.notKept];
-		store.recordRow(this.run, {
+		return {
 			line: r.line,
 			outcome: written.outcome,
 			reason: written.reason ?? null,
 			detail,
 			changes: written.changes,
 			key: written.target && written.outcome !== 'refused' ? { key, target: written.target } : null
-		});
-		return written.outcome;
+		};
 	}
 
 	private async decide(plan: RecordPlan, key: string): Promise<Written> {

@@ -10,19 +10,19 @@
  * Origin check of the JSON APIs.
  *
  * Query: name (the file's name, for the report and to tell a .vcf), delimiter ("," ";"
- * "tab"), region (ISO code: national phone numbers of rows without a country).
+ * "tab"), encoding, region (ISO code: national phone numbers of rows without a country):
+ * run-options.ts. All can be changed afterwards (POST /api/import/<id>/options).
  * Nothing a client sends throws out of here; a file that cannot be imported leaves nothing.
  */
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
-import { regionOf, type CountryCode } from '../../src/lib/schema/phones.ts';
 import type { AppContext } from '../context.ts';
 import { parseTarget } from '../request-guard.ts';
 import { SESSION_COOKIE } from '../sessions.ts';
 import { readCookie } from '../sync/upgrade.ts';
-import type { Delimiter } from './csv.ts';
 import { ImportFileError } from './import-file.ts';
+import { chosenFromQuery } from './run-options.ts';
 
 export const UPLOAD_PATH = '/api/import';
 
@@ -69,18 +69,6 @@ function discard(req: IncomingMessage): void {
 	timer.unref();
 	req.once('end', () => clearTimeout(timer));
 	req.once('close', () => clearTimeout(timer));
-}
-
-const DELIMITERS: Record<string, Delimiter> = { ',': ',', ';': ';', tab: '\t' };
-
-function options(params: URLSearchParams): { name: string; delimiter?: Delimiter; region: CountryCode | null } | null {
-	const name = (params.get('name') ?? 'import').trim().slice(0, 200) || 'import';
-	const d = params.get('delimiter');
-	const r = params.get('region');
-	if (d !== null && d !== '' && !Object.hasOwn(DELIMITERS, d)) return null;
-	const region = r ? regionOf(r) : null;
-	if (r && (!region || !/^[A-Za-z]{2}$/.test(r))) return null;
-	return { name, delimiter: d ? DELIMITERS[d] : undefined, region };
 }
 
 /**
@@ -131,8 +119,10 @@ export async function handleImportUpload(ctx: AppContext, req: IncomingMessage, 
 		if (!found) return refuse(req, res, 401, { error: 'unauthorized' });
 		const user = { id: found.user.id, role: found.user.role };
 		if (!ctx.imports.mayUpload(user)) return refuse(req, res, 429, { error: 'too_many_uploads' });
-		const opts = options(parseTarget(req.url)!.params);
-		if (!opts) return refuse(req, res, 400, { error: 'bad_options' });
+		const params = parseTarget(req.url)!.params;
+		const name = (params.get('name') ?? 'import').trim().slice(0, 200) || 'import';
+		const chosen = chosenFromQuery(params);
+		if (!chosen.ok) return refuse(req, res, 400, { error: 'bad_options', param: chosen.param });
 		const max = ctx.config.importMaxBytes;
 		const declared = Number(req.headers['content-length']);
 		if (Number.isFinite(declared) && declared > max) return refuse(req, res, 413, { error: 'too_large', max });
@@ -142,10 +132,7 @@ export async function handleImportUpload(ctx: AppContext, req: IncomingMessage, 
 		file = imports.filePath(id);
 		const size = await receive(req, file, max);
 		if (size === 0) throw new ImportFileError('empty');
-		const inspected = await imports.inspect(user, id, opts.name, {
-			delimiter: opts.delimiter,
-			defaultRegion: opts.region
-		});
+		const inspected = await imports.inspect(user, id, name, chosen.value);
 		file = null; // kept for the run
 		answer(res, 201, inspected);
 	} catch (e) {

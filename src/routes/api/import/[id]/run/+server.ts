@@ -9,7 +9,8 @@ const RULES: readonly MatchRule[] = ['skip', 'update', 'create'];
  * Runs an uploaded import (issue #13 item 3) in the server process; answers at once (202)
  * and the run goes on: its progress and report at GET /api/import/<id>. Body (JSON,
  * optional): { rule: "skip" | "update" | "create" } for rows matching an existing contact
- * (default skip). Only the uploader's runs, once.
+ * (default skip). Only the uploader's runs, once; not while no column names anyone (409
+ * mapping_required: the mapping screen says which do).
  */
 export const POST: RequestHandler = async ({ params, request, locals }) => {
 	if (!locals.user) return json({ error: 'unauthorized' }, { status: 401 });
@@ -30,5 +31,6 @@ export const POST: RequestHandler = async ({ params, request, locals }) => {
 	const started = getContext().imports.start(locals.user, params.id, rule);
 	if (started === 'not_found') return json({ error: 'not_found' }, { status: 404 });
 	if (started === 'not_ready') return json({ error: 'already_run' }, { status: 409 });
+	if (started === 'mapping_required') return json({ error: 'mapping_required' }, { status: 409 });
 	return json({ id: params.id, status: 'running' }, { status: 202 });
 };

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { IMPORT_FIELDS, type ColumnTarget } from './import-fields.ts';
+import {
+	MAX_MAPPED_COLUMNS,
+	TARGET_CHOICES,
+	namesSomeone,
+	parseMappingKeys,
+	parseTargetKey,
+	targetKey
+} from './import-mapping.ts';
+
+describe('import mapping keys', () => {
+	it('every target a layout or the screen uses reads back as itself', () => {
+		const targets: ColumnTarget[] = [
+			{ kind: 'ignore' },
+			{ kind: 'field', field: 'firstName' },
+			{ kind: 'field', field: 'street', slot: 2 },
+			{ kind: 'field', field: 'phone', label: 'mobile' },
+			{ kind: 'field', field: 'email', label: 'work', slot: 1 },
+			{ kind: 'label', field: 'email', slot: 3 }
+		];
+		for (const t of targets) expect(parseTargetKey(targetKey(t))).toEqual(t);
+		for (const key of TARGET_CHOICES) expect(targetKey(parseTargetKey(key)!)).toBe(key);
+		for (const f of IMPORT_FIELDS) expect(TARGET_CHOICES.some((k) => k.startsWith(`field:${f}`))).toBe(true);
+	});
+
+	it('refuses what the mapping screen could not have sent', () => {
+		for (const bad of [
+			'',
+			'field:',
+			'field:password',
+			'field:__proto__',
+			'field:constructor',
+			'field:firstName:work',
+			'field:email:boss',
+			'label:firstName@1',
+			'label:email',
+			'field:email@100',
+			'custom:abc',
+			'ignore ',
+			'x'.repeat(100),
+			42,
+			null,
+			{ kind: 'ignore' }
+		])
+			expect(parseTargetKey(bad), JSON.stringify(bad)).toBeNull();
+	});
+
+	it('a mapping has one valid key per column, and says what is wrong first', () => {
+		expect(parseMappingKeys(['field:firstName', 'ignore'], 2)).toEqual({
+			ok: true,
+			targets: [{ kind: 'field', field: 'firstName' }, { kind: 'ignore' }]
+		});
+		expect(parseMappingKeys('ignore', 1)).toEqual({ ok: false, error: 'not_a_list' });
+		expect(parseMappingKeys(['ignore'], 2)).toEqual({ ok: false, error: 'column_count' });
+		expect(parseMappingKeys(['ignore', 'field:nope'], 2)).toEqual({ ok: false, error: 'unknown_target', column: 1 });
+		const huge = new Array<string>(MAX_MAPPED_COLUMNS + 1).fill('ignore');
+		expect(parseMappingKeys(huge, huge.length)).toEqual({ ok: false, error: 'too_many_columns' });
+	});
+
+	it('a mapping must name someone: a name, a company or an e-mail', () => {
+		expect(namesSomeone([{ kind: 'field', field: 'phone' }, { kind: 'ignore' }])).toBe(false);
+		expect(
+			namesSomeone([
+				{ kind: 'field', field: 'phone' },
+				{ kind: 'field', field: 'email', label: 'work' }
+			])
+		).toBe(true);
+	});
+});
