@@ -70,8 +70,13 @@ export function rowKeys(layout: string, r: RowResult): string[] {
 }
 
 /** Fields an update may change on a matched record (never who made it, never the welcome choice). */
-const CONTACT_UPDATABLE = ['firstName', 'lastName', 'position', 'email', 'phone'] as const;
-const CUSTOMER_UPDATABLE = ['email', 'phone', 'website', 'street', 'city', 'state', 'postalCode', 'country'] as const;
+/**
+ * Rule "update" writes every field the row carries (the plan holds only non-empty values), but
+ * not what names the record or decides for it: a matched record keeps its kind and company
+ * name, and a contact keeps its welcome-mail choice.
+ */
+const NOT_UPDATED: ReadonlySet<string> = new Set(['kind', 'companyName', 'doNotSendWelcome']);
+const updatable = (wanted: Record<string, unknown>) => Object.keys(wanted).filter((k) => !NOT_UPDATED.has(k));
 
 export class RowWriter {
 	private readonly companies: Map<string, string>;
@@ -95,7 +100,7 @@ export class RowWriter {
 				reason: r.reason,
 				detail: r.column === undefined ? null : { column: r.column }
 			};
-		const planned = planRecords(r.draft);
+		const planned = planRecords(r.draft, this.run.layout);
 		if (!planned.ok) return { line: r.line, outcome: 'refused', reason: 'invalid', detail: { field: planned.field } };
 		const plan = planned.plan;
 		const detail: Record<string, unknown> = {};
@@ -156,13 +161,13 @@ export class RowWriter {
 			(doc) => {
 				if (target.contactId === null) {
 					const wanted = plan.kind === 'contact' ? plan.companyFields : plan.kind === 'company' ? plan.customer : {};
-					const prev = differing(customerMap(doc), wanted, CUSTOMER_UPDATABLE);
+					const prev = differing(customerMap(doc), wanted, updatable(wanted));
 					if (prev) updateCustomer(doc, pick(wanted, Object.keys(prev)), by, now);
 					return prev;
 				}
 				const m = contactsMap(doc).get(target.contactId);
 				if (!m || m.get('deletedAt') || plan.kind === 'company') return null;
-				const prev = differing(m, plan.contact, CONTACT_UPDATABLE);
+				const prev = differing(m, plan.contact, updatable(plan.contact));
 				if (prev) updateContact(doc, target.contactId, pick(plan.contact, Object.keys(prev)), by, now);
 				return prev;
 			},
@@ -263,8 +268,10 @@ function differing(
 	for (const f of fields) {
 		const v = wanted[f];
 		if (v === undefined || v === null || v === '') continue;
-		const now = current.get(f) ?? null;
-		if (now !== v) prev[f] = typeof now === 'object' && now !== null ? String(now) : now;
+		const stored = current.get(f) ?? null;
+		// A collaborative text (Y.Text) compares by its text.
+		const now = typeof stored === 'object' && stored !== null ? String(stored) : stored;
+		if (now !== v) prev[f] = now;
 	}
 	return Object.keys(prev).length > 0 ? prev : null;
 }

@@ -205,15 +205,26 @@ describe('[§8] import run', () => {
 	});
 
 	it('rule "update": fields of the matched contact change, and the undo restores them', async () => {
-		const csv = 'First Name,Last Name,E-mail,Job Title\r\nLena,Vogt,lena.vogt@nordwind.example,Leiterin Einkauf\r\n';
+		const csv =
+			'First Name,Last Name,E-mail,Job Title,Department\r\nLena,Vogt,lena.vogt@nordwind.example,Leiterin Einkauf,Einkauf\r\n';
 		const run = await importFile(alice, csv, 'update.csv', 'update');
 		expect(run.counts).toEqual({ imported: 0, updated: 1, skipped: 0, refused: 0 });
 		const lena = () =>
 			readContacts(companyOnDevice('Nordwind Logistik GmbH')!.doc).find((c) => c.firstName === 'Lena')!;
+		const department = () => {
+			const doc = companyOnDevice('Nordwind Logistik GmbH')!.doc;
+			return contactsMap(doc).get(lena().id)?.get('department') ?? null;
+		};
 		await until(() => lena().position === 'Leiterin Einkauf', 5000, 'the update on the device');
+		// A field the contact did not have yet is updated too (richer contacts, issue #13 item 2).
+		expect(department()).toBe('Einkauf');
+		// The same file again changes nothing.
+		const again = await importFile(alice, csv, 'update-again.csv', 'update');
+		expect(again.counts).toEqual({ imported: 0, updated: 0, skipped: 1, refused: 0 });
 		const undo = await alice.postJson(`/api/import/${run.id}/undo`, {});
 		expect(undo.status).toBe(200);
 		await until(() => lena().position === 'Disponentin', 5000, 'the previous value on the device');
+		expect(department()).toBe(null);
 	});
 
 	it('undo of the Google run: its records go to the trash, on the device too; a second undo is a no-op', async () => {
