@@ -141,6 +141,8 @@ test('[§3.2][§5] an invoice with lines online and offline shows its totals; th
 	// A second screen — a phone — opens the invoice by its link: the server holds it all.
 	const phone = await (await newContext({ viewport: { width: 390, height: 844 } })).newPage();
 	await signIn(phone, ADMIN);
+	// A fresh device first syncs everything the admin may read (every test's records by now).
+	await expectSynced(phone);
 	await phone.goto(invoiceUrl);
 	const phonePanel = phone.getByRole('tabpanel', { name: 'Invoices' });
 	await expect(phonePanel.getByRole('group', { name: 'Totals' }).getByRole('definition').last()).toHaveText('€350.99');
