@@ -18,6 +18,7 @@ import path from 'node:path';
 import type { StaffRef } from '../../src/lib/schema/access.ts';
 import { parseMappingKeys, type MappingError } from '../../src/lib/schema/import-mapping.ts';
 import type { PortalPermission } from '../../src/lib/schema/records.ts';
+import { serverCustomFields } from '../custom-values.ts';
 import type { Db } from '../db.ts';
 import type { AccessIndex } from '../sync/access-index.ts';
 import type { ServerDocs } from '../sync/server-docs.ts';
@@ -129,7 +130,7 @@ export class Imports {
 	async inspect(user: StaffRef, id: string, fileName: string, chosen: Chosen): Promise<Inspected> {
 		const file = this.filePath(id);
 		const bytes = (await fs.promises.stat(file)).size;
-		const head = await readHead(file, fileName, this.readOptions(user, chosen));
+		const head = await readHead(file, fileName, this.readOptions(user, chosen), serverCustomFields(this.deps.db));
 		const options = this.optionsOf(head, chosen, head.detection.format === 'csv' && head.detection.saved);
 		this.store.create({
 			id,
@@ -157,13 +158,19 @@ export class Imports {
 		try {
 			const opts = this.readOptions(user, chosen);
 			if (chosen.columns) opts.savedFor = undefined;
-			let head = await readHead(file, run.file_name, opts);
+			const customFields = serverCustomFields(this.deps.db);
+			let head = await readHead(file, run.file_name, opts, customFields);
 			if (chosen.columns) {
 				if (head.detection.format !== 'csv' || !head.mapping) return { ok: false, error: 'mapping', reason: 'not_csv' };
 				const parsed = parseMappingKeys(chosen.columns, head.detection.columns.length);
 				if (!parsed.ok) return { ok: false, error: 'mapping', reason: parsed.error, column: parsed.column };
+				// An additional field must be one the workspace has (not removed).
+				const unknown = parsed.targets.findIndex(
+					(t) => t.kind === 'custom' && !customFields.some((f) => f.id === t.id && f.removedAt === null)
+				);
+				if (unknown >= 0) return { ok: false, error: 'mapping', reason: 'unknown_target', column: unknown };
 				const mapping = { layout: head.mapping.layout, signature: head.mapping.signature, columns: parsed.targets };
-				head = await readHead(file, run.file_name, { ...opts, mapping });
+				head = await readHead(file, run.file_name, { ...opts, mapping }, customFields);
 			}
 			const saved = head.detection.format === 'csv' && head.detection.saved;
 			if (!this.store.setOptions(id, user.id, this.optionsOf(head, chosen, saved)))
@@ -238,7 +245,8 @@ export class Imports {
 			canRead: (doc: string) => this.deps.access.canRead(user, doc),
 			canWrite: (doc: string) => this.deps.access.canWrite(user, doc),
 			maxContacts: this.deps.maxContacts,
-			permissions: this.deps.defaultPermissions()
+			permissions: this.deps.defaultPermissions(),
+			customFields: serverCustomFields(this.deps.db)
 		};
 		void runFile(writer, { run, userId: user.id, rule, file: this.filePath(id), stopped: () => this.closed })
 			.catch((e: unknown) => console.error('import: run failed:', e))

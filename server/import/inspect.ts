@@ -5,6 +5,7 @@
  * PREVIEW_ROWS rows are read (csv.ts looks at no more than its 64 kB sample besides).
  */
 import fs from 'node:fs';
+import type { CustomFieldDef } from '../../src/lib/schema/custom-fields.ts';
 import type { Mapping } from '../../src/lib/schema/import-fields.ts';
 import { ImportFileError, formatOf, openImport, type Detection, type ReadOptions } from './import-file.ts';
 import { previewOf, type PreviewRow } from './preview.ts';
@@ -18,8 +19,16 @@ export interface Head {
 	preview: PreviewRow[];
 }
 
-/** Reads the head of `file`. Throws ImportFileError when it cannot be imported at all. */
-export async function readHead(file: string, fileName: string, opts: ReadOptions): Promise<Head> {
+/**
+ * Reads the head of `file`; `customFields` are the workspace's additional fields (what a column
+ * mapped to one holds). Throws ImportFileError when it cannot be imported at all.
+ */
+export async function readHead(
+	file: string,
+	fileName: string,
+	opts: ReadOptions,
+	customFields: readonly CustomFieldDef[] = []
+): Promise<Head> {
 	const head = Buffer.alloc(64);
 	const fd = await fs.promises.open(file, 'r');
 	try {
@@ -32,7 +41,7 @@ export async function readHead(file: string, fileName: string, opts: ReadOptions
 	const preview: PreviewRow[] = [];
 	try {
 		for await (const r of opened.rows) {
-			preview.push(previewOf(r));
+			preview.push(previewOf(r, customFields));
 			if (preview.length >= PREVIEW_ROWS) break;
 		}
 	} catch (e) {

@@ -93,6 +93,22 @@ describe('rowToDraft', () => {
 	});
 });
 
+describe('rowToDraft: additional fields', () => {
+	it('a column mapped to an additional field is kept as text by field id; too long is refused; a formula warns', () => {
+		const m = mapping(field('firstName'), field('lastName'), { kind: 'custom', id: 'shoe' });
+		const r = rowToDraft(3, ['Ana', 'Silva', ' 38 '], m, { columns: 3 });
+		expect(r.kind === 'draft' && r.draft.custom).toEqual({ shoe: '38' });
+		expect(rowToDraft(3, ['Ana', 'Silva', 'x'.repeat(10_001)], m, { columns: 3 })).toEqual({
+			kind: 'refused',
+			line: 3,
+			reason: 'too_long',
+			column: 2
+		});
+		const f = rowToDraft(3, ['Ana', 'Silva', '=HYPERLINK("x")'], m, { columns: 3 });
+		expect(f.kind === 'draft' && f.warnings).toEqual([{ code: 'formula', column: 2 }]);
+	});
+});
+
 describe('splitFullName', () => {
 	it('comma form, several given names, one word', () => {
 		expect(splitFullName('Silva, Ana')).toEqual({ first: 'Ana', last: 'Silva' });

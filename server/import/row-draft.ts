@@ -8,6 +8,7 @@
  */
 import { parseBirthday } from '../../src/lib/schema/birthday.ts';
 import { EMAIL_RE } from '../../src/lib/schema/fields.ts';
+import { MAX_CUSTOM_LONG_TEXT } from '../../src/lib/schema/custom-values.ts';
 import {
 	IMPORT_MAX,
 	emptyDraft,
@@ -90,6 +91,7 @@ export function rowToDraft(line: number, cells: readonly string[], mapping: Mapp
 	const slots = new Map<number, Partial<AddressDraft>>();
 	const labels = new Map<string, ValueLabel | null>();
 	const multis: { field: MultiField; value: string; label?: ValueLabel; slot: number; column: number }[] = [];
+	const customs = new Map<string, string>();
 
 	for (let i = 0; i < Math.min(cells.length, mapping.columns.length); i++) {
 		const target = mapping.columns[i];
@@ -99,6 +101,12 @@ export function rowToDraft(line: number, cells: readonly string[], mapping: Mapp
 		if (target.kind === 'ignore' || value === '') continue;
 		if (target.kind === 'label') {
 			labels.set(`${target.field}:${target.slot}`, labelOf(value));
+			continue;
+		}
+		if (target.kind === 'custom') {
+			if (value.length > MAX_CUSTOM_LONG_TEXT) return refuse('too_long', i);
+			if (FORMULA_START.test(cell) && !NUMBER_LIKE.test(value)) warnings.push({ code: 'formula', column: i });
+			customs.set(target.id, value);
 			continue;
 		}
 		const field = target.field;
@@ -127,6 +135,7 @@ export function rowToDraft(line: number, cells: readonly string[], mapping: Mapp
 	if (deleted && TRUTHY.has(deleted.toLowerCase())) return refuse('deleted_in_source', singles.get('deleted')!.column);
 
 	const draft = emptyDraft();
+	draft.custom = Object.fromEntries(customs);
 	draft.namePrefix = get('namePrefix');
 	draft.firstName = get('firstName');
 	draft.middleName = get('middleName');

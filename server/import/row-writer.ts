@@ -10,6 +10,8 @@
  * rule: the same file twice creates nothing new.
  */
 import type * as Y from 'yjs';
+import type { CustomFieldDef } from '../../src/lib/schema/custom-fields.ts';
+import { CUSTOM_PREFIX } from '../../src/lib/schema/custom-values.ts';
 import {
 	addContact,
 	contactsMap,
@@ -36,6 +38,8 @@ export interface WriterDeps {
 	canWrite(customerId: string): boolean;
 	maxContacts: number;
 	permissions: Partial<Record<PortalPermission, boolean>>;
+	/** The workspace's additional fields, as they were when the run started. */
+	customFields: readonly CustomFieldDef[];
 }
 
 export interface WriterRun {
@@ -100,7 +104,7 @@ export class RowWriter {
 				reason: r.reason,
 				detail: r.column === undefined ? null : { column: r.column }
 			};
-		const planned = planRecords(r.draft, this.run.layout);
+		const planned = planRecords(r.draft, this.run.layout, this.deps.customFields);
 		if (!planned.ok) return { line: r.line, outcome: 'refused', reason: 'invalid', detail: { field: planned.field } };
 		const plan = planned.plan;
 		const detail: Record<string, unknown> = {};
@@ -230,8 +234,11 @@ export class RowWriter {
 					changes: [{ customerId: companyId, contactId, action: 'created' }],
 					// The company existed: its address and website stay as they are.
 					notKept: [
-						...(Object.keys(plan.companyFields).some((k) => k !== 'website') ? ['address'] : []),
-						...(plan.companyFields.website ? ['website'] : [])
+						...(Object.keys(plan.companyFields).some((k) => k !== 'website' && !k.startsWith(CUSTOM_PREFIX))
+							? ['address']
+							: []),
+						...(plan.companyFields.website ? ['website'] : []),
+						...(Object.keys(plan.companyFields).some((k) => k.startsWith(CUSTOM_PREFIX)) ? ['custom'] : [])
 					]
 				};
 			this.companies.delete(name); // trashed meanwhile: the row makes the company anew

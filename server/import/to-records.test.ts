@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { CustomFieldDef } from '../../src/lib/schema/custom-fields.ts';
 import { emptyDraft, type ImportDraft } from '../../src/lib/schema/import-fields.ts';
 import { companyKey, planRecords, sourceKey, websiteOf } from './to-records.ts';
 
@@ -144,6 +145,45 @@ describe('planRecords', () => {
 			ok: false,
 			field: 'position'
 		});
+	});
+});
+
+describe('planRecords: additional fields', () => {
+	const def = (d: Partial<CustomFieldDef> & Pick<CustomFieldDef, 'id' | 'appliesTo' | 'type'>): CustomFieldDef => ({
+		label: d.id,
+		order: 0,
+		required: false,
+		options: [],
+		removedAt: null,
+		...d
+	});
+	const DEFS = [
+		def({ id: 'shoe', appliesTo: 'person', type: 'number', label: 'Shoe size' }),
+		def({ id: 'tier', appliesTo: 'company', type: 'select', options: ['Gold'] }),
+		def({ id: 'vip', appliesTo: 'person', type: 'checkbox' }),
+		def({ id: 'old', appliesTo: 'person', type: 'text', label: 'Old', removedAt: 1 })
+	];
+	const plan = (d: Partial<ImportDraft>) => {
+		const r = planRecords(draft(d), 'custom', DEFS);
+		if (!r.ok) throw new Error(r.field);
+		return r.plan;
+	};
+
+	it('person fields go on the contact, company fields on the company the row makes; cells read as the type', () => {
+		const p = plan({ firstName: 'A', lastName: 'B', company: 'Acme', custom: { shoe: '43', tier: 'Gold', vip: 'ja' } });
+		expect(p.kind === 'contact' && p.contact).toMatchObject({ 'custom.shoe': 43, 'custom.vip': true });
+		expect(p.kind === 'contact' && p.companyFields).toMatchObject({ 'custom.tier': 'Gold' });
+		const c = plan({ kind: 'company', company: 'Acme', custom: { tier: 'Gold' } });
+		expect(c.kind === 'company' && c.customer).toMatchObject({ 'custom.tier': 'Gold' });
+	});
+
+	it('a cell that does not read as the type is kept as written; a field not defined, removed or of the other kind is reported', () => {
+		const p = plan({ firstName: 'A', lastName: 'B', custom: { shoe: 'groß', old: 'x', nope: 'y', tier: 'Gold' } });
+		expect(p.kind === 'person' && p.contact).toMatchObject({ 'custom.shoe': 'groß' });
+		expect(p.kind === 'person' && Object.keys(p.contact).filter((k) => k.startsWith('custom.'))).toEqual([
+			'custom.shoe'
+		]);
+		expect(p.notKept).toEqual(['Old', 'custom', 'tier']);
 	});
 });
 

@@ -27,7 +27,10 @@ import {
 import { countryCode } from '../../src/lib/schema/countries.ts';
 import type { ContactData, CustomerData } from '../../src/lib/schema/customer-doc.ts';
 import { validateContact, validateCustomer } from '../../src/lib/schema/customer-doc.ts';
+import type { CustomFieldDef } from '../../src/lib/schema/custom-fields.ts';
+import { customKey, customValueShape, parseCustomCell } from '../../src/lib/schema/custom-values.ts';
 import type { ImportDraft } from '../../src/lib/schema/import-fields.ts';
+import type { FieldValue } from '../../src/lib/schema/records.ts';
 import { fold } from '../../src/lib/schema/text-fold.ts';
 
 export type RecordPlan =
@@ -85,7 +88,8 @@ const valuesOf = (d: ImportDraft) => ({
  */
 export function planRecords(
 	d: ImportDraft,
-	layout?: string
+	layout?: string,
+	customFields: readonly CustomFieldDef[] = []
 ): { ok: true; plan: RecordPlan } | { ok: false; field: string } {
 	const notKept: string[] = [];
 	const keep = (field: string, has: boolean) => has && notKept.push(field);
@@ -145,7 +149,43 @@ export function planRecords(
 		const badContact = Object.keys(validateContact(plan.contact))[0];
 		if (badContact) return { ok: false, field: badContact };
 	}
+	placeCustomValues(d, plan, customFields);
 	return { ok: true, plan };
+}
+
+/**
+ * Cells mapped to additional fields, read against their definitions (custom-values.ts
+ * parseCustomCell): person fields go on the contact, company fields on the company (on a
+ * company the row creates; an existing company keeps its values, as it keeps its address).
+ * A cell that does not read as its field's type is kept as written — the record shows it
+ * flagged, as it does any value a changed definition no longer fits — never dropped. A field
+ * that is not defined (or removed) is reported as not kept.
+ */
+function placeCustomValues(d: ImportDraft, plan: RecordPlan, defs: readonly CustomFieldDef[]): void {
+	for (const [id, text] of Object.entries(d.custom)) {
+		const found = defs.find((f) => f.id === id);
+		const def = found?.removedAt === null ? found : undefined;
+		const parsed = def ? parseCustomCell(def, text) : null;
+		const value: FieldValue = parsed && 'value' in parsed ? parsed.value : text;
+		if (value === null) continue;
+		const into =
+			def?.appliesTo === 'person'
+				? plan.kind === 'company'
+					? null
+					: plan.contact
+				: def?.appliesTo === 'company'
+					? plan.kind === 'contact'
+						? plan.companyFields
+						: plan.kind === 'company'
+							? plan.customer
+							: null
+					: null;
+		if (!into || customValueShape(value) !== null) {
+			plan.notKept.push(found ? found.label : 'custom');
+			continue;
+		}
+		(into as Record<string, FieldValue>)[customKey(id)] = value;
+	}
 }
 
 /** Company names compared case- and accent-insensitively, inner space collapsed ("ACME  gmbh" = "Acme GmbH"). */

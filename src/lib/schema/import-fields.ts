@@ -82,6 +82,8 @@ export type ColumnTarget =
 	| { kind: 'field'; field: ImportField; label?: ValueLabel; slot?: number }
 	/** The column names the label of slot `slot` of a multi field ("E-mail 1 - Type"). */
 	| { kind: 'label'; field: MultiField; slot: number }
+	/** The column fills an additional field (custom-fields.ts) by its id. */
+	| { kind: 'custom'; id: string }
 	| { kind: 'ignore' };
 
 export const IGNORE: ColumnTarget = Object.freeze({ kind: 'ignore' });
@@ -196,6 +198,8 @@ export interface ImportDraft {
 	tags: string[];
 	externalId: string | null;
 	photo: PhotoDraft | null;
+	/** Cells mapped to additional fields, as text, by field id (read against the definition in to-records.ts). */
+	custom: Record<string, string>;
 }
 
 export function emptyDraft(): ImportDraft {
@@ -218,6 +222,7 @@ export function emptyDraft(): ImportDraft {
 		notes: '',
 		tags: [],
 		externalId: null,
-		photo: null
+		photo: null,
+		custom: {}
 	};
 }

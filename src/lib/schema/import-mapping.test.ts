@@ -67,4 +67,11 @@ describe('import mapping keys', () => {
 			])
 		).toBe(true);
 	});
+
+	it('an additional field: custom.<id> both ways; a malformed id is no target', () => {
+		expect(parseTargetKey('custom.shoe_size-2')).toEqual({ kind: 'custom', id: 'shoe_size-2' });
+		expect(targetKey({ kind: 'custom', id: 'shoe' })).toBe('custom.shoe');
+		for (const bad of ['custom.', 'custom.a b', 'custom.a.b', `custom.${'x'.repeat(65)}`, 'custom:shoe'])
+			expect(parseTargetKey(bad), bad).toBeNull();
+	});
 });

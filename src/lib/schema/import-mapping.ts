@@ -7,6 +7,7 @@
  *   field:<field>:<label>        an e-mail, phone or website with its label ("field:phone:mobile")
  *   …@<slot>                     grouped with the label column of the same slot (Google "E-mail 1")
  *   label:<field>@<slot>         the column names the label of that slot ("E-mail 1 - Type")
+ *   custom.<id>                  an additional field (the record's own key for it)
  *
  * Keys, not objects, so that a target kind added later (custom fields, issue #13 item 1:
  * `custom:<id>`) is one more prefix here and one more branch in parseTargetKey; everything
@@ -21,10 +22,12 @@ import {
 	type MultiField,
 	type ValueLabel
 } from './import-fields.ts';
+import { customFieldId, customKey } from './custom-values.ts';
 
 /** More columns than any export has (Outlook's is the widest known, 92). */
 export const MAX_MAPPED_COLUMNS = 1000;
-export const MAX_TARGET_KEY = 64;
+/** The longest key: `custom.` and a 64-character field id. */
+export const MAX_TARGET_KEY = 80;
 /** Slots as exports number them (Google "Phone 1" … "Phone 9"); more is not a real file. */
 export const MAX_SLOT = 99;
 
@@ -34,6 +37,7 @@ const isLabel = (l: string): l is ValueLabel => (VALUE_LABELS as readonly string
 
 export function targetKey(t: ColumnTarget): string {
 	if (t.kind === 'ignore') return 'ignore';
+	if (t.kind === 'custom') return customKey(t.id);
 	if (t.kind === 'label') return `label:${t.field}@${t.slot}`;
 	const slot = t.slot === undefined ? '' : `@${t.slot}`;
 	return t.label ? `field:${t.field}:${t.label}${slot}` : `field:${t.field}${slot}`;
@@ -45,6 +49,9 @@ const KEY_RE = /^(field|label):([A-Za-z]+)(?::([a-z]+))?(?:@(\d{1,2}))?$/;
 export function parseTargetKey(key: unknown): ColumnTarget | null {
 	if (typeof key !== 'string' || key.length > MAX_TARGET_KEY) return null;
 	if (key === 'ignore') return { kind: 'ignore' };
+	// Whether the field exists is the run's question (to-records.ts: an unknown one is not kept).
+	const custom = customFieldId(key);
+	if (custom !== null) return { kind: 'custom', id: custom };
 	const m = KEY_RE.exec(key);
 	if (!m) return null;
 	const [, kind, field, label, slotText] = m;

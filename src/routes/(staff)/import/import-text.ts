@@ -105,6 +105,8 @@ export function targetText(key: string): string {
 	const t = parseTargetKey(key);
 	if (!t) return key;
 	if (t.kind === 'ignore') return m.imp_target_ignore();
+	// An additional field the workspace does not have (any more): named by its key.
+	if (t.kind === 'custom') return m.imp_target_custom({ label: key });
 	const field = FIELDS[t.field]();
 	if (t.kind === 'label') return m.imp_target_label_of({ field, slot: String(t.slot) });
 	const labelled = t.label ? m.imp_target_labelled({ field, label: LABELS[t.label]() }) : field;
