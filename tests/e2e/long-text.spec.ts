@@ -15,6 +15,8 @@ test('two people typing in the same Description both keep their words', async ({
 
 	const other = await (await newContext()).newPage();
 	await signIn(other, ADMIN);
+	// A fresh device first syncs everything the admin may read (every test's records by now).
+	await expect(other.getByRole('status', { name: 'Sync status' })).toContainText('Synced', { timeout: 15_000 });
 	await other.goto(url);
 	await expect(shownValue(other, 'Description')).toHaveText(base);
 
