@@ -130,4 +130,18 @@ describe('additional fields in the list export', () => {
 		company('c1', 'Acme', { note: '=HYPERLINK("x")' });
 		expect(exportCsv('companies')[1]).toContain(`'=HYPERLINK`);
 	});
+
+	it('the vCard export carries them as X-FIELDBOOK-FIELD with id and label; a removed field is left out', () => {
+		company('c1', 'Acme', { tier: 'Gold', vip: false }, { shoe: 43 });
+		storeSettings((d) => removeCustomField(d, 'tier', 5));
+		const vcf = (list: 'companies' | 'contacts') => {
+			const q = parseExportQuery(new URLSearchParams());
+			if (!q.ok) throw new Error(q.param);
+			return exportList(db, ADMIN, () => true, { list, format: 'vcf' }, q.value).body;
+		};
+		expect(vcf('companies')).toContain('X-FIELDBOOK-FIELD;X-ID=vip;X-LABEL="VIP":no\r\n');
+		expect(vcf('companies')).not.toContain('X-ID=tier');
+		expect(vcf('contacts')).toContain('X-FIELDBOOK-FIELD;X-ID=shoe;X-LABEL="Shoe size":43\r\n');
+		expect(vcf('contacts')).not.toContain('X-ID=vip');
+	});
 });

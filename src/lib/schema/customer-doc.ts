@@ -355,7 +355,8 @@ export interface CustomerSummary {
 
 const str = (v: FieldValue | undefined) => (typeof v === 'string' && v !== '' ? v : null);
 /** A record's values of `kind` besides its primary one (the slots of contact-values.ts). */
-const moreOf = (data: Readonly<Record<string, unknown>>, kind: ValueKind): string[] => {
+const moreOf = (record: object, kind: ValueKind): string[] => {
+	const data = record as Readonly<Record<string, unknown>>;
 	const primary = typeof data[kind] === 'string' ? (data[kind] as string).trim() : '';
 	return valuesOf(data, kind)
 		.map((v) => v.value)
