@@ -171,3 +171,14 @@ export function customTexts(
 /** The labels of `defs` by id (a vCard's X-LABEL). */
 export const customLabels = (defs: readonly CustomFieldDef[]): Record<string, string> =>
 	Object.fromEntries(defs.map((d) => [d.id, d.label]));
+
+/** A person row as a card of a vCard export: its fields, its live additional fields, its stable UID. */
+export const personCard = (
+	r: PersonRow,
+	language: string,
+	defs: readonly CustomFieldDef[],
+	values: Readonly<Record<string, FieldValue>> | undefined
+) => ({
+	draft: { ...personDraft(r, language), custom: customTexts(defs, values) },
+	uid: `urn:fieldbook:contact:${r.contactId}`
+});

@@ -25,8 +25,8 @@ import {
 	customColumns,
 	customLabels,
 	customTexts,
-	personColumns,
-	personDraft
+	personCard,
+	personColumns
 } from './list-columns.ts';
 import { companyRows, personRows, type CompanyRow, type CustomerRow, type PersonRow } from './list-rows.ts';
 
@@ -161,10 +161,7 @@ export function exportList(
 			? { body: csvOf(columns, rows, q.delimiter), contentType: csvType, filename, count: rows.length }
 			: {
 					body: vcardsOf(
-						rows.map((r) => ({
-							draft: { ...personDraft(r, language), custom: customTexts(personDefs, personValues(r)) },
-							uid: `urn:fieldbook:contact:${r.contactId}`
-						})),
+						rows.map((r) => personCard(r, language, personDefs, personValues(r))),
 						customLabels(personDefs)
 					),
 					contentType: vcfType,
