@@ -23,6 +23,8 @@ import { SETTINGS_DOC } from '../../src/lib/schema/settings.ts';
 import { openDatabase, type Db } from '../db.ts';
 import { projectCustomer, removeCustomer } from '../projection.ts';
 import { SqliteDocStore } from '../sync/doc-store.ts';
+import { serverCustomFields } from '../custom-values.ts';
+import { contactVcard, type ContactDataExport } from './contact-data.ts';
 import { exportList } from './list-export.ts';
 
 const ADMIN: StaffRef = { id: 'root', role: 'admin' };
@@ -143,5 +145,26 @@ describe('additional fields in the list export', () => {
 		expect(vcf('companies')).not.toContain('X-ID=tier');
 		expect(vcf('contacts')).toContain('X-FIELDBOOK-FIELD;X-ID=shoe;X-LABEL="Shoe size":43\r\n');
 		expect(vcf('contacts')).not.toContain('X-ID=vip');
+	});
+
+	it("a contact's own vCard (the data access export) carries their live person fields", () => {
+		storeSettings((d) =>
+			addCustomField(d, 'gone', { appliesTo: 'person', type: 'text', label: 'Gone', required: false })
+		);
+		storeSettings((d) => removeCustomField(d, 'gone', 5));
+		const data = {
+			contact: {
+				id: 'k1',
+				customerId: 'c1',
+				customerName: 'Acme',
+				fields: { firstName: 'Kim', lastName: 'Lee', 'custom.shoe': 43, 'custom.gone': 'x', 'custom.tier': 'Gold' }
+			}
+		} as unknown as ContactDataExport;
+		const vcf = contactVcard(data, serverCustomFields(db));
+		expect(vcf).toContain('X-FIELDBOOK-FIELD;X-ID=shoe;X-LABEL="Shoe size":43\r\n');
+		// A removed field, and a company field's key on a contact, are not written.
+		expect(vcf).not.toContain('X-ID=gone');
+		expect(vcf).not.toContain('X-ID=tier');
+		expect(contactVcard(data)).not.toContain('X-FIELDBOOK-FIELD');
 	});
 });
