@@ -19,7 +19,15 @@ import { matchesCustom } from '../../src/lib/schema/custom-filter.ts';
 import type { FieldValue } from '../../src/lib/schema/records.ts';
 import { allCustomValues, serverCustomFields } from '../custom-values.ts';
 import type { Db } from '../db.ts';
-import { companyColumns, companyRowDraft, customColumns, personColumns, personDraft } from './list-columns.ts';
+import {
+	companyColumns,
+	companyRowDraft,
+	customColumns,
+	customLabels,
+	customTexts,
+	personCard,
+	personColumns
+} from './list-columns.ts';
 import { companyRows, personRows, type CompanyRow, type CustomerRow, type PersonRow } from './list-rows.ts';
 
 export interface ExportFile {
@@ -133,7 +141,8 @@ export function exportList(
 	const vcfType = 'text/vcard; charset=utf-8';
 	const language = file.language ?? 'en';
 	const filtered = Object.keys(q.custom).length > 0;
-	const defs = file.format === 'csv' || filtered ? serverCustomFields(db) : [];
+	// Additional fields are columns of a CSV and X-FIELDBOOK-FIELD properties of a vCard (vcard-write.ts).
+	const defs = serverCustomFields(db);
 	const custom = defs.length > 0 ? allCustomValues(db) : null;
 	const keep = <R>(
 		target: 'company' | 'person',
@@ -146,15 +155,14 @@ export function exportList(
 	const companyValues = (r: CompanyRow) => custom?.byCustomer.get(r.customerId);
 	if (file.list === 'contacts') {
 		const rows = select(personEntries(db), user, canRead, q, keep('person', personValues));
-		const columns = [
-			...personColumns(language, rows),
-			...customColumns(liveCustomFields(defs, 'person'), personValues)
-		];
+		const personDefs = liveCustomFields(defs, 'person');
+		const columns = [...personColumns(language, rows), ...customColumns(personDefs, personValues)];
 		return file.format === 'csv'
 			? { body: csvOf(columns, rows, q.delimiter), contentType: csvType, filename, count: rows.length }
 			: {
 					body: vcardsOf(
-						rows.map((r) => ({ draft: personDraft(r, language), uid: `urn:fieldbook:contact:${r.contactId}` }))
+						rows.map((r) => personCard(r, language, personDefs, personValues(r))),
+						customLabels(personDefs)
 					),
 					contentType: vcfType,
 					filename,
@@ -162,15 +170,17 @@ export function exportList(
 				};
 	}
 	const rows = select(companyEntries(db), user, canRead, q, keep('company', companyValues));
-	const columns = [
-		...companyColumns(language, rows),
-		...customColumns(liveCustomFields(defs, 'company'), companyValues)
-	];
+	const companyDefs = liveCustomFields(defs, 'company');
+	const columns = [...companyColumns(language, rows), ...customColumns(companyDefs, companyValues)];
 	return file.format === 'csv'
 		? { body: csvOf(columns, rows, q.delimiter), contentType: csvType, filename, count: rows.length }
 		: {
 				body: vcardsOf(
-					rows.map((r) => ({ draft: companyRowDraft(r, language), uid: `urn:fieldbook:customer:${r.customerId}` }))
+					rows.map((r) => ({
+						draft: { ...companyRowDraft(r, language), custom: customTexts(companyDefs, companyValues(r)) },
+						uid: `urn:fieldbook:customer:${r.customerId}`
+					})),
+					customLabels(companyDefs)
 				),
 				contentType: vcfType,
 				filename,
