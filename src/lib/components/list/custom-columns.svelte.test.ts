@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { m } from '$lib/paraglide/messages';
 import type { CustomFieldDef } from '$lib/schema/custom-fields';
+import type { FieldValue } from '$lib/schema/records';
 import { CustomColumns } from './custom-columns.svelte';
 import type { ListUrlState } from './list-url.svelte';
 
@@ -22,7 +23,7 @@ const fields = [
 	def('old', { removedAt: 1 }),
 	def('shoe', { appliesTo: 'person' })
 ];
-const rows = [
+const rows: { id: string; custom: Record<string, FieldValue> }[] = [
 	{ id: 'a', custom: { region: 'North', vip: true } },
 	{ id: 'b', custom: { region: 'South' } },
 	{ id: 'c', custom: {} }
