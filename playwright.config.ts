@@ -12,6 +12,9 @@ export const BASE_URL = `http://127.0.0.1:${port}`;
 export const SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 4326);
 const dataDir = path.join(os.tmpdir(), `fieldbook-e2e-${process.pid}-${Date.now()}`);
 
+/** Specs that run after all others (see `projects`). */
+const LAST = /\/import\.spec\.ts$/;
+
 export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
 
 export default defineConfig({
@@ -39,6 +42,12 @@ export default defineConfig({
 			]
 		}
 	},
+	projects: [
+		{ name: 'main', testIgnore: LAST },
+		// The import tests write thousands of records, which every later admin device would sync
+		// first: they run when everything else has finished.
+		{ name: 'imports', testMatch: LAST, dependencies: ['main'] }
+	],
 	webServer: {
 		command: 'node --import tsx server/index.ts',
 		url: `http://127.0.0.1:${port}/login`,
