@@ -190,7 +190,8 @@ export class Imports {
 			delimiter: chosen.delimiter,
 			encoding: chosen.encoding,
 			defaultRegion: chosen.region,
-			savedFor: (signature) => this.saved.get(user.id, signature)
+			savedFor: (signature) => this.saved.get(user.id, signature),
+			customFields: serverCustomFields(this.deps.db)
 		};
 	}
 
