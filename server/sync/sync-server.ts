@@ -108,7 +108,8 @@ export class SyncServer {
 			queue: () => this.queue,
 			compactAfter: opts.compactAfter,
 			onBroken: (name) => opts.access.reload(name), // the failed commit's access changes were rolled back with it
-			onCommitted: (r, update, seq, from) => this.feed.committed(r.name, update, seq, from),
+			onCommitted: (name, update, seq, from, whole) => this.feed.committed(name, update, seq, from, whole),
+			held: (name) => opts.access.exists(name),
 			maxContacts: opts.maxContacts ?? 1000,
 			nameOf: opts.nameOf
 		});
@@ -163,6 +164,7 @@ export class SyncServer {
 		});
 		this.docs = new ServerDocs({
 			room: (name) => this.rooms.room(name),
+			create: (name, write, as, done) => this.rooms.createNew(name, write, as, done),
 			release: (room) => this.rooms.release(room),
 			afterCommit: (fn) => this.queue.afterCommit(fn),
 			closing: () => this.closing
