@@ -133,7 +133,9 @@ export async function importBench(opts: {
 		const deviceMs = tDevice - t0;
 		opts.log(
 			`import: ${opts.rows} rows uploaded in ${secs(tUploaded - t0)}, committed at ${secs(committedMs)}, ` +
-				`${onDevice}/${docs} documents on the device at ${secs(deviceMs)}; server CPU ${secs(cpuMs)} ` +
+				`${onDevice}/${docs} documents on the device at ${secs(deviceMs)}` +
+				(device.closeCode === null ? '' : ` (its socket closed: ${device.closeCode})`) +
+				`; server CPU ${secs(cpuMs)} ` +
 				`(${JSON.stringify(done.counts)}); load average ${os.loadavg()[0].toFixed(1)}`
 		);
 

@@ -2,13 +2,10 @@
  * Runs a commit's steps (commit/*.ts) inside its transaction, in order: history rows, the SQL
  * projection (and the mails it decides), duplicate e-mail claims, and the access index with
  * its revocations. The update log itself is the store's append, which comes first in the same
- * transaction (commit-queue.ts). A document is read from its loaded room, else from the update
- * that carries it (a new document the server wrote without a room: Rooms.createNew). Documents
- * of the batch that are neither are skipped by the per-document steps: a room stays loaded
- * until its queued updates are committed (room.ts), so that only happens to a room a storage
- * failure broke, whose batch rolls back anyway.
+ * transaction (commit-queue.ts). Documents of the batch that are not loaded are skipped by the
+ * per-document steps: a room stays loaded until its queued updates are committed (room.ts), so
+ * that only happens to a room a storage failure broke, whose batch rolls back anyway.
  */
-import type * as Y from 'yjs';
 import type { FieldChange } from '../../src/lib/schema/history.ts';
 import { touchedBy } from '../projection.ts';
 import type { BatchDoc, CommitBatch, CommitStep } from './commit/step.ts';
@@ -32,10 +29,8 @@ export class CommitEffects {
 	private docs(batch: QueuedUpdate[]): BatchDoc[] {
 		const changes = new Map<string, FieldChange[] | null>();
 		const authors = new Map<string, string | null>();
-		const carried = new Map<string, Y.Doc>();
 		for (const u of batch) {
 			authors.set(u.doc, u.userId);
-			if (u.ydoc) carried.set(u.doc, u.ydoc);
 			const known = changes.get(u.doc);
 			if (known === null) continue;
 			if (!u.changes) changes.set(u.doc, null);
@@ -44,11 +39,11 @@ export class CommitEffects {
 		}
 		const docs: BatchDoc[] = [];
 		for (const [name, changed] of changes) {
-			const doc = this.loaded(name)?.doc ?? carried.get(name);
-			if (!doc) continue;
+			const room = this.loaded(name);
+			if (!room) continue;
 			docs.push({
 				name,
-				doc,
+				doc: room.doc,
 				changes: changed,
 				touched: touchedBy(changed),
 				author: authors.get(name) ?? null

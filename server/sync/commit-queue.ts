@@ -5,18 +5,12 @@
  * batch instead of per update is what keeps acknowledging after commit fast (see the SQLite
  * figures in shared/STACK.md: ~2.7k/s one-by-one vs ~30k/s batched with synchronous=FULL).
  */
-import type * as Y from 'yjs';
 import type { FieldChange } from '../../src/lib/schema/history.ts';
 import type { AppendedUpdate, DocStore } from './doc-store.ts';
 
 export interface QueuedUpdate extends AppendedUpdate {
 	/** What the update changed, field by field (for the history), when known. */
 	changes?: FieldChange[];
-	/**
-	 * The document as the update leaves it, when no room holds it: a new document the server
-	 * wrote whole (Rooms.createNew); the commit's steps read it.
-	 */
-	ydoc?: Y.Doc;
 	/** Runs after the commit with the update's global sequence number. */
 	committed(seq: number): void;
 	/** Runs when the batch could not be stored (nothing in it was committed). */

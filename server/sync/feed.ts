@@ -139,20 +139,13 @@ export class Feed {
 	/**
 	 * A committed update, streamed to every other feed whose user may read the document. When
 	 * the commit changed who may read it, a user who gained access gets the whole document
-	 * and one who lost it is told to remove it (the pusher too). `whole`: the document's whole
-	 * state when the caller has it (a new document), spared reading it again.
+	 * and one who lost it is told to remove it (the pusher too).
 	 */
-	committed(
-		doc: string,
-		update: Uint8Array,
-		seq: number,
-		from: Connection | null,
-		whole: Uint8Array | null = null
-	): void {
+	committed(doc: string, update: Uint8Array, seq: number, from: Connection | null): void {
 		if (this.live.size === 0) return;
 		const before = this.host.accessBefore(doc);
 		let msg: Uint8Array | null = null;
-		let wholeMsg: Uint8Array | null = null;
+		let whole: Uint8Array | null = null;
 		for (const c of this.live) {
 			const user = userOf(c);
 			const now = this.host.canRead(user, doc);
@@ -160,8 +153,8 @@ export class Feed {
 			if (now && was) {
 				if (c !== from) c.send((msg ??= encodeFeed({ type: FeedMsg.change, seq, doc, update })));
 			} else if (now) {
-				wholeMsg ??= encodeFeed({ type: FeedMsg.change, seq, doc, update: whole ?? this.host.state(doc) });
-				c.send(wholeMsg);
+				whole ??= encodeFeed({ type: FeedMsg.change, seq, doc, update: this.host.state(doc) });
+				c.send(whole);
 			} else if (was) {
 				c.send(encodeFeed({ type: FeedMsg.removed, doc }));
 			}

@@ -6,7 +6,6 @@
  * it here, so there is never a second copy of a loaded document.
  */
 import * as Y from 'yjs';
-import { describeTransaction } from '../history.ts';
 import type { PortalPermission } from '../../src/lib/schema/records.ts';
 import { contactTypesMap, readDefaultPermissions, SETTINGS_DOC } from '../../src/lib/schema/settings.ts';
 import type { CommitQueue } from './commit-queue.ts';
@@ -20,19 +19,8 @@ export interface RoomsOptions {
 	compactAfter: number;
 	/** A commit failed for this room: whatever the index derived from it is read again. */
 	onBroken: (name: string) => void;
-	/**
-	 * Each committed update (background sync streams it to feeds); `whole`: the document's whole
-	 * state when the update is all of it (a document the server created), else null.
-	 */
-	onCommitted: (
-		name: string,
-		update: Uint8Array,
-		seq: number,
-		from: Connection | null,
-		whole: Uint8Array | null
-	) => void;
-	/** Does the store hold this document (committed)? Asked of a name no room has loaded. */
-	held: (name: string) => boolean;
+	/** Each committed update (background sync streams it to feeds). */
+	onCommitted: (room: Room, update: Uint8Array, seq: number, from: Connection | null) => void;
 	/** Contacts one customer may hold, the trash included. */
 	maxContacts: number;
 	/** A staff user's name in the directory (presence shows it, not what a client claims). */
@@ -43,8 +31,6 @@ export class Rooms {
 	private readonly rooms = new Map<string, Room>();
 	/** The settings room, kept loaded (see settings()). */
 	private settingsRoom: Room | null = null;
-	/** Documents the server created without a room (createNew), their commit pending. */
-	private readonly creating = new Set<string>();
 
 	constructor(private readonly opts: RoomsOptions) {}
 
@@ -60,9 +46,6 @@ export class Rooms {
 		// for every load made each new document of an import its own transaction.)
 		let room = this.rooms.get(name);
 		if (!room) {
-			// A document created without a room is loaded only once the store holds it (never
-			// called inside a commit: the commit's steps use loaded rooms only).
-			if (this.creating.has(name)) this.opts.queue().flush();
 			room = new Room(name, {
 				store: this.opts.store,
 				queue: this.opts.queue(),
@@ -71,7 +54,7 @@ export class Rooms {
 					this.opts.onBroken(broken.name);
 					this.drop(broken);
 				},
-				onCommitted: (r, update, seq, from) => this.opts.onCommitted(r.name, update, seq, from, null),
+				onCommitted: this.opts.onCommitted,
 				onReleased: (r) => this.release(r),
 				contactTypeExists: (id) => contactTypesMap(this.settings().doc).has(id),
 				limits: { maxContacts: this.opts.maxContacts },
@@ -80,60 +63,6 @@ export class Rooms {
 			this.rooms.set(name, room);
 		}
 		return room;
-	}
-
-	/**
-	 * Writes a new document as the server's change made for staff user `userId` (an import's
-	 * record), without loading a room: `write` runs in one transaction on a fresh document,
-	 * whose update goes through the same commit as any other — the log, History under
-	 * `userId` (what the transaction wrote), the projection, the e-mail claims and the access
-	 * index, which read the document from the queued update — and reaches feeds after it. No
-	 * socket can have such a document open (the name is new; if one has, its room makes the
-	 * change), and a room asked for before the commit waits for it (room()). Returns false, writing nothing, when the name is taken;
-	 * else `done` is told once the commit is over (false: not stored).
-	 */
-	createNew(name: string, write: (doc: Y.Doc) => void, userId: string, done: (committed: boolean) => void): boolean {
-		if (this.creating.has(name) || this.opts.held(name)) return false;
-		const loaded = this.rooms.get(name);
-		if (loaded) {
-			// Someone has the (empty) document open: the change goes through its room, as a device's would.
-			if (loaded.exists) return false;
-			loaded.serverChange(write, done, { as: userId, create: true });
-			return true;
-		}
-		const doc = new Y.Doc({ gc: true, guid: name });
-		let made: { update: Uint8Array; tr: Y.Transaction } | null = null;
-		doc.on('update', (update: Uint8Array, _origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => (made = { update, tr }));
-		// What `write` wrote before throwing is committed, as with a room's server change.
-		let thrown: { error: unknown } | null = null;
-		try {
-			doc.transact(() => write(doc), 'server');
-		} catch (error) {
-			thrown = { error };
-		}
-		const m = made as { update: Uint8Array; tr: Y.Transaction } | null;
-		if (m) {
-			this.creating.add(name);
-			this.opts.queue().enqueue({
-				doc: name,
-				data: m.update,
-				userId,
-				changes: describeTransaction(m.tr),
-				ydoc: doc,
-				committed: (seq) => {
-					this.creating.delete(name);
-					this.opts.onCommitted(name, m.update, seq, null, m.update);
-					done(true);
-				},
-				failed: () => {
-					this.creating.delete(name);
-					this.opts.onBroken(name);
-					done(false);
-				}
-			});
-		} else if (!thrown) queueMicrotask(() => done(false)); // nothing written: no document
-		if (thrown) throw thrown.error;
-		return true;
 	}
 
 	/** Unloads the room if nothing holds it any more. */

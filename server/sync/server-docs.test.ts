@@ -8,13 +8,13 @@ import * as Y from 'yjs';
 import { openDatabase, type Db } from '../db.ts';
 import { CommitQueue } from './commit-queue.ts';
 import { SqliteDocStore, type DocStore } from './doc-store.ts';
-import { Rooms } from './rooms.ts';
+import { Room } from './room.ts';
 import { DocUnavailableError, ServerDocs } from './server-docs.ts';
 
 let db: Db;
 let store: DocStore;
 let queue: CommitQueue;
-let rooms: Rooms;
+let rooms: Map<string, Room>;
 let docs: ServerDocs;
 let failing: boolean;
 
@@ -33,19 +33,34 @@ beforeEach(() => {
 		maxSeq: () => real.maxSeq()
 	};
 	queue = new CommitQueue(store);
-	rooms = new Rooms({
-		store,
-		queue: () => queue,
-		compactAfter: 1000,
-		onBroken: () => {},
-		onCommitted: () => {},
-		held: (name) => store.load(name) !== null,
-		maxContacts: 1000
-	});
+	rooms = new Map();
+	const release = (room: Room) => {
+		if (room.idle && rooms.get(room.name) === room) {
+			rooms.delete(room.name);
+			room.destroy();
+		}
+	};
 	docs = new ServerDocs({
-		room: (name) => rooms.room(name),
-		release: (room) => rooms.release(room),
-		create: (name, write, as, done) => rooms.createNew(name, write, as, done),
+		room: (name) => {
+			let room = rooms.get(name);
+			if (!room) {
+				queue.flush();
+				room = new Room(name, {
+					store,
+					queue,
+					compactAfter: 1000,
+					onBroken: (r) => {
+						rooms.delete(r.name);
+						r.destroy();
+					},
+					onCommitted: () => {},
+					onReleased: release
+				});
+				rooms.set(name, room);
+			}
+			return room;
+		},
+		release,
 		afterCommit: (fn) => queue.afterCommit(fn),
 		closing: () => false
 	});
@@ -147,47 +162,5 @@ describe('ServerDocs', () => {
 		);
 		await expect(docs.create('settings', () => 1, 'user-1')).rejects.toBeInstanceOf(DocUnavailableError);
 		expect(stored('acme').getMap('customer').get('x')).toBeUndefined();
-	});
-
-	it('a created document is written without a room; one asked for before the commit waits for it, a second create of the name is refused', async () => {
-		const made = docs.create('early', (d) => d.getMap('customer').set('companyName', 'Early'), 'user-1');
-		expect(rooms.size).toBe(0);
-		await expect(docs.create('early', (d) => d.getMap('customer').set('x', 1), 'user-1')).rejects.toBeInstanceOf(
-			DocUnavailableError
-		);
-		const room = rooms.room('early');
-		expect(room.exists).toBe(true);
-		expect(room.doc.getMap('customer').get('companyName')).toBe('Early');
-		rooms.release(room);
-		await made;
-		expect(stored('early').getMap('customer').get('x')).toBeUndefined();
-	});
-
-	it('a create whose commit fails rejects and leaves nothing held', async () => {
-		failing = true;
-		await expect(
-			docs.create('lost', (d) => d.getMap('customer').set('companyName', 'Lost'), 'user-1')
-		).rejects.toBeInstanceOf(DocUnavailableError);
-		failing = false;
-		expect(store.load('lost')).toBeNull();
-		expect(await docs.read('lost', () => 'read')).toBeNull();
-		// The name is free again.
-		await docs.create('lost', (d) => d.getMap('customer').set('companyName', 'Found'), 'user-1');
-		expect(stored('lost').getMap('customer').get('companyName')).toBe('Found');
-	});
-
-	it('a create function that throws rejects with its error; a create that writes nothing makes no document', async () => {
-		await expect(
-			docs.create(
-				'boom',
-				() => {
-					throw new Error('decided against it');
-				},
-				'user-1'
-			)
-		).rejects.toThrow('decided against it');
-		await expect(docs.create('empty', () => 1, 'user-1')).rejects.toBeInstanceOf(DocUnavailableError);
-		expect(store.load('boom')).toBeNull();
-		expect(store.load('empty')).toBeNull();
 	});
 });

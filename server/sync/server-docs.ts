@@ -21,11 +21,6 @@ export interface ServerDocsHost {
 	room(name: string): Room;
 	/** Unloads a room no socket or pending commit holds. */
 	release(room: Room): void;
-	/**
-	 * Writes a new document as the server's change for staff user `as` (Rooms.createNew): false
-	 * when the name is taken; else `done` is told once the commit is over (false: not stored).
-	 */
-	create(name: string, write: (doc: Y.Doc) => void, as: string, done: (committed: boolean) => void): boolean;
 	/** Runs `fn` once everything applied so far is committed. */
 	afterCommit(fn: () => void): void;
 	/** The server is shutting down: the queue takes nothing more. */
@@ -70,7 +65,7 @@ export class ServerDocs {
 	 * for, named as its author in History (none: the server's own change).
 	 */
 	async change<T>(name: string, fn: (doc: Y.Doc) => T, as?: string): Promise<T> {
-		return this.write(name, fn, { as });
+		return this.write(name, fn, { as, create: false });
 	}
 
 	/**
@@ -81,31 +76,16 @@ export class ServerDocs {
 	 * DocUnavailableError when the name is taken or the commit failed.
 	 */
 	async create<T>(name: string, fn: (doc: Y.Doc) => T, as: string): Promise<T> {
-		if (!isCustomerDoc(name)) throw new DocUnavailableError(name, 'not a customer document');
-		if (this.host.closing()) throw new DocUnavailableError(name, 'server shutting down');
-		// Nothing to wait for first: a new document has no commit pending.
-		return new Promise<T>((resolve, reject) => {
-			let result: T;
-			const taken = !this.host.create(
-				name,
-				(doc) => {
-					result = fn(doc);
-				},
-				as,
-				(committed) =>
-					committed ? resolve(result) : reject(new DocUnavailableError(name, 'the change was not stored'))
-			);
-			if (taken) reject(new DocUnavailableError(name, 'exists already'));
-		});
+		return this.write(name, fn, { as, create: true });
 	}
 
-	private async write<T>(name: string, fn: (doc: Y.Doc) => T, opts: { as?: string }): Promise<T> {
+	private async write<T>(name: string, fn: (doc: Y.Doc) => T, opts: { as?: string; create: boolean }): Promise<T> {
 		if (!isCustomerDoc(name)) throw new DocUnavailableError(name, 'not a customer document');
 		await this.committed(name);
 		const room = this.host.room(name);
-		if (!room.exists) {
+		if (room.exists !== !opts.create) {
 			this.host.release(room);
-			throw new DocUnavailableError(name, 'not held by the server');
+			throw new DocUnavailableError(name, opts.create ? 'exists already' : 'not held by the server');
 		}
 		return new Promise<T>((resolve, reject) => {
 			let result: T;

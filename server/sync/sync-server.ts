@@ -110,8 +110,7 @@ export class SyncServer {
 			queue: () => this.queue,
 			compactAfter: opts.compactAfter,
 			onBroken: (name) => opts.access.reload(name), // the failed commit's access changes were rolled back with it
-			onCommitted: (name, update, seq, from, whole) => this.feed.committed(name, update, seq, from, whole),
-			held: (name) => opts.access.exists(name),
+			onCommitted: (r, update, seq, from) => this.feed.committed(r.name, update, seq, from),
 			maxContacts: opts.maxContacts ?? 1000,
 			nameOf: opts.nameOf
 		});
@@ -166,7 +165,6 @@ export class SyncServer {
 		});
 		this.docs = new ServerDocs({
 			room: (name) => this.rooms.room(name),
-			create: (name, write, as, done) => this.rooms.createNew(name, write, as, done),
 			release: (room) => this.rooms.release(room),
 			afterCommit: (fn) => this.queue.afterCommit(fn),
 			closing: () => this.closing
