@@ -16,9 +16,12 @@ import type * as Y from 'yjs';
 import { contactsMap, readCustomer } from '../../src/lib/schema/customer-doc.ts';
 import { MODULE_ROOTS } from '../../src/lib/schema/modules.ts';
 import { moduleMap } from '../../src/lib/schema/module-doc.ts';
+import { liveCustomFields, type CustomFieldDef } from '../../src/lib/schema/custom-fields.ts';
+import { customValuesFrom } from '../../src/lib/schema/custom-values.ts';
 import { contactDraft, detailsOf } from '../../src/lib/schema/record-details.ts';
 import { vcardOf } from '../../src/lib/schema/vcard-write.ts';
 import type { Db } from '../db.ts';
+import { customLabels, customTexts } from './list-columns.ts';
 
 /** Fields of module records that name a contact (schema/modules.ts). */
 const NAMING_FIELDS = ['contactId', 'openedByContact', 'byContact', 'decidedByContact'] as const;
@@ -176,8 +179,11 @@ export function storedAbout(
 	};
 }
 
-/** The contact as a vCard 4.0 (the same writer as the list export), with everything a vCard holds of them. */
-export function contactVcard(data: ContactDataExport): string {
+/**
+ * The contact as a vCard 4.0 (the same writer as the list export), with everything a vCard
+ * holds of them; `customFields` (the workspace's definitions) add their person fields.
+ */
+export function contactVcard(data: ContactDataExport, customFields: readonly CustomFieldDef[] = []): string {
 	const f = data.contact.fields;
 	const s = (v: unknown) => (typeof v === 'string' ? v : null);
 	const draft = contactDraft(
@@ -186,5 +192,9 @@ export function contactVcard(data: ContactDataExport): string {
 		data.contact.customerName ?? '',
 		null
 	);
-	return vcardOf(draft, { uid: `urn:fieldbook:contact:${data.contact.id}` });
+	const defs = liveCustomFields(customFields, 'person');
+	return vcardOf(
+		{ ...draft, custom: customTexts(defs, customValuesFrom(f)) },
+		{ uid: `urn:fieldbook:contact:${data.contact.id}`, customLabels: customLabels(defs) }
+	);
 }

@@ -23,6 +23,8 @@ import { SETTINGS_DOC } from '../../src/lib/schema/settings.ts';
 import { openDatabase, type Db } from '../db.ts';
 import { projectCustomer, removeCustomer } from '../projection.ts';
 import { SqliteDocStore } from '../sync/doc-store.ts';
+import { serverCustomFields } from '../custom-values.ts';
+import { contactVcard, type ContactDataExport } from './contact-data.ts';
 import { exportList } from './list-export.ts';
 
 const ADMIN: StaffRef = { id: 'root', role: 'admin' };
@@ -129,5 +131,40 @@ describe('additional fields in the list export', () => {
 		);
 		company('c1', 'Acme', { note: '=HYPERLINK("x")' });
 		expect(exportCsv('companies')[1]).toContain(`'=HYPERLINK`);
+	});
+
+	it('the vCard export carries them as X-FIELDBOOK-FIELD with id and label; a removed field is left out', () => {
+		company('c1', 'Acme', { tier: 'Gold', vip: false }, { shoe: 43 });
+		storeSettings((d) => removeCustomField(d, 'tier', 5));
+		const vcf = (list: 'companies' | 'contacts') => {
+			const q = parseExportQuery(new URLSearchParams());
+			if (!q.ok) throw new Error(q.param);
+			return exportList(db, ADMIN, () => true, { list, format: 'vcf' }, q.value).body;
+		};
+		expect(vcf('companies')).toContain('X-FIELDBOOK-FIELD;X-ID=vip;X-LABEL="VIP":no\r\n');
+		expect(vcf('companies')).not.toContain('X-ID=tier');
+		expect(vcf('contacts')).toContain('X-FIELDBOOK-FIELD;X-ID=shoe;X-LABEL="Shoe size":43\r\n');
+		expect(vcf('contacts')).not.toContain('X-ID=vip');
+	});
+
+	it("a contact's own vCard (the data access export) carries their live person fields", () => {
+		storeSettings((d) =>
+			addCustomField(d, 'gone', { appliesTo: 'person', type: 'text', label: 'Gone', required: false })
+		);
+		storeSettings((d) => removeCustomField(d, 'gone', 5));
+		const data = {
+			contact: {
+				id: 'k1',
+				customerId: 'c1',
+				customerName: 'Acme',
+				fields: { firstName: 'Kim', lastName: 'Lee', 'custom.shoe': 43, 'custom.gone': 'x', 'custom.tier': 'Gold' }
+			}
+		} as unknown as ContactDataExport;
+		const vcf = contactVcard(data, serverCustomFields(db));
+		expect(vcf).toContain('X-FIELDBOOK-FIELD;X-ID=shoe;X-LABEL="Shoe size":43\r\n');
+		// A removed field, and a company field's key on a contact, are not written.
+		expect(vcf).not.toContain('X-ID=gone');
+		expect(vcf).not.toContain('X-ID=tier');
+		expect(contactVcard(data)).not.toContain('X-FIELDBOOK-FIELD');
 	});
 });

@@ -165,3 +165,32 @@ export const customColumns = <R>(
 	valuesOf: (row: R) => Readonly<Record<string, FieldValue>> | undefined
 ): CsvColumn<R>[] =>
 	defs.map((d) => ({ header: d.label, value: (r) => customValueText(d, valuesOf(r)?.[d.id]) || null }));
+
+/** A record's values of the live fields `defs` as text (as the CSV writes them), by field id: a vCard's X-FIELDBOOK-FIELDs. */
+export function customTexts(
+	defs: readonly CustomFieldDef[],
+	values: Readonly<Record<string, FieldValue>> | undefined
+): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const d of defs) {
+		const text = customValueText(d, values?.[d.id]);
+		if (text !== '') out[d.id] = text;
+	}
+	return out;
+}
+
+/** The labels of `defs` by id (a vCard's X-LABEL). */
+export const customLabels = (defs: readonly CustomFieldDef[]): Record<string, string> =>
+	Object.fromEntries(defs.map((d) => [d.id, d.label]));
+
+/** A person row as a card of a vCard export: its fields, its live additional fields, its stable UID. */
+export const personCard = (
+	r: PersonRow,
+	language: string,
+	defs: readonly CustomFieldDef[],
+	values: Readonly<Record<string, FieldValue>> | undefined,
+	region: CountryCode | null = null
+) => ({
+	draft: { ...personDraft(r, language, region), custom: customTexts(defs, values) },
+	uid: `urn:fieldbook:contact:${r.contactId}`
+});

@@ -20,7 +20,15 @@ import type { FieldValue } from '../../src/lib/schema/records.ts';
 import { allCustomValues, serverCustomFields } from '../custom-values.ts';
 import type { Db } from '../db.ts';
 import { serverPhoneRegion } from '../workspace-settings.ts';
-import { companyColumns, companyRowDraft, customColumns, personColumns, personDraft } from './list-columns.ts';
+import {
+	companyColumns,
+	companyRowDraft,
+	customColumns,
+	customLabels,
+	customTexts,
+	personCard,
+	personColumns
+} from './list-columns.ts';
 import { companyRows, personRows, type CompanyRow, type CustomerRow, type PersonRow } from './list-rows.ts';
 
 export interface ExportFile {
@@ -136,7 +144,8 @@ export function exportList(
 	const vcfType = 'text/vcard; charset=utf-8';
 	const language = file.language ?? 'en';
 	const filtered = Object.keys(q.custom).length > 0;
-	const defs = file.format === 'csv' || filtered ? serverCustomFields(db) : [];
+	// Additional fields are columns of a CSV and X-FIELDBOOK-FIELD properties of a vCard (vcard-write.ts).
+	const defs = serverCustomFields(db);
 	const region = serverPhoneRegion(db);
 	const custom = defs.length > 0 ? allCustomValues(db) : null;
 	const keep = <R>(
@@ -150,15 +159,14 @@ export function exportList(
 	const companyValues = (r: CompanyRow) => custom?.byCustomer.get(r.customerId);
 	if (file.list === 'contacts') {
 		const rows = select(personEntries(db), user, canRead, q, keep('person', personValues), region);
-		const columns = [
-			...personColumns(language, rows, region),
-			...customColumns(liveCustomFields(defs, 'person'), personValues)
-		];
+		const personDefs = liveCustomFields(defs, 'person');
+		const columns = [...personColumns(language, rows, region), ...customColumns(personDefs, personValues)];
 		return file.format === 'csv'
 			? { body: csvOf(columns, rows, q.delimiter), contentType: csvType, filename, count: rows.length }
 			: {
 					body: vcardsOf(
-						rows.map((r) => ({ draft: personDraft(r, language, region), uid: `urn:fieldbook:contact:${r.contactId}` }))
+						rows.map((r) => personCard(r, language, personDefs, personValues(r), region)),
+						customLabels(personDefs)
 					),
 					contentType: vcfType,
 					filename,
@@ -166,18 +174,17 @@ export function exportList(
 				};
 	}
 	const rows = select(companyEntries(db), user, canRead, q, keep('company', companyValues), region);
-	const columns = [
-		...companyColumns(language, rows, region),
-		...customColumns(liveCustomFields(defs, 'company'), companyValues)
-	];
+	const companyDefs = liveCustomFields(defs, 'company');
+	const columns = [...companyColumns(language, rows, region), ...customColumns(companyDefs, companyValues)];
 	return file.format === 'csv'
 		? { body: csvOf(columns, rows, q.delimiter), contentType: csvType, filename, count: rows.length }
 		: {
 				body: vcardsOf(
 					rows.map((r) => ({
-						draft: companyRowDraft(r, language, region),
+						draft: { ...companyRowDraft(r, language, region), custom: customTexts(companyDefs, companyValues(r)) },
 						uid: `urn:fieldbook:customer:${r.customerId}`
-					}))
+					})),
+					customLabels(companyDefs)
 				),
 				contentType: vcfType,
 				filename,

@@ -43,6 +43,12 @@ const CUSTOMER_COLUMNS = `cu.id AS customerId, cu.kind AS kind, cu.company_name 
 	cu.updated_at AS updatedAt, cu.details AS detailsJson,
 	(SELECT group_concat(m.user_id, char(31)) FROM customer_managers m WHERE m.customer_id = cu.id) AS managerIds`;
 
+const PERSONS = `SELECT ${CUSTOMER_COLUMNS}, c.id AS contactId, c.first_name AS firstName, c.last_name AS lastName,
+		c.position AS position, c.email AS contactEmail, c.phone AS contactPhone, c.is_primary AS isPrimary,
+		c.details AS contactDetailsJson
+	 FROM contacts c JOIN customers cu ON cu.id = c.customer_id
+	 WHERE c.deleted_at IS NULL AND cu.deleted_at IS NULL`;
+
 function prepare(db: Db) {
 	return {
 		companies: db.prepare(
@@ -51,13 +57,9 @@ function prepare(db: Db) {
 			 FROM customers cu
 			 WHERE cu.kind = 'company' AND cu.deleted_at IS NULL`
 		),
-		persons: db.prepare(
-			`SELECT ${CUSTOMER_COLUMNS}, c.id AS contactId, c.first_name AS firstName, c.last_name AS lastName,
-				c.position AS position, c.email AS contactEmail, c.phone AS contactPhone, c.is_primary AS isPrimary,
-				c.details AS contactDetailsJson
-			 FROM contacts c JOIN customers cu ON cu.id = c.customer_id
-			 WHERE c.deleted_at IS NULL AND cu.deleted_at IS NULL`
-		)
+		persons: db.prepare(`${PERSONS}`),
+		// The ids as one JSON array: one statement for any number of them.
+		selected: db.prepare(`${PERSONS} AND c.id IN (SELECT value FROM json_each(?))`)
 	};
 }
 
@@ -83,8 +85,17 @@ export function* companyRows(db: Db): Generator<CompanyRow> {
 }
 
 /** Live contacts of live customers, with their customer. */
-export function* personRows(db: Db): Generator<PersonRow> {
-	for (const r of stmts(db).persons.iterate() as Iterable<
+export function personRows(db: Db): Generator<PersonRow> {
+	return personsOf(stmts(db).persons.iterate());
+}
+
+/** The live contacts (of live customers) among `ids`; an id that is no such contact gives no row. */
+export function personRowsById(db: Db, ids: readonly string[]): Generator<PersonRow> {
+	return personsOf(stmts(db).selected.iterate(JSON.stringify(ids)));
+}
+
+function* personsOf(rows: Iterable<unknown>): Generator<PersonRow> {
+	for (const r of rows as Iterable<
 		Raw &
 			Omit<PersonRow, 'managers' | 'primary' | 'details' | 'contactDetails'> & {
 				isPrimary: number;

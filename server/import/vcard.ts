@@ -7,11 +7,20 @@
  * A vCard file is read whole (decode.ts picks its encoding): address book exports are small
  * next to CSV, and the upload limit bounds them. Photos are kept as bytes and type for the
  * photo issue, never fetched from a URL.
+ *
+ * Additional fields come back from Fieldbook's own export (vcard-write.ts: X-FIELDBOOK-FIELD
+ * with X-ID and X-LABEL): the value goes to the field with that id; given the workspace's
+ * definitions, a card from another workspace (other ids) fills the live field of the card's
+ * kind whose label matches. What matches nothing is kept under its id and reported as not
+ * kept by to-records.ts, as a CSV column mapped to a removed field is.
  */
 import { parseBirthday } from '../../src/lib/schema/birthday.ts';
 import { EMAIL_RE } from '../../src/lib/schema/fields.ts';
 import { emptyDraft, labelOf, type ImportDraft, type ValueLabel } from '../../src/lib/schema/import-fields.ts';
 import { phoneValue, regionOf, type CountryCode } from '../../src/lib/schema/phones.ts';
+import { liveCustomFields, type CustomFieldDef } from '../../src/lib/schema/custom-fields.ts';
+import { fold } from '../../src/lib/schema/text-fold.ts';
+import { CUSTOM_ID_PARAM, CUSTOM_LABEL_PARAM, CUSTOM_PROPERTY, decodeParam } from '../../src/lib/schema/vcard-write.ts';
 import { decodeBytes } from './decode.ts';
 import type { RowResult, RowWarning } from './row-draft.ts';
 import { isSystemGroup, splitFullName } from './row-draft.ts';
@@ -64,7 +73,50 @@ function photoOf(p: VcardProperty): { type: string; bytes: Uint8Array } | null {
 	return { type: t.includes('/') ? t : `image/${t === 'jpg' ? 'jpeg' : t}`, bytes: Buffer.from(v, 'base64') };
 }
 
-function cardToDraft(line: number, props: VcardProperty[], defaultRegion: CountryCode | null): CardResult {
+/** A value of an additional field as the card carries it: the field's id and label, and its text. */
+interface CustomProperty {
+	id: string | null;
+	label: string | null;
+	text: string;
+}
+
+/**
+ * The field a custom property fills: its id when the workspace has that field (or when no
+ * definitions were given), else the live field of the card's kind with the same label
+ * (case and accents ignored), else its id as written (reported as not kept later).
+ */
+function customFieldOf(
+	p: CustomProperty,
+	kind: ImportDraft['kind'],
+	defs: readonly CustomFieldDef[] | null
+): string | null {
+	if (defs === null) return p.id;
+	if (p.id !== null && defs.some((d) => d.id === p.id && d.removedAt === null)) return p.id;
+	const label = p.label === null ? '' : fold(p.label).trim();
+	const byLabel = label
+		? liveCustomFields(defs, kind === 'company' ? 'company' : 'person').find((d) => fold(d.label).trim() === label)
+		: undefined;
+	return byLabel?.id ?? p.id;
+}
+
+const FIELD_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+
+function customPropertyOf(p: VcardProperty): CustomProperty {
+	const id = param(p, CUSTOM_ID_PARAM);
+	const label = param(p, CUSTOM_LABEL_PARAM);
+	return {
+		id: id !== null && FIELD_ID_RE.test(id) ? id : null,
+		label: label === null ? null : decodeParam(label),
+		text: unescapeText(rawText(p))
+	};
+}
+
+function cardToDraft(
+	line: number,
+	props: VcardProperty[],
+	defaultRegion: CountryCode | null,
+	customFields: readonly CustomFieldDef[] | null
+): CardResult {
 	const refuse = (reason: 'no_name' | 'bad_email' | 'empty'): CardResult => ({ kind: 'refused', line, reason });
 	const d: ImportDraft = emptyDraft();
 	const warnings: RowWarning[] = [];
@@ -74,6 +126,7 @@ function cardToDraft(line: number, props: VcardProperty[], defaultRegion: Countr
 	let kindOrg = false;
 	const tels: { text: string; label: ValueLabel | null }[] = [];
 	const notes: string[] = [];
+	const custom: CustomProperty[] = [];
 
 	for (const p of props) {
 		const text = () => unescapeText(rawText(p)).trim();
@@ -155,6 +208,9 @@ function cardToDraft(line: number, props: VcardProperty[], defaultRegion: Countr
 			case 'UID':
 				d.externalId = text() || null;
 				break;
+			case CUSTOM_PROPERTY:
+				custom.push(customPropertyOf(p));
+				break;
 			case 'PHOTO': {
 				const photo = photoOf(p);
 				if (photo && photo.bytes.length <= MAX_PHOTO_BYTES) d.photo = photo;
@@ -175,6 +231,11 @@ function cardToDraft(line: number, props: VcardProperty[], defaultRegion: Countr
 		d.kind = 'company';
 		d.firstName = d.lastName = d.middleName = '';
 	}
+	for (const c of custom) {
+		const id = customFieldOf(c, d.kind, customFields);
+		// The first value of a field wins, as for the other single-valued properties.
+		if (id !== null && c.text.trim() !== '' && !Object.hasOwn(d.custom, id)) d.custom[id] = c.text;
+	}
 	const region = regionOf(d.address?.country) ?? defaultRegion;
 	for (const t of tels) {
 		const v = phoneValue(t.text, region);
@@ -190,7 +251,14 @@ export interface VcardImport {
 }
 
 /** Every card of a .vcf file. */
-export function parseVcards(bytes: Uint8Array, opts: { defaultRegion?: CountryCode | null } = {}): VcardImport {
+export function parseVcards(
+	bytes: Uint8Array,
+	opts: {
+		defaultRegion?: CountryCode | null;
+		/** The workspace's additional fields: a value from another workspace is matched by label. */
+		customFields?: readonly CustomFieldDef[];
+	} = {}
+): VcardImport {
 	const { text } = decodeBytes(bytes);
 	const cards: CardResult[] = [];
 	let version: string | null = null;
@@ -206,7 +274,7 @@ export function parseVcards(bytes: Uint8Array, opts: { defaultRegion?: CountryCo
 		}
 		if (p.name === 'END' && /^vcard$/i.test(p.value.trim())) {
 			if (--depth === 0 && open) {
-				cards.push(cardToDraft(open.line, open.props, opts.defaultRegion ?? null));
+				cards.push(cardToDraft(open.line, open.props, opts.defaultRegion ?? null, opts.customFields ?? null));
 				open = null;
 			}
 			depth = Math.max(depth, 0);

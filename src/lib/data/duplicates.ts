@@ -6,8 +6,7 @@
  * is in a record this user cannot open, and is not named.
  */
 import type { CustomerSummary } from '$lib/schema/customer-doc';
-import { normalizeEmail } from '$lib/schema/fields';
-import type { CustomerKind } from '$lib/schema/records';
+import { emailKey, type CustomerKind } from '$lib/schema/records';
 
 /** Another live contact with the same address, in a record this device can read. */
 export interface SameEmailContact {
@@ -28,11 +27,6 @@ export interface DuplicateEmail {
 	unreadable: boolean;
 }
 
-const keyOf = (email: unknown): string | null => {
-	if (typeof email !== 'string') return null;
-	const key = normalizeEmail(email);
-	return key === '' ? null : key;
-};
 
 /**
  * The other live contacts (of live customers) in `summaries` whose e-mail is the same as
@@ -42,13 +36,13 @@ export function sameEmailContacts(
 	summaries: readonly CustomerSummary[],
 	contact: { id: string; email?: unknown }
 ): SameEmailContact[] {
-	const key = keyOf(contact.email);
+	const key = emailKey(contact.email);
 	if (key === null) return [];
 	const out: SameEmailContact[] = [];
 	for (const s of summaries) {
 		if (s.deletedAt != null) continue;
 		for (const c of s.contacts) {
-			if (c.id === contact.id || keyOf(c.email) !== key) continue;
+			if (c.id === contact.id || emailKey(c.email) !== key) continue;
 			out.push({
 				contactId: c.id,
 				customerId: s.id,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CustomerSummary } from '$lib/schema/customer-doc';
+import * as Y from 'yjs';
+import { addContact, initCustomer, summarize, type CustomerSummary } from '$lib/schema/customer-doc';
 import { DEFAULT_CONTACT_TYPE_ID } from '$lib/schema/settings';
 import { companyRows, isSortOrder, fold, personRows, similarCompanies } from './search';
 
@@ -191,6 +192,45 @@ describe('[§4] Persons list', () => {
 		expect(names(personRows(list, { text: 'eclair' }))).toEqual(['José Núñez']);
 		expect(names(personRows(list, { text: '+331234' }))).toEqual(['José Núñez']);
 		expect(names(personRows(list, { text: 'kowal' }))).toEqual(['Jan Kowalski']);
+	});
+
+	it('[issue #13] finds a contact by a further labelled e-mail or phone, not only the primary one', () => {
+		// Through the stored document and its summary, as the device indexes it.
+		const doc = new Y.Doc();
+		initCustomer(doc, { kind: 'company', authorId: 'u1', now: 1, fields: { companyName: 'Nordlicht GmbH' } });
+		addContact(doc, {
+			id: 'k-rita',
+			authorId: 'u1',
+			now: 1,
+			fields: {
+				firstName: 'Rita',
+				lastName: 'Marx',
+				email: 'rita@nordlicht.example',
+				phone: '+49 30 111111',
+				'emails.1': 'rita.private@mailbox.example',
+				'emails.1.label': 'home',
+				'phones.2': '+49 171 9876543'
+			}
+		});
+		const nordlicht = summarize('c-nordlicht', doc)!;
+		const list = [nordlicht, person('Jan', 'Kowalski')];
+		expect(names(personRows(list, { text: 'mailbox.example' }))).toEqual(['Rita Marx']);
+		expect(names(personRows(list, { text: '0171 9876543' }))).toEqual(['Rita Marx']);
+		expect(names(personRows(list, { text: '+491719876' }))).toEqual(['Rita Marx']);
+		expect(names(personRows(list, { text: 'rita@nordlicht' }))).toEqual(['Rita Marx']);
+		// The company is found by its own further values too, not by a contact's private ones.
+		const doc2 = new Y.Doc();
+		initCustomer(doc2, {
+			kind: 'company',
+			authorId: 'u1',
+			now: 1,
+			fields: { companyName: 'Seeblick AG', email: 'info@seeblick.example', 'emails.1': 'billing@seeblick.example' }
+		});
+		const seeblick = summarize('c-seeblick', doc2)!;
+		expect(names(companyRows([nordlicht, seeblick], { text: 'billing@' }))).toEqual(['Seeblick AG']);
+		// A summary kept before the further values existed reads as having none.
+		const old = { ...nordlicht, contacts: nordlicht.contacts.map(({ moreEmails: _e, morePhones: _p, ...c }) => c) };
+		expect(personRows([old], { text: 'mailbox.example' })).toEqual([]);
 	});
 
 	it('filters by the customer\'s contact type and managers', () => {

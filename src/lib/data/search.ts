@@ -213,9 +213,14 @@ function buildCompanies(summaries: readonly CustomerSummary[]): Entry<CompanyRow
 				s.email,
 				s.phone,
 				s.city,
-				...s.contacts.flatMap((c) => [`${c.firstName} ${c.lastName}`, c.position])
+				...s.contacts.flatMap((c) => [`${c.firstName} ${c.lastName}`, c.position]),
+				...(s.moreEmails ?? []),
+				...(s.morePhones ?? [])
 			]),
-			digits: [s.phone, ...s.contacts.map((c) => c.phone)].map(onlyDigits).filter(Boolean).join(SEP),
+			digits: [s.phone, ...(s.morePhones ?? []), ...s.contacts.map((c) => c.phone)]
+				.map(onlyDigits)
+				.filter(Boolean)
+				.join(SEP),
 			words: words(s.name)
 		});
 	}
@@ -251,10 +256,15 @@ function buildPersons(summaries: readonly CustomerSummary[]): Entry<PersonRow>[]
 				duplicateEmail: c.duplicateEmail === true && c.email !== null,
 				custom: c.custom ?? {}
 			};
+			// Further labelled e-mails and phones match too (issue #13 item 2); an individual
+			// customer's own ones stand in as its e-mail and phone do.
+			const own = s.kind === 'person';
+			const emails = [...(c.moreEmails ?? []), ...(own ? (s.moreEmails ?? []) : [])];
+			const phones = [row.phone, ...(c.morePhones ?? []), ...(own ? (s.morePhones ?? []) : [])];
 			out.push({
 				row,
-				key: keyOf([name, row.email, row.phone, company, row.position]),
-				digits: onlyDigits(row.phone)
+				key: keyOf([name, row.email, ...phones, company, row.position, ...emails]),
+				digits: phones.map(onlyDigits).filter(Boolean).join(SEP)
 			});
 		}
 	}

@@ -32,6 +32,7 @@ import { DeviceStorage, type PersistAsked } from './device-storage.svelte';
 import { DeviceStore, type NotSavedEntry } from './device-store';
 import { isQuotaError } from './idb';
 import { LiveDoc } from './live-doc';
+import { PublishThrottle } from './publish-throttle';
 import { nameWaiting, type WaitingChange } from './waiting-changes';
 import { cachedDirectory, fetchDirectory } from './staff-directory';
 
@@ -104,6 +105,8 @@ export class Workspace {
 	// An index, not reactive state: `summaries` is what components read.
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	private byId = new Map<string, CustomerSummary>();
+	/** Hands `byId` to the screens as `summaries`: changes from elsewhere at most every 400 ms. */
+	private readonly publisher = new PublishThrottle(() => (this.summaries = [...this.byId.values()]), 400);
 
 	constructor(readonly user: WorkspaceUser) {}
 
@@ -212,7 +215,7 @@ export class Workspace {
 		}
 		if (fresh.length > 0) {
 			for (const s of fresh) this.byId.set(s.id, s);
-			this.summaries = [...this.byId.values()];
+			this.publisher.runSoon();
 			await this.keepSummaries(fresh);
 		}
 	}
@@ -220,6 +223,7 @@ export class Workspace {
 	private setSummaries(list: CustomerSummary[]): void {
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- see byId
 		this.byId = new Map(list.map((s) => [s.id, s]));
+		this.publisher.cancel();
 		this.summaries = list;
 	}
 
@@ -243,7 +247,7 @@ export class Workspace {
 		const s = summarize(id, doc);
 		if (s) {
 			this.byId.set(id, s);
-			this.summaries = [...this.byId.values()];
+			this.publisher.runNow();
 			await this.keepSummaries([s]);
 		}
 		await this.refreshPending();
@@ -312,7 +316,7 @@ export class Workspace {
 			await this.store.deleteSummary(doc);
 			this.byId.delete(doc);
 		}
-		this.summaries = [...this.byId.values()];
+		this.publisher.runNow();
 		this.notSaved = await this.store.notSaved();
 		await this.refreshPending();
 		if (doc === SETTINGS_DOC) await this.reopenSettings();
@@ -462,6 +466,7 @@ export class Workspace {
 
 	destroy(): void {
 		window.removeEventListener('appinstalled', this.onInstalled);
+		this.publisher.cancel();
 		this.sync?.stop();
 		stopCommandQueues();
 		this.releaseLock?.();

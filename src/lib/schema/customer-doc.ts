@@ -19,6 +19,7 @@ import {
 	type PortalPermission
 } from './records.ts';
 import { customValuesFrom } from './custom-values.ts';
+import { valuesOf, type ValueKind } from './contact-values.ts';
 
 export type CustomerData = Partial<Record<CustomerField, FieldValue>>;
 export type ContactData = Partial<Record<ContactField, FieldValue>>;
@@ -336,7 +337,13 @@ export interface CustomerSummary {
 		duplicateEmail?: boolean;
 		/** Additional field values (custom-values.ts), id -> value; optional as above. */
 		custom?: Record<string, FieldValue>;
+		/** Further labelled e-mails and phones besides the primary (contact-values.ts), for search; optional as above. */
+		moreEmails?: string[];
+		morePhones?: string[];
 	}[];
+	/** The customer's own further e-mails and phones (an individual's stand in for its contact's); optional as above. */
+	moreEmails?: string[];
+	morePhones?: string[];
 	/** A company's additional field values (custom-values.ts); optional: older summaries lack it. */
 	custom?: Record<string, FieldValue>;
 	/**
@@ -347,6 +354,14 @@ export interface CustomerSummary {
 }
 
 const str = (v: FieldValue | undefined) => (typeof v === 'string' && v !== '' ? v : null);
+/** A record's values of `kind` besides its primary one (the slots of contact-values.ts). */
+const moreOf = (record: object, kind: ValueKind): string[] => {
+	const data = record as Readonly<Record<string, unknown>>;
+	const primary = typeof data[kind] === 'string' ? (data[kind] as string).trim() : '';
+	return valuesOf(data, kind)
+		.map((v) => v.value)
+		.filter((v, i) => !(i === 0 && v === primary));
+};
 
 /** A summary of the document, or null when it holds no customer yet. */
 export function summarize(id: string, doc: Y.Doc): CustomerSummary | null {
@@ -361,7 +376,9 @@ export function summarize(id: string, doc: Y.Doc): CustomerSummary | null {
 		position: str(k.position),
 		primary: k.primary,
 		duplicateEmail: k.duplicateEmail === true,
-		custom: customValuesFrom(k)
+		custom: customValuesFrom(k),
+		moreEmails: moreOf(k, 'email'),
+		morePhones: moreOf(k, 'phone')
 	}));
 	const person = contacts[0];
 	const name =
@@ -380,6 +397,8 @@ export function summarize(id: string, doc: Y.Doc): CustomerSummary | null {
 		updatedAt: typeof c.updatedAt === 'number' ? c.updatedAt : null,
 		contacts,
 		custom: customValuesFrom(c),
+		moreEmails: moreOf(c, 'email'),
+		morePhones: moreOf(c, 'phone'),
 		trashedContacts: readContacts(doc, { includeDeleted: true })
 			.filter((k) => typeof k.deletedAt === 'number')
 			.map((k) => ({

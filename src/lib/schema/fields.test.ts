@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { anyPassword, choice, collect, email, MAX_EMAIL, newPassword, normalizeEmail, text } from './fields.ts';
+import { emailKey } from './records.ts';
 
 describe('text', () => {
 	it('trims and accepts a string within the limit', () => {
@@ -57,6 +58,13 @@ describe('email', () => {
 
 	it('normalizeEmail trims and lower-cases', () => {
 		expect(normalizeEmail(' ANA@Example.com\t')).toBe('ana@example.com');
+	});
+
+	it('a contact e-mail is keyed for uniqueness by the same rule; blank or not text has no key', () => {
+		expect(emailKey(' ANA@Example.com\t')).toBe(normalizeEmail(' ANA@Example.com\t'));
+		expect(emailKey('  ')).toBeNull();
+		expect(emailKey(42)).toBeNull();
+		expect(emailKey(['a@b.co'])).toBeNull();
 	});
 });
 

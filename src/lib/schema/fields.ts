@@ -30,6 +30,7 @@ export const EMAIL_RE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const fail = (error: FieldError): Check<never> => ({ ok: false, error });
 const pass = <T>(value: T): Check<T> => ({ ok: true, value });
 
+/** The one rule for comparing e-mail addresses (sign-in accounts, contact uniqueness — `emailKey`): trimmed, lower case. */
 export function normalizeEmail(email: string): string {
 	return email.trim().toLowerCase();
 }

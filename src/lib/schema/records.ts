@@ -9,7 +9,7 @@
  */
 import { storedBirthday } from './birthday.ts';
 import { EXTERNAL_SOURCES, externalIdKey, valueSpecs } from './contact-values.ts';
-import { EMAIL_RE, MAX_EMAIL } from './fields.ts';
+import { EMAIL_RE, MAX_EMAIL, normalizeEmail } from './fields.ts';
 
 export const CUSTOMER_KINDS = ['company', 'person'] as const;
 export type CustomerKind = (typeof CUSTOMER_KINDS)[number];
@@ -264,9 +264,12 @@ function isHttpUrl(v: string): boolean {
 	}
 }
 
-/** The normalised form of a contact e-mail for uniqueness (SPEC §2: case-insensitive, trimmed). */
+/**
+ * The normalised form of a contact e-mail for uniqueness (SPEC §2: case-insensitive, trimmed):
+ * the one rule of `normalizeEmail`, with no key for what is not an address at all.
+ */
 export function emailKey(email: unknown): string | null {
 	if (typeof email !== 'string') return null;
-	const k = email.trim().toLowerCase();
+	const k = normalizeEmail(email);
 	return k === '' ? null : k; // an empty e-mail is never a duplicate
 }

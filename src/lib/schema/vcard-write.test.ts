@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyDraft, type ImportDraft } from './import-fields.ts';
-import { escapeText, foldLine, vcardOf, vcardsOf } from './vcard-write.ts';
+import { decodeParam, escapeText, foldLine, quoteParam, vcardOf, vcardsOf } from './vcard-write.ts';
 
 const ana = (): ImportDraft => ({
 	...emptyDraft(),
@@ -81,5 +81,42 @@ describe('folding', () => {
 	it('a short line stays as it is', () => {
 		expect(foldLine('FN:Ana')).toBe('FN:Ana');
 		expect(escapeText('a,b;c\\d\r\ne')).toBe('a\\,b\\;c\\\\d\\ne');
+	});
+});
+
+describe('additional fields (issue #13 item 4)', () => {
+	const unfolded = (v: string) => v.replace(/\r\n /g, '');
+
+	it('writes each value as X-FIELDBOOK-FIELD with the field id and its label, the value escaped', () => {
+		const v = vcardOf(
+			{ ...ana(), custom: { shoe_size: '42', 'Notes-2': 'first line\nsecond; third', empty: '  ' } },
+			{ customLabels: { shoe_size: 'Shoe size', 'Notes-2': 'Say "hi"; ok: ^caret' } }
+		);
+		expect(v).toContain('X-FIELDBOOK-FIELD;X-ID=shoe_size;X-LABEL="Shoe size":42\r\n');
+		expect(unfolded(v)).toContain(
+			`X-FIELDBOOK-FIELD;X-ID=Notes-2;X-LABEL="Say ^'hi^'; ok: ^^caret":first line\\nsecond\\; third\r\n`
+		);
+		// An empty value is not written at all.
+		expect(v).not.toContain('X-ID=empty');
+	});
+
+	it('a field without a known label is written with its id only; an id a property cannot carry is left out', () => {
+		const v = vcardOf({ ...ana(), custom: { abc: 'x', 'bad id;X-ID=evil': 'y' } });
+		expect(v).toContain('X-FIELDBOOK-FIELD;X-ID=abc:x\r\n');
+		expect(v).not.toContain('evil');
+	});
+
+	it('vcardsOf passes the labels to every card', () => {
+		const v = vcardsOf([{ draft: { ...ana(), custom: { a: '1' } } }, { draft: { ...ana(), custom: { a: '2' } } }], {
+			a: 'Level'
+		});
+		expect(v.match(/X-FIELDBOOK-FIELD;X-ID=a;X-LABEL="Level":\d/g)).toHaveLength(2);
+	});
+
+	it('a parameter value is quoted with RFC 6868 caret encoding, and decodes back', () => {
+		const label = 'Größe "EU"\n^ und; mehr: ja';
+		const q = quoteParam(label);
+		expect(q).toBe(`"Größe ^'EU^'^n^^ und; mehr: ja"`);
+		expect(decodeParam(q.slice(1, -1))).toBe(label);
 	});
 });

@@ -3,6 +3,21 @@
  * escaped (3.4), lines folded at 75 octets without splitting a character (3.2), dates in the
  * basic form 4.0 requires (19800415; --0415 when the year is unknown, 4.3.1), phones as tel:
  * URIs when their E.164 is known. Pure TypeScript, so a device can export offline too.
+ *
+ * Additional fields (custom-fields.ts; issue #13 items 1 and 4) are written as one private
+ * property per value, the same name for every field, the field named in parameters:
+ *
+ *     X-FIELDBOOK-FIELD;X-ID=shoe_size;X-LABEL="Shoe size":42
+ *
+ * - the property name is fixed because a field id may hold "_", which a property name may not
+ *   (RFC 6350 3.3: x-name is letters, digits and "-"); X-ID is the field's id, stable across
+ *   renames, so an export re-imported into the same workspace fills the same field;
+ * - X-LABEL is the label when exported (double-quoted, RFC 6868 caret-encoded), so an import
+ *   into another workspace, whose ids differ, can match a field by its label instead;
+ * - the value is the field's text as the CSV export writes it (custom-values.ts
+ *   customValueText: a checkbox "yes"/"no", a date 2026-04-15, a number as digits), escaped as
+ *   any text value; the import reads it back with parseCustomCell, as it reads a CSV cell.
+ * Readers that do not know the property keep or ignore it (RFC 6350 6.10).
  */
 import type { ImportDraft, LabelledValue, ValueLabel } from './import-fields.ts';
 
@@ -57,6 +72,24 @@ const typeParam = (label: ValueLabel | null, map?: Partial<Record<ValueLabel, st
 	return t ? `;TYPE=${t.includes(',') ? `"${t}"` : t}` : '';
 };
 
+/** The private property that carries one additional field's value (see the header). */
+export const CUSTOM_PROPERTY = 'X-FIELDBOOK-FIELD';
+export const CUSTOM_ID_PARAM = 'X-ID';
+export const CUSTOM_LABEL_PARAM = 'X-LABEL';
+
+/** A parameter value, always quoted: RFC 6868 caret encoding of ^, line breaks and ". */
+export function quoteParam(s: string): string {
+	return `"${s
+		.replace(/\^/g, '^^')
+		.replace(/\r\n|\r|\n/g, '^n')
+		.replace(/"/g, "^'")}"`;
+}
+
+/** The reverse of quoteParam's caret encoding (RFC 6868 3); an unknown ^x stays as written. */
+export function decodeParam(s: string): string {
+	return s.replace(/\^(['n^])/g, (_m, c: string) => (c === 'n' ? '\n' : c === "'" ? '"' : '^'));
+}
+
 /** The 4.0 date of a birthday: 19800415, or --0415 without a year. */
 function bday(b: NonNullable<ImportDraft['birthday']>): string {
 	const mm = String(b.month).padStart(2, '0');
@@ -76,8 +109,15 @@ export function displayName(d: ImportDraft): string {
 	return [d.namePrefix, d.firstName, d.middleName, d.lastName, d.nameSuffix].filter(Boolean).join(' ') || d.company;
 }
 
+export interface VcardOptions {
+	uid?: string;
+	rev?: Date;
+	/** Labels of the additional fields by id, for X-LABEL (a value without one is written without). */
+	customLabels?: Readonly<Record<string, string>>;
+}
+
 /** One contact as a vCard 4.0, lines folded, ending with CRLF. */
-export function vcardOf(d: ImportDraft, opts: { uid?: string; rev?: Date } = {}): string {
+export function vcardOf(d: ImportDraft, opts: VcardOptions = {}): string {
 	const lines: string[] = ['BEGIN:VCARD', 'VERSION:4.0'];
 	if (d.kind === 'company') lines.push('KIND:org');
 	lines.push(`FN:${escapeText(displayName(d))}`);
@@ -110,6 +150,12 @@ export function vcardOf(d: ImportDraft, opts: { uid?: string; rev?: Date } = {})
 	for (const w of d.websites) lines.push(`URL${typeParam(w.label)}:${w.value.replace(/[\r\n]/g, '')}`);
 	if (d.tags.length > 0) lines.push(`CATEGORIES:${d.tags.map(escapeText).join(',')}`);
 	if (d.notes) lines.push(`NOTE:${escapeText(d.notes)}`);
+	for (const [id, value] of Object.entries(d.custom)) {
+		if (value.trim() === '' || !/^[A-Za-z0-9_-]{1,64}$/.test(id)) continue;
+		const label = opts.customLabels && Object.hasOwn(opts.customLabels, id) ? opts.customLabels[id] : null;
+		const labelParam = label ? `;${CUSTOM_LABEL_PARAM}=${quoteParam(label)}` : '';
+		lines.push(`${CUSTOM_PROPERTY};${CUSTOM_ID_PARAM}=${id}${labelParam}:${escapeText(value)}`);
+	}
 	if (d.photo) lines.push(`PHOTO:data:${d.photo.type};base64,${base64(d.photo.bytes)}`);
 	const uid = opts.uid ?? d.externalId;
 	if (uid) lines.push(`UID:${escapeText(uid)}`);
@@ -125,8 +171,11 @@ export function vcardOf(d: ImportDraft, opts: { uid?: string; rev?: Date } = {})
 }
 
 /** Many contacts in one .vcf file. */
-export function vcardsOf(cards: Iterable<{ draft: ImportDraft; uid?: string; rev?: Date }>): string {
+export function vcardsOf(
+	cards: Iterable<{ draft: ImportDraft; uid?: string; rev?: Date }>,
+	customLabels?: Readonly<Record<string, string>>
+): string {
 	let out = '';
-	for (const c of cards) out += vcardOf(c.draft, { uid: c.uid, rev: c.rev });
+	for (const c of cards) out += vcardOf(c.draft, { uid: c.uid, rev: c.rev, customLabels });
 	return out;
 }

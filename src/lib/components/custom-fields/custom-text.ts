@@ -14,64 +14,47 @@ export const TYPE_LABELS: Record<CustomFieldType, () => string> = {
 	url: m.cf_type_url
 };
 
-/** The error of a value typed into a form. */
-export function customErrorText(code: CustomValueError | undefined): string | undefined {
-	switch (code) {
-		case undefined:
-			return undefined;
-		case 'required':
-			return m.error_required();
-		case 'too_long':
-			return m.error_too_long();
-		case 'not_number':
-		case 'out_of_range':
-			return m.cf_error_not_number();
-		case 'invalid_date':
-			return m.cf_error_invalid_date();
-		case 'invalid_url':
-			return m.cf_error_invalid_url();
-		case 'invalid_choice':
-			return m.error_invalid_choice();
-		case 'not_text':
-		case 'not_checkbox':
-			return m.cf_flag_other();
-	}
-}
+/** The texts both a typed value and a typed definition may be refused with. */
+const COMMON_ERRORS = { required: m.error_required, too_long: m.error_too_long };
 
-export function definitionErrorText(code: DefinitionError | undefined): string | undefined {
-	switch (code) {
-		case undefined:
-			return undefined;
-		case 'required':
-			return m.error_required();
-		case 'too_long':
-			return m.error_too_long();
-		case 'duplicate':
-			return m.cf_error_duplicate();
-		case 'no_options':
-			return m.cf_error_no_options();
-		case 'too_many_options':
-			return m.cf_error_too_many_options();
-	}
-}
+const VALUE_ERRORS: Record<CustomValueError, () => string> = {
+	...COMMON_ERRORS,
+	not_number: m.cf_error_not_number,
+	out_of_range: m.cf_error_not_number,
+	invalid_date: m.cf_error_invalid_date,
+	invalid_url: m.cf_error_invalid_url,
+	invalid_choice: m.error_invalid_choice,
+	not_text: m.cf_flag_other,
+	not_checkbox: m.cf_flag_other
+};
+
+const DEFINITION_ERRORS: Record<DefinitionError, () => string> = {
+	...COMMON_ERRORS,
+	duplicate: m.cf_error_duplicate,
+	no_options: m.cf_error_no_options,
+	too_many_options: m.cf_error_too_many_options
+};
+
+/** The flag of a stored value by its reason; any other reason is "other". */
+const FLAGS: Partial<Record<CustomValueError, () => string>> = {
+	not_number: m.cf_flag_not_number,
+	out_of_range: m.cf_flag_not_number,
+	invalid_date: m.cf_flag_invalid_date,
+	invalid_choice: m.cf_flag_invalid_choice,
+	invalid_url: m.cf_flag_invalid_url
+};
+
+/** The error of a value typed into a form. */
+export const customErrorText = (code: CustomValueError | undefined): string | undefined =>
+	code === undefined ? undefined : VALUE_ERRORS[code]();
+
+export const definitionErrorText = (code: DefinitionError | undefined): string | undefined =>
+	code === undefined ? undefined : DEFINITION_ERRORS[code]();
 
 /** Why a stored value is flagged (its definition changed after it was entered); null when it fits. */
 export function customFlagText(def: CustomFieldDef, value: FieldValue | undefined): string | null {
-	switch (checkCustomValue(def, value)) {
-		case null:
-			return null;
-		case 'not_number':
-		case 'out_of_range':
-			return m.cf_flag_not_number();
-		case 'invalid_date':
-			return m.cf_flag_invalid_date();
-		case 'invalid_choice':
-			return m.cf_flag_invalid_choice();
-		case 'invalid_url':
-			return m.cf_flag_invalid_url();
-		default:
-			return m.cf_flag_other();
-	}
+	const code = checkCustomValue(def, value);
+	return code === null ? null : (FLAGS[code] ?? m.cf_flag_other)();
 }
 
 /** A value as a record or a list cell shows it (checkbox: Yes / No). */

@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { getContext } from '$server/context';
+import { serverCustomFields } from '$server/custom-values';
 import { contactVcard, customerOfContact, readContactData, storedAbout, type ContactDataExport } from '$server/export/contact-data';
 import type { RequestHandler } from './$types';
 
@@ -31,7 +32,7 @@ export const GET: RequestHandler = async ({ params, url, locals }) => {
 	const base = `contact-${params.id}`;
 	const [body, type, name] =
 		format === 'vcf'
-			? [contactVcard(data), 'text/vcard; charset=utf-8', `${base}.vcf`]
+			? [contactVcard(data, serverCustomFields(db)), 'text/vcard; charset=utf-8', `${base}.vcf`]
 			: [JSON.stringify(data, null, 2), 'application/json; charset=utf-8', `${base}.json`];
 	return new Response(body, {
 		headers: {
