@@ -26,7 +26,7 @@
  *      and an SMTP outage (`--smtp-outage=S` seconds, 60 by default) after which every mail
  *      must arrive exactly once.
  *  11. import (bench/import.ts): a 10,000-row CSV from upload to every row committed and to a
- *      connected device having them all; server RSS during a 200 MB import (`--import-mb=M`).
+ *      connected device having them all; server RSS during a 200 MB import (`--import-mb=M`; 0: the 10k file only).
  * `--sync-only` runs 7–9 alone (no seed, no browser). `--only=import,mail` runs just those
  * groups (browser, sync, faults, mail, convergence, import) and writes their table to
  * bench/results/only-<groups>.md instead of latest.md. `--import-profile=DIR` runs the import

@@ -127,7 +127,8 @@ export async function createApp(config: Config): Promise<App> {
 			access,
 			dataDir: config.dataDir,
 			maxContacts: config.syncMaxContacts,
-			defaultPermissions: () => sync.defaultPermissions()
+			defaultPermissions: () => sync.defaultPermissions(),
+			phoneRegion: () => sync.phoneRegion()
 		}),
 		originFor
 	};

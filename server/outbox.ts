@@ -118,12 +118,16 @@ export function decideManagerMails(
 	now = Date.now()
 ): void {
 	const s = stmts(db);
+	const by = byUserId === undefined ? text(customerMap(doc).get('updatedBy')) : byUserId;
+	// Only newly assigned managers other than the author get a mail: most commits have none,
+	// and are spared reading the whole customer (an import creates thousands).
+	const assigned = managers(doc).filter((userId) => userId !== by);
+	if (assigned.length === 0) return;
 	const summary = summarize(customerId, doc);
 	if (!summary || summary.deletedAt !== null) return;
 	const before = new Set(s.projectedManagers.all(customerId) as string[]);
-	const by = byUserId === undefined ? text(customerMap(doc).get('updatedBy')) : byUserId;
-	for (const userId of managers(doc)) {
-		if (before.has(userId) || userId === by) continue;
+	for (const userId of assigned) {
+		if (before.has(userId)) continue;
 		const email = s.activeStaff.get(userId) as string | undefined;
 		if (!email) continue; // an unknown or deactivated account gets no mail
 		const item = managersMap(doc)._map.get(userId)?.id;

@@ -8,6 +8,7 @@
 import { countryText } from '../../src/lib/schema/countries.ts';
 import type { CustomFieldDef } from '../../src/lib/schema/custom-fields.ts';
 import { customValueText } from '../../src/lib/schema/custom-values.ts';
+import type { CountryCode } from '../../src/lib/schema/phones.ts';
 import type { FieldValue } from '../../src/lib/schema/records.ts';
 import type { CsvColumn } from '../../src/lib/schema/csv-write.ts';
 import type { AddressDraft, ImportDraft, LabelledValue } from '../../src/lib/schema/import-fields.ts';
@@ -27,7 +28,8 @@ function customerAddress(r: CustomerRow): AddressDraft | null {
 }
 
 /** What a person row holds, as the export writes it. */
-export function personValues(r: PersonRow) {
+/** `region`: the workspace's default phone region, for a row whose address names no country. */
+export function personValues(r: PersonRow, region: CountryCode | null = null) {
 	// An individual customer's own e-mails and phones stand in for missing contact ones (as in the list).
 	const own = r.kind === 'person';
 	const emails = valuesOr(r.contactDetails.emails, r.contactEmail);
@@ -37,17 +39,18 @@ export function personValues(r: PersonRow) {
 		emails: emails.length > 0 || !own ? emails : valuesOr(r.details.emails, r.email),
 		phones: phonesWithE164(
 			phones.length > 0 || !own ? phones : valuesOr(r.details.phones, r.phone),
-			address?.country ?? null
+			address?.country ?? null,
+			region
 		),
 		address
 	};
 }
 
-function companyValues(r: CompanyRow) {
+function companyValues(r: CompanyRow, region: CountryCode | null = null) {
 	const address = customerAddress(r);
 	return {
 		emails: valuesOr(r.details.emails, r.email),
-		phones: phonesWithE164(valuesOr(r.details.phones, r.phone), address?.country ?? null),
+		phones: phonesWithE164(valuesOr(r.details.phones, r.phone), address?.country ?? null, region),
 		address
 	};
 }
@@ -94,8 +97,12 @@ function memo<R extends object, T>(fn: (r: R) => T): (r: R) => T {
 	};
 }
 
-export function personColumns(language: string, rows: readonly PersonRow[]): CsvColumn<PersonRow>[] {
-	const of = memo(personValues);
+export function personColumns(
+	language: string,
+	rows: readonly PersonRow[],
+	region: CountryCode | null = null
+): CsvColumn<PersonRow>[] {
+	const of = memo((r: PersonRow) => personValues(r, region));
 	const most = (k: 'emails' | 'phones') => Math.max(1, ...rows.map((r) => of(r)[k].length));
 	return [
 		{ header: 'Name Prefix', value: (r) => r.contactDetails.namePrefix || null },
@@ -117,8 +124,12 @@ export function personColumns(language: string, rows: readonly PersonRow[]): Csv
 	];
 }
 
-export function companyColumns(language: string, rows: readonly CompanyRow[]): CsvColumn<CompanyRow>[] {
-	const of = memo(companyValues);
+export function companyColumns(
+	language: string,
+	rows: readonly CompanyRow[],
+	region: CountryCode | null = null
+): CsvColumn<CompanyRow>[] {
+	const of = memo((r: CompanyRow) => companyValues(r, region));
 	const most = (k: 'emails' | 'phones') => Math.max(1, ...rows.map((r) => of(r)[k].length));
 	return [
 		{ header: 'Company', value: (r) => r.companyName },
@@ -132,14 +143,14 @@ export function companyColumns(language: string, rows: readonly CompanyRow[]): C
 const named = (a: AddressDraft | null, language: string): AddressDraft | null =>
 	a ? { ...a, country: countryText(a.country, language) } : null;
 
-export function personDraft(r: PersonRow, language: string): ImportDraft {
-	const v = personValues(r);
+export function personDraft(r: PersonRow, language: string, region: CountryCode | null = null): ImportDraft {
+	const v = personValues(r, region);
 	const draft = contactDraft(r, r.contactDetails, r.kind === 'company' ? (r.companyName ?? '') : '', v.address);
 	return { ...draft, emails: v.emails, phones: v.phones, address: named(v.address, language) };
 }
 
-export function companyRowDraft(r: CompanyRow, language: string): ImportDraft {
-	const v = companyValues(r);
+export function companyRowDraft(r: CompanyRow, language: string, region: CountryCode | null = null): ImportDraft {
+	const v = companyValues(r, region);
 	return {
 		...companyDraft(r.companyName ?? '', r.details),
 		emails: v.emails,
@@ -177,8 +188,9 @@ export const personCard = (
 	r: PersonRow,
 	language: string,
 	defs: readonly CustomFieldDef[],
-	values: Readonly<Record<string, FieldValue>> | undefined
+	values: Readonly<Record<string, FieldValue>> | undefined,
+	region: CountryCode | null = null
 ) => ({
-	draft: { ...personDraft(r, language), custom: customTexts(defs, values) },
+	draft: { ...personDraft(r, language, region), custom: customTexts(defs, values) },
 	uid: `urn:fieldbook:contact:${r.contactId}`
 });

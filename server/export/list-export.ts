@@ -9,7 +9,7 @@
 import type { StaffRef } from '../../src/lib/schema/access.ts';
 import { csvOf } from '../../src/lib/schema/csv-write.ts';
 import type { ExportFormat, ExportList, ExportQuery } from '../../src/lib/schema/export-query.ts';
-import { phoneMatches, regionOf } from '../../src/lib/schema/phones.ts';
+import { phoneMatches, recordRegion, type CountryCode } from '../../src/lib/schema/phones.ts';
 import { DEFAULT_CONTACT_TYPE_ID } from '../../src/lib/schema/settings.ts';
 import { sortParts, sortRows, type SortColumn } from '../../src/lib/schema/list-sort.ts';
 import { searchFold } from '../../src/lib/schema/text-fold.ts';
@@ -19,6 +19,7 @@ import { matchesCustom } from '../../src/lib/schema/custom-filter.ts';
 import type { FieldValue } from '../../src/lib/schema/records.ts';
 import { allCustomValues, serverCustomFields } from '../custom-values.ts';
 import type { Db } from '../db.ts';
+import { serverPhoneRegion } from '../workspace-settings.ts';
 import {
 	companyColumns,
 	companyRowDraft,
@@ -52,11 +53,11 @@ interface Entry<R> {
 const PHONE_QUERY = /^[\d\s+\-()./]*\d[\d\s+\-()./]*$/;
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
-function matches(e: Entry<unknown>, q: string): boolean {
+function matches(e: Entry<unknown>, q: string, workspaceRegion: CountryCode | null): boolean {
 	const text = searchFold(q);
 	if (text === '') return true;
 	if (PHONE_QUERY.test(text)) {
-		const region = regionOf(e.country);
+		const region = recordRegion(e.country, workspaceRegion);
 		if (e.phones.some((p) => phoneMatches(p, q, region))) return true;
 		return e.key.includes(text);
 	}
@@ -69,7 +70,9 @@ function select<R extends CustomerRow>(
 	canRead: (customerId: string) => boolean,
 	q: ExportQuery,
 	/** The list's filters on additional fields (custom-filter.ts). */
-	keep: (row: R) => boolean = () => true
+	keep: (row: R) => boolean = () => true,
+	/** The workspace's default phone region: phones of rows with no country are read in it. */
+	region: CountryCode | null = null
 ): R[] {
 	const out: Entry<R>[] = [];
 	for (const e of entries) {
@@ -78,7 +81,7 @@ function select<R extends CustomerRow>(
 		if (!keep(r)) continue;
 		if (q.type !== null && (r.contactTypeId ?? DEFAULT_CONTACT_TYPE_ID) !== q.type) continue;
 		if (q.mine && !r.managers.includes(user.id)) continue;
-		if (!matches(e, q.q)) continue;
+		if (!matches(e, q.q, region)) continue;
 		out.push(e);
 	}
 	const order = sortParts(q.sort);
@@ -143,6 +146,7 @@ export function exportList(
 	const filtered = Object.keys(q.custom).length > 0;
 	// Additional fields are columns of a CSV and X-FIELDBOOK-FIELD properties of a vCard (vcard-write.ts).
 	const defs = serverCustomFields(db);
+	const region = serverPhoneRegion(db);
 	const custom = defs.length > 0 ? allCustomValues(db) : null;
 	const keep = <R>(
 		target: 'company' | 'person',
@@ -154,14 +158,14 @@ export function exportList(
 	const personValues = (r: PersonRow) => custom?.byContact.get(r.contactId);
 	const companyValues = (r: CompanyRow) => custom?.byCustomer.get(r.customerId);
 	if (file.list === 'contacts') {
-		const rows = select(personEntries(db), user, canRead, q, keep('person', personValues));
+		const rows = select(personEntries(db), user, canRead, q, keep('person', personValues), region);
 		const personDefs = liveCustomFields(defs, 'person');
-		const columns = [...personColumns(language, rows), ...customColumns(personDefs, personValues)];
+		const columns = [...personColumns(language, rows, region), ...customColumns(personDefs, personValues)];
 		return file.format === 'csv'
 			? { body: csvOf(columns, rows, q.delimiter), contentType: csvType, filename, count: rows.length }
 			: {
 					body: vcardsOf(
-						rows.map((r) => personCard(r, language, personDefs, personValues(r))),
+						rows.map((r) => personCard(r, language, personDefs, personValues(r), region)),
 						customLabels(personDefs)
 					),
 					contentType: vcfType,
@@ -169,15 +173,15 @@ export function exportList(
 					count: rows.length
 				};
 	}
-	const rows = select(companyEntries(db), user, canRead, q, keep('company', companyValues));
+	const rows = select(companyEntries(db), user, canRead, q, keep('company', companyValues), region);
 	const companyDefs = liveCustomFields(defs, 'company');
-	const columns = [...companyColumns(language, rows), ...customColumns(companyDefs, companyValues)];
+	const columns = [...companyColumns(language, rows, region), ...customColumns(companyDefs, companyValues)];
 	return file.format === 'csv'
 		? { body: csvOf(columns, rows, q.delimiter), contentType: csvType, filename, count: rows.length }
 		: {
 				body: vcardsOf(
 					rows.map((r) => ({
-						draft: { ...companyRowDraft(r, language), custom: customTexts(companyDefs, companyValues(r)) },
+						draft: { ...companyRowDraft(r, language, region), custom: customTexts(companyDefs, companyValues(r)) },
 						uid: `urn:fieldbook:customer:${r.customerId}`
 					})),
 					customLabels(companyDefs)

@@ -4,6 +4,7 @@
  * rows and what the import run consumes for all of them, one row at a time.
  */
 import type { Readable } from 'node:stream';
+import type { CustomFieldDef } from '../../src/lib/schema/custom-fields.ts';
 import { layoutSignature, type Mapping } from '../../src/lib/schema/import-fields.ts';
 import { CsvFileError, openCsv, type CsvOptions, type Delimiter } from './csv.ts';
 import type { DecodeInfo } from './decode.ts';
@@ -30,6 +31,8 @@ export interface CsvImportOptions extends CsvOptions, Omit<RowOptions, 'columns'
 	mapping?: Mapping | null;
 	/** The mapping the user saved for a header with this signature (server/import/saved-mappings.ts). */
 	savedFor?: (signature: string) => Mapping | null;
+	/** The workspace's additional fields: a column named like one maps to it. */
+	customFields?: readonly CustomFieldDef[];
 }
 
 export async function readCsvImport(
@@ -43,7 +46,11 @@ export async function readCsvImport(
 	while (!first.done && first.value.cells.every((c) => c.trim() === '')) first = await it.next();
 	if (first.done) throw new CsvFileError('empty', null);
 	const headers = first.value.cells;
-	const { mapping, unmapped, saved } = recognise(headers, opts.mapping ?? opts.savedFor?.(layoutSignature(headers)));
+	const { mapping, unmapped, saved } = recognise(
+		headers,
+		opts.mapping ?? opts.savedFor?.(layoutSignature(headers)),
+		opts.customFields
+	);
 	const rowOpts: RowOptions = { columns: headers.length, defaultRegion: opts.defaultRegion, dayFirst: opts.dayFirst };
 	async function* rows(): AsyncGenerator<RowResult> {
 		let n = 0;

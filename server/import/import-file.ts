@@ -7,6 +7,7 @@
  * is read, and waits for the mapping screen (`needsMapping`).
  */
 import fs from 'node:fs';
+import type { CustomFieldDef } from '../../src/lib/schema/custom-fields.ts';
 import type { Mapping } from '../../src/lib/schema/import-fields.ts';
 import { namesSomeone, targetKey } from '../../src/lib/schema/import-mapping.ts';
 import type { CountryCode } from '../../src/lib/schema/phones.ts';
@@ -39,6 +40,8 @@ export interface ReadOptions {
 	mapping?: Mapping | null;
 	/** The user's saved mapping for a header signature. */
 	savedFor?: (signature: string) => Mapping | null;
+	/** The workspace's additional fields: a column named like one maps to it (recognise.ts). */
+	customFields?: readonly CustomFieldDef[];
 }
 
 export type Detection =

@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { StaffRef } from '../../src/lib/schema/access.ts';
 import { parseMappingKeys, type MappingError } from '../../src/lib/schema/import-mapping.ts';
+import type { CountryCode } from '../../src/lib/schema/phones.ts';
 import type { PortalPermission } from '../../src/lib/schema/records.ts';
 import { serverCustomFields } from '../custom-values.ts';
 import type { Db } from '../db.ts';
@@ -78,6 +79,8 @@ export interface ImportsDeps {
 	dataDir: string;
 	maxContacts: number;
 	defaultPermissions(): Partial<Record<PortalPermission, boolean>>;
+	/** The workspace's default phone region (settings): an upload that names none starts with it. */
+	phoneRegion(): CountryCode | null;
 }
 
 export class Imports {
@@ -127,7 +130,9 @@ export class Imports {
 	 * for its header. Throws ImportFileError when it cannot be imported (the caller removes the
 	 * file; nothing is stored).
 	 */
-	async inspect(user: StaffRef, id: string, fileName: string, chosen: Chosen): Promise<Inspected> {
+	async inspect(user: StaffRef, id: string, fileName: string, asked: Chosen): Promise<Inspected> {
+		// The workspace's default phone region, until the user chooses another (or none).
+		const chosen = { ...asked, region: asked.region ?? this.deps.phoneRegion() };
 		const file = this.filePath(id);
 		const bytes = (await fs.promises.stat(file)).size;
 		const head = await readHead(file, fileName, this.readOptions(user, chosen), serverCustomFields(this.deps.db));
@@ -190,7 +195,8 @@ export class Imports {
 			delimiter: chosen.delimiter,
 			encoding: chosen.encoding,
 			defaultRegion: chosen.region,
-			savedFor: (signature) => this.saved.get(user.id, signature)
+			savedFor: (signature) => this.saved.get(user.id, signature),
+			customFields: serverCustomFields(this.deps.db)
 		};
 	}
 

@@ -59,4 +59,44 @@ describe('recognise', () => {
 		expect(layoutOf(['Vorname', 'Nachname', 'Firma'])?.id).toBe('excel-de');
 		expect(layoutOf(['a', 'b'])).toBeNull();
 	});
+
+	it('a column named like an additional field maps to it, case and spaces aside; a layout’s own column and an ambiguous or removed label do not', () => {
+		const def = (id: string, appliesTo: 'company' | 'person', label: string, removedAt: number | null = null) => ({
+			id,
+			appliesTo,
+			type: 'text' as const,
+			label,
+			order: 0,
+			required: false,
+			options: [],
+			removedAt
+		});
+		const fields = [
+			def('f1', 'person', 'Customer Number'),
+			def('f2', 'company', 'Region'),
+			def('f3', 'person', 'Shoe size', 1),
+			def('f4', 'person', 'Lead source'),
+			def('f5', 'company', 'lead source'),
+			def('f6', 'person', 'Notes')
+		];
+		const r = recognise(['Name', ' customernumber ', 'REGION', 'Shoe Size', 'Lead Source', 'Email'], null, fields);
+		expect(r.mapping.columns).toEqual([
+			{ kind: 'field', field: 'fullName' },
+			{ kind: 'custom', id: 'f1' },
+			// Over the generic guess (state): the workspace named this field.
+			{ kind: 'custom', id: 'f2' },
+			{ kind: 'ignore' },
+			{ kind: 'ignore' },
+			{ kind: 'field', field: 'email' }
+		]);
+		expect(r.unmapped).toEqual([3, 4]);
+		// Outlook's "Notes" keeps its meaning in that layout.
+		const outlook = recognise(['First Name', 'Last Name', 'E-mail Address', 'Job Title', 'Notes'], null, fields);
+		expect(outlook.mapping.columns[4]).toEqual({ kind: 'field', field: 'notes' });
+		// Without the fields, the same headers are a guess or nothing.
+		expect(recognise(['Customer Number', 'Lead Source'], null, []).mapping.columns).toEqual([
+			{ kind: 'field', field: 'externalId' },
+			{ kind: 'ignore' }
+		]);
+	});
 });

@@ -1,6 +1,7 @@
 /**
  * From a header row to a Mapping (issue #13 item 3): a known layout (layouts.ts) maps every
- * column it knows; the columns of a file of no known layout get a guess from common names in
+ * column it knows; a column named like one of the workspace's additional fields (its label,
+ * case and spaces aside) maps to that field; other columns get a guess from common names in
  * the five UI languages; what is left is for the user to map on the mapping screen. A
  * mapping the user chose or saved for this header row (by its signature) wins over both.
  */
@@ -11,6 +12,8 @@ import {
 	type ColumnTarget,
 	type Mapping
 } from '../../src/lib/schema/import-fields.ts';
+import type { CustomFieldDef } from '../../src/lib/schema/custom-fields.ts';
+import { customTargetFor } from '../../src/lib/schema/import-mapping.ts';
 import { LAYOUTS, targetIn, type Layout } from './layouts.ts';
 
 /** Common header names of files made by hand, in the UI languages (SPEC §1). */
@@ -96,9 +99,14 @@ export function layoutOf(headers: readonly string[]): Layout | null {
 
 /**
  * The mapping of a header row. `saved` is a mapping the user stored for a file with the same
- * signature: used as it is when its column count matches.
+ * signature: used as it is when its column count matches. `customFields`: the workspace's
+ * additional fields.
  */
-export function recognise(headers: readonly string[], saved?: Mapping | null): Recognised {
+export function recognise(
+	headers: readonly string[],
+	saved?: Mapping | null,
+	customFields: readonly CustomFieldDef[] = []
+): Recognised {
 	const signature = layoutSignature(headers);
 	if (saved && saved.signature === signature && saved.columns.length === headers.length) {
 		return { mapping: saved, unmapped: [], saved: true };
@@ -108,7 +116,10 @@ export function recognise(headers: readonly string[], saved?: Mapping | null): R
 	const unmapped: number[] = [];
 	headers.forEach((raw, i) => {
 		const h = normalizeHeader(raw);
-		const target = (layout && targetIn(layout, h)) ?? (Object.hasOwn(GENERIC, h) ? GENERIC[h] : null);
+		const target =
+			(layout && targetIn(layout, h)) ??
+			customTargetFor(h, customFields) ??
+			(Object.hasOwn(GENERIC, h) ? GENERIC[h] : null);
 		if (target) columns.push(target);
 		else {
 			columns.push(IGNORE);

@@ -29,7 +29,7 @@ export interface FileRun {
 }
 
 const PROGRESS_MS = 250;
-const WAVE_ROWS = 200;
+const WAVE_ROWS = 1000;
 
 export async function runFile(deps: WriterDeps, job: FileRun): Promise<void> {
 	const { store } = deps;
@@ -57,7 +57,8 @@ export async function runFile(deps: WriterDeps, job: FileRun): Promise<void> {
 		}
 	};
 	try {
-		opened = await openImport(file, run.format, readOptionsOf(options));
+		// Columns named like an additional field map to it as the preview showed (recognise.ts).
+		opened = await openImport(file, run.format, { ...readOptionsOf(options), customFields: deps.customFields });
 		const layout = options.layout ?? opened.detection.layout;
 		writer = new RowWriter(deps, { id: run.id, userId, rule, layout });
 		for await (const r of opened.rows) {

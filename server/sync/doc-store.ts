@@ -52,9 +52,8 @@ export class SqliteDocStore implements DocStore {
 		private readonly now: () => number = Date.now
 	) {
 		this.stmts = {
-			doc: db.prepare('SELECT snapshot, last_seq, log_count FROM documents WHERE name = ?'),
+			doc: db.prepare('SELECT snapshot, snapshot_seq, last_seq, log_count FROM documents WHERE name = ?'),
 			log: db.prepare('SELECT data FROM document_updates WHERE doc = ? AND seq > ? ORDER BY seq'),
-			snapshotSeq: db.prepare('SELECT snapshot_seq FROM documents WHERE name = ?'),
 			createDoc: db.prepare(
 				`INSERT INTO documents (name, created_by, created_at, updated_at) VALUES (?, ?, ?, ?)
 				 ON CONFLICT (name) DO NOTHING`
@@ -74,12 +73,12 @@ export class SqliteDocStore implements DocStore {
 
 	load(name: string): StoredDoc | null {
 		const row = this.stmts.doc.get(name) as
-			{ snapshot: Buffer | null; last_seq: number; log_count: number } | undefined;
+			{ snapshot: Buffer | null; snapshot_seq: number; last_seq: number; log_count: number } | undefined;
 		if (!row) return null;
-		const { snapshot_seq } = this.stmts.snapshotSeq.get(name) as { snapshot_seq: number };
 		const updates: Uint8Array[] = [];
 		if (row.snapshot) updates.push(new Uint8Array(row.snapshot));
-		for (const r of this.stmts.log.all(name, snapshot_seq) as { data: Buffer }[]) updates.push(new Uint8Array(r.data));
+		for (const r of this.stmts.log.all(name, row.snapshot_seq) as { data: Buffer }[])
+			updates.push(new Uint8Array(r.data));
 		return { updates, lastSeq: row.last_seq, logCount: row.log_count };
 	}
 

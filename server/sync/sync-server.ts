@@ -16,7 +16,9 @@ import type { DocStore } from './doc-store.ts';
 import { Feed } from './feed.ts';
 import { Rooms } from './rooms.ts';
 import type { StaffRef } from '../../src/lib/schema/access.ts';
+import type { CountryCode } from '../../src/lib/schema/phones.ts';
 import type { PortalPermission } from '../../src/lib/schema/records.ts';
+import { readPhoneRegion } from '../../src/lib/schema/settings.ts';
 import type { AccessIndex } from './access-index.ts';
 import type { HistoryLog } from '../history.ts';
 import type { EmailClaims } from '../email-claims.ts';
@@ -251,6 +253,11 @@ export class SyncServer {
 	/** The workspace's portal permissions for new contacts (SPEC §2), as the server holds them. */
 	defaultPermissions(): Record<PortalPermission, boolean> {
 		return this.rooms.defaultPermissions();
+	}
+
+	/** The workspace's default phone region (settings.ts), as the server holds it. */
+	phoneRegion(): CountryCode | null {
+		return readPhoneRegion(this.rooms.settings().doc);
 	}
 
 	get loadedDocuments(): number {

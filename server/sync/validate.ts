@@ -76,7 +76,9 @@ export const SETTINGS_LAYOUT: DocLayout = {
 		fields: Object.fromEntries(PORTAL_PERMISSIONS.map((p) => [p, { type: 'boolean' } as const]))
 	},
 	/** Definitions of additional fields (custom-fields.ts). */
-	customFields: { kind: 'records', fields: CUSTOM_FIELD_DEF_FIELDS }
+	customFields: { kind: 'records', fields: CUSTOM_FIELD_DEF_FIELDS },
+	/** Workspace defaults (settings.ts): the phone region, an ISO country code. */
+	workspace: { kind: 'fields', fields: { phoneRegion: { type: 'text', max: 2 } } }
 };
 
 export const LAYOUTS = { customer: CUSTOMER_LAYOUT, settings: SETTINGS_LAYOUT } as const;

@@ -13,7 +13,14 @@ import {
 	type CustomerSummary
 } from '$lib/schema/customer-doc';
 import { newId } from '$lib/schema/ids';
-import { readContactTypes, readDefaultPermissions, SETTINGS_DOC, type ContactType } from '$lib/schema/settings';
+import {
+	readContactTypes,
+	readDefaultPermissions,
+	readPhoneRegion,
+	SETTINGS_DOC,
+	type ContactType
+} from '$lib/schema/settings';
+import type { CountryCode } from '$lib/schema/phones';
 import { readCustomFields, type CustomFieldDef } from '$lib/schema/custom-fields';
 import type { PortalPermission } from '$lib/schema/records';
 import type { DirectoryEntry } from '$lib/schema/staff';
@@ -57,6 +64,8 @@ export class Workspace {
 	/** Additional field definitions, removed ones included (custom-fields.ts). */
 	customFields = $state.raw<CustomFieldDef[]>([]);
 	defaultPermissions = $state<Record<PortalPermission, boolean> | null>(null);
+	/** The workspace's default phone region (settings.ts), null when none is set. */
+	phoneRegion = $state<CountryCode | null>(null);
 	/** Staff names for the managers picker and manager names: the device's copy, refreshed when online. */
 	staff = $state.raw<DirectoryEntry[]>([]);
 	/**
@@ -323,6 +332,7 @@ export class Workspace {
 		const readSettings = () => {
 			this.contactTypes = readContactTypes(settings.doc);
 			this.defaultPermissions = readDefaultPermissions(settings.doc);
+			this.phoneRegion = readPhoneRegion(settings.doc);
 			this.customFields = readCustomFields(settings.doc);
 		};
 		readSettings();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IMPORT_FIELDS, type ColumnTarget } from './import-fields.ts';
 import {
+	customTargetFor,
 	MAX_MAPPED_COLUMNS,
 	TARGET_CHOICES,
 	namesSomeone,
@@ -73,5 +74,21 @@ describe('import mapping keys', () => {
 		expect(targetKey({ kind: 'custom', id: 'shoe' })).toBe('custom.shoe');
 		for (const bad of ['custom.', 'custom.a b', 'custom.a.b', `custom.${'x'.repeat(65)}`, 'custom:shoe'])
 			expect(parseTargetKey(bad), bad).toBeNull();
+	});
+
+	it('customTargetFor: the one live field with the header as its label, case and spaces aside', () => {
+		const fields = [
+			{ id: 'a', label: 'Customer No', removedAt: null },
+			{ id: 'b', label: 'Old code', removedAt: 5 },
+			{ id: 'c', label: 'Size', removedAt: null },
+			{ id: 'd', label: 'SIZE', removedAt: null }
+		];
+		expect(customTargetFor('customer no', fields)).toEqual({ kind: 'custom', id: 'a' });
+		expect(customTargetFor('  CustomerNo ', fields)).toEqual({ kind: 'custom', id: 'a' });
+		expect(customTargetFor('Customer\tNo', fields)).toEqual({ kind: 'custom', id: 'a' });
+		expect(customTargetFor('Customer Number', fields)).toBeNull();
+		expect(customTargetFor('Old code', fields)).toBeNull(); // removed
+		expect(customTargetFor('size', fields)).toBeNull(); // two fields of that name
+		expect(customTargetFor('', [{ id: 'e', label: ' ', removedAt: null }])).toBeNull();
 	});
 });

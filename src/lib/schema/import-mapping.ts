@@ -22,7 +22,9 @@ import {
 	type MultiField,
 	type ValueLabel
 } from './import-fields.ts';
+import type { CustomFieldDef } from './custom-fields.ts';
 import { customFieldId, customKey } from './custom-values.ts';
+import { normalizeHeader } from './import-fields.ts';
 
 /** More columns than any export has (Outlook's is the widest known, 92). */
 export const MAX_MAPPED_COLUMNS = 1000;
@@ -117,3 +119,21 @@ export const TARGET_CHOICES: readonly string[] = [
 	'field:phone:other',
 	'field:website'
 ];
+
+/** A header or label compared case- and space-insensitively ("Customer No" = "customerno"). */
+const looseName = (s: string) => normalizeHeader(s).replace(/ /g, '');
+
+/**
+ * The additional field a column header names: the one live field (not removed) whose label
+ * equals the header, case and spaces aside. None, or two fields of that label (a company and
+ * a person field): null, the mapping screen asks.
+ */
+export function customTargetFor(
+	header: string,
+	fields: readonly Pick<CustomFieldDef, 'id' | 'label' | 'removedAt'>[]
+): ColumnTarget | null {
+	const name = looseName(header);
+	if (name === '') return null;
+	const matching = fields.filter((f) => f.removedAt === null && looseName(f.label) === name);
+	return matching.length === 1 ? { kind: 'custom', id: matching[0].id } : null;
+}

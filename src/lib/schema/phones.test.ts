@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { phoneMatches, phoneQueryKeys, phoneValue, regionOf } from './phones.ts';
+import { phoneMatches, phoneQueryKeys, phoneValue, recordRegion, regionOf } from './phones.ts';
 
 describe('phoneValue', () => {
 	it('keeps the raw text and adds E.164 for a number written internationally', () => {
@@ -63,5 +63,16 @@ describe('phone search (national vs international)', () => {
 	it('a query with too few digits matches nothing by accident', () => {
 		expect(phoneQueryKeys('')).toEqual([]);
 		expect(phoneMatches('+49 8141 123', '')).toBe(false);
+	});
+});
+
+describe('recordRegion', () => {
+	it('the record’s own country first, else the workspace default, else none', () => {
+		expect(recordRegion('Österreich', 'DE')).toBe('AT');
+		expect(recordRegion(null, 'DE')).toBe('DE');
+		expect(recordRegion('Atlantis', 'DE')).toBe('DE');
+		expect(recordRegion('', null)).toBeNull();
+		expect(phoneValue('030 1234567', recordRegion(null, 'DE')).e164).toBe('+49301234567');
+		expect(phoneValue('030 1234567', recordRegion(null, null)).e164).toBeNull();
 	});
 });

@@ -46,6 +46,17 @@ function splitExtension(raw: string): { number: string; ext: string | null } {
 }
 
 /**
+ * The region a record's phones are read in: its own country when it names one, else the
+ * workspace's default phone region (settings.ts readPhoneRegion), else none.
+ */
+export function recordRegion(
+	country: string | null | undefined,
+	workspaceRegion?: CountryCode | null
+): CountryCode | null {
+	return regionOf(country) ?? workspaceRegion ?? null;
+}
+
+/**
  * A phone value from text as typed. `region` is the country to read a national number in
  * (the record's or the import's country, or a default region); without one, only a number
  * written internationally gets an E.164 form.

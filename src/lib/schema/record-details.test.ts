@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { valueFields } from './contact-values.ts';
-import { contactDraft, detailsOf, parseDetails } from './record-details.ts';
+import { contactDraft, detailsOf, parseDetails, phonesWithE164 } from './record-details.ts';
 import { vcardOf } from './vcard-write.ts';
 
 const fields = {
@@ -75,5 +75,15 @@ describe('record details', () => {
 	it('a phone whose country is unknown stays text', () => {
 		const f = { firstName: 'A', lastName: 'B', phone: '0171 555' };
 		expect(vcardOf(contactDraft(f, detailsOf(f), '', null))).toContain('TEL;VALUE=text;PREF=1:0171 555\r\n');
+	});
+});
+
+describe('phonesWithE164 and the workspace default region', () => {
+	it('a phone typed nationally gets its E.164 form from the record’s country, else the workspace’s region', () => {
+		const phones = [{ value: '030 1234567', label: 'work' as const }];
+		expect(phonesWithE164(phones, null)[0].e164).toBeNull();
+		expect(phonesWithE164(phones, null, 'DE')[0].e164).toBe('+49301234567');
+		// The record's own country wins: read as Austrian, not German.
+		expect(phonesWithE164([{ value: '01 5880000', label: null }], 'AT', 'DE')[0].e164).toBe('+4315880000');
 	});
 });

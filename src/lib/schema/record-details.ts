@@ -8,7 +8,7 @@
 import { storedBirthday } from './birthday.ts';
 import { externalIdsOf, parseTags, valuesOf, type ExternalSource } from './contact-values.ts';
 import { emptyDraft, type AddressDraft, type ImportDraft, type LabelledValue } from './import-fields.ts';
-import { phoneValue, regionOf } from './phones.ts';
+import { phoneValue, recordRegion, type CountryCode } from './phones.ts';
 
 export interface RecordDetails {
 	emails: LabelledValue[];
@@ -74,9 +74,16 @@ export function parseDetails(json: string | null): RecordDetails {
 	return detailsOf({});
 }
 
-/** Phones with their E.164 form where the country is known (the number's +, or `country`). */
-export function phonesWithE164(phones: readonly LabelledValue[], country: string | null): ImportDraft['phones'] {
-	const region = regionOf(country);
+/**
+ * Phones with their E.164 form where the country is known: the number's +, else `country`,
+ * else the workspace's default phone region (settings.ts).
+ */
+export function phonesWithE164(
+	phones: readonly LabelledValue[],
+	country: string | null,
+	workspaceRegion: CountryCode | null = null
+): ImportDraft['phones'] {
+	const region = recordRegion(country, workspaceRegion);
 	return phones.map((p) => {
 		const v = phoneValue(p.value, region);
 		return { value: v.raw, label: p.label, e164: v.e164, ext: v.ext };

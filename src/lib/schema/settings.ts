@@ -1,9 +1,10 @@
 /**
- * The workspace settings document (name "settings"): contact types and the default portal
- * permissions of new contacts (SPEC §2, §4). Every staff user reads it (offline too); only
+ * The workspace settings document (name "settings"): contact types, the default portal
+ * permissions of new contacts (SPEC §2, §4), and workspace defaults such as the phone region. Every staff user reads it (offline too); only
  * admins change it (enforced by the server).
  */
 import * as Y from 'yjs';
+import { regionOf, type CountryCode } from './phones.ts';
 import { PORTAL_PERMISSIONS, type PortalPermission } from './records.ts';
 
 export const SETTINGS_DOC = 'settings';
@@ -13,6 +14,8 @@ export const DEFAULT_CONTACT_TYPE_ID = 'not-specified';
 
 export const contactTypesMap = (doc: Y.Doc) => doc.getMap<Y.Map<string | number>>('contactTypes');
 export const defaultPermissionsMap = (doc: Y.Doc) => doc.getMap<boolean>('defaultPermissions');
+/** Workspace-wide defaults (issue #13): `phoneRegion`, an ISO country code. */
+export const workspaceMap = (doc: Y.Doc) => doc.getMap<string>('workspace');
 
 export interface ContactType {
 	id: string;
@@ -83,4 +86,22 @@ export function readDefaultPermissions(doc: Y.Doc): Record<PortalPermission, boo
 
 export function setDefaultPermission(doc: Y.Doc, permission: PortalPermission, on: boolean): void {
 	defaultPermissionsMap(doc).set(permission, on);
+}
+
+/**
+ * The workspace's default phone region: the country a phone number typed nationally is read
+ * in when its record names none (phones.ts), and the region an import starts with. Null when
+ * none is set, or the stored value names no country libphonenumber knows.
+ */
+export function readPhoneRegion(doc: Y.Doc): CountryCode | null {
+	const v = workspaceMap(doc).get('phoneRegion');
+	return typeof v === 'string' && /^[A-Z]{2}$/.test(v) ? regionOf(v) : null;
+}
+
+/** Sets the default phone region (an ISO code), or clears it (null, or a code of no country). */
+export function setPhoneRegion(doc: Y.Doc, region: string | null): void {
+	const t = region?.trim().toUpperCase() ?? '';
+	const code = /^[A-Z]{2}$/.test(t) ? regionOf(t) : null;
+	if (code) workspaceMap(doc).set('phoneRegion', code);
+	else workspaceMap(doc).delete('phoneRegion');
 }

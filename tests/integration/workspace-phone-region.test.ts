@@ -1,0 +1,78 @@
+/**
+ * The workspace's default phone region (issue #13, settings.ts): set by an admin in the
+ * settings document, refused to staff like every other setting (the socket is closed, nothing
+ * stored), and the region an import starts with when the upload names none.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPhoneRegion, setPhoneRegion, workspaceMap } from '../../src/lib/schema/settings.ts';
+import { Client } from './helpers/http.ts';
+import { uploadFile } from './helpers/imports.ts';
+import { ADMIN, startServer, type TestServer } from './helpers/server.ts';
+import { staffUser } from './helpers/staff.ts';
+import { connect, until, type SyncClient } from './helpers/sync.ts';
+
+let server: TestServer;
+let admin: Client;
+let staff: Client;
+const sockets: SyncClient[] = [];
+
+beforeAll(async () => {
+	server = await startServer({ LOGIN_MAX_PER_ADDRESS: '10000' });
+	admin = new Client(server.url);
+	expect((await admin.login(ADMIN.email, ADMIN.password)).status).toBe(303);
+	staff = await staffUser(server, admin, 'sam.region@example.com');
+});
+afterAll(async () => {
+	for (const s of sockets) s.destroy();
+	await server?.stop();
+});
+
+function open(c: Client): SyncClient {
+	const s = connect(server, c, 'settings');
+	sockets.push(s);
+	return s;
+}
+
+const CSV = 'First Name,Last Name,Phone\r\nJürgen,Weiß,030 1234567\r\n';
+
+describe('[§8] workspace default phone region', () => {
+	it('an upload names no region: none until an admin sets one, then the workspace’s; a region asked for wins', async () => {
+		const before = await uploadFile(admin, CSV, 'region-before.csv');
+		expect(before.status).toBe(201);
+		expect(before.body.region).toBeNull();
+
+		const doc = open(admin);
+		await until(() => doc.provider.synced, 5000, 'admin synced');
+		setPhoneRegion(doc.doc, 'de');
+		await doc.acks.whenCommitted();
+		expect(readPhoneRegion(doc.doc)).toBe('DE');
+
+		const after = await uploadFile(admin, CSV, 'region-after.csv');
+		expect(after.body.region).toBe('DE');
+		const asked = await uploadFile(admin, CSV, 'region-asked.csv', '&region=AT');
+		expect(asked.body.region).toBe('AT');
+	});
+
+	it('a staff user’s change to it is refused like any other setting: the socket closes, nothing stored', async () => {
+		const doc = open(staff);
+		await until(() => readPhoneRegion(doc.doc) === 'DE', 5000, 'staff reads the region');
+		let closeCode = 0;
+		doc.provider.on('connection-close', (e: CloseEvent | null) => (closeCode = e?.code ?? 0));
+		setPhoneRegion(doc.doc, 'FR');
+		await until(() => closeCode !== 0, 5000, 'close');
+		expect(closeCode).toBe(4403);
+		// The server still holds the admin's choice: a fresh upload starts with it.
+		expect((await uploadFile(admin, CSV, 'region-kept.csv')).body.region).toBe('DE');
+	});
+
+	it('a value that is not a country code is refused by the server (too long), an unknown code reads as none', async () => {
+		const doc = open(admin);
+		await until(() => doc.provider.synced, 5000, 'admin synced');
+		let closeCode = 0;
+		doc.provider.on('connection-close', (e: CloseEvent | null) => (closeCode = e?.code ?? 0));
+		workspaceMap(doc.doc).set('phoneRegion', 'Germany');
+		await until(() => closeCode !== 0, 5000, 'close');
+		expect(closeCode).not.toBe(0);
+		expect((await uploadFile(admin, CSV, 'region-still.csv')).body.region).toBe('DE');
+	});
+});
