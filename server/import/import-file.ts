@@ -131,7 +131,7 @@ async function openVcard(file: string, opts: ReadOptions): Promise<OpenedImport>
 	const size = (await fs.promises.stat(file)).size;
 	if (size > VCARD_MAX_BYTES) throw new ImportFileError('vcard_too_large');
 	const bytes = await fs.promises.readFile(file);
-	const { version, cards } = parseVcards(bytes, { defaultRegion: opts.defaultRegion });
+	const { version, cards } = parseVcards(bytes, { defaultRegion: opts.defaultRegion, customFields: opts.customFields });
 	if (cards.length === 0) throw new ImportFileError('not_vcard');
 	let read = 0;
 	async function* rows(): AsyncGenerator<RowResult> {

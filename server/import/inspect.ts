@@ -37,7 +37,7 @@ export async function readHead(
 		await fd.close();
 	}
 	const format = formatOf(fileName, head);
-	const opened = await openImport(file, format, opts);
+	const opened = await openImport(file, format, { customFields, ...opts });
 	const preview: PreviewRow[] = [];
 	try {
 		for await (const r of opened.rows) {

@@ -19,7 +19,7 @@ import { EMAIL_RE } from '../../src/lib/schema/fields.ts';
 import { emptyDraft, labelOf, type ImportDraft, type ValueLabel } from '../../src/lib/schema/import-fields.ts';
 import { phoneValue, regionOf, type CountryCode } from '../../src/lib/schema/phones.ts';
 import { liveCustomFields, type CustomFieldDef } from '../../src/lib/schema/custom-fields.ts';
-import { fold } from '../../src/lib/schema/text-fold.ts';
+import { customFieldNamed } from '../../src/lib/schema/import-mapping.ts';
 import { CUSTOM_ID_PARAM, CUSTOM_LABEL_PARAM, CUSTOM_PROPERTY, decodeParam } from '../../src/lib/schema/vcard-write.ts';
 import { decodeBytes } from './decode.ts';
 import type { RowResult, RowWarning } from './row-draft.ts';
@@ -92,11 +92,11 @@ function customFieldOf(
 ): string | null {
 	if (defs === null) return p.id;
 	if (p.id !== null && defs.some((d) => d.id === p.id && d.removedAt === null)) return p.id;
-	const label = p.label === null ? '' : fold(p.label).trim();
-	const byLabel = label
-		? liveCustomFields(defs, kind === 'company' ? 'company' : 'person').find((d) => fold(d.label).trim() === label)
-		: undefined;
-	return byLabel?.id ?? p.id;
+	const byLabel =
+		p.label === null
+			? null
+			: customFieldNamed(p.label, liveCustomFields(defs, kind === 'company' ? 'company' : 'person'));
+	return byLabel ?? p.id;
 }
 
 const FIELD_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;

@@ -89,6 +89,36 @@ describe('[§4][§8] import into additional fields', () => {
 		expect(cRows.map((r) => r.split(',')[tier]).sort()).toEqual(['Gold', 'Silber']);
 	});
 
+	it("a vCard's additional fields: by id, else by label (a file from another workspace); an unknown one is not kept", async () => {
+		const vcf = [
+			['BEGIN:VCARD', 'VERSION:4.0', `FN:Lena Vogt`, 'N:Vogt;Lena;;;', `EMAIL:lena.vogt.${STAMP}@example.com`],
+			// Written by this workspace: the field's id.
+			['X-FIELDBOOK-FIELD;X-ID=shoe;X-LABEL="Schuhgröße":39', 'END:VCARD'],
+			['BEGIN:VCARD', 'VERSION:4.0', 'FN:Tom Berg', 'N:Berg;Tom;;;', `EMAIL:tom.berg.${STAMP}@example.com`],
+			// Another workspace's id, with a label this workspace has; and a field nobody here has.
+			['X-FIELDBOOK-FIELD;X-ID=f_93;X-LABEL="shoe  SIZE":44', 'X-FIELDBOOK-FIELD;X-ID=f_94;X-LABEL="Hobby":Segeln'],
+			['END:VCARD', '']
+		]
+			.flat()
+			.join('\r\n');
+		const up = await uploadFile(erin, vcf, 'andere.vcf');
+		expect(up.status).toBe(201);
+		const report = await runToEnd(erin, up.body.id as string);
+		expect(report.counts).toEqual({ imported: 2, updated: 0, skipped: 0, refused: 0 });
+		// Tom's "Hobby" has no field here: his row says so (line 8, where his card starts).
+		expect(report.rows).toEqual([{ line: 8, outcome: 'imported', reason: null, detail: { notKept: ['custom'] } }]);
+		const persons = await (await erin.request(`/api/export/contacts.csv?q=${STAMP}`)).text();
+		const [header, ...rows] = persons
+			.replace(/^\uFEFF/, '')
+			.trimEnd()
+			.split('\r\n');
+		const cols = header.split(',');
+		const byName = new Map(rows.map((r) => r.split(',')).map((c) => [c[cols.indexOf('First Name')], c]));
+		expect(byName.get('Lena')?.[cols.indexOf('Shoe size')]).toBe('39');
+		expect(byName.get('Tom')?.[cols.indexOf('Shoe size')]).toBe('44');
+		expect(persons).not.toContain('Segeln');
+	});
+
 	it('a field the workspace does not have, or removed, or a malformed key: 400 naming the column', async () => {
 		const id = (await uploadFile(erin, FILE.replace('Mail', 'E-Post'), 'zusatz-2.csv')).body.id as string;
 		for (const [key, column] of [

@@ -132,8 +132,20 @@ export function customTargetFor(
 	header: string,
 	fields: readonly Pick<CustomFieldDef, 'id' | 'label' | 'removedAt'>[]
 ): ColumnTarget | null {
-	const name = looseName(header);
+	const id = customFieldNamed(header, fields);
+	return id === null ? null : { kind: 'custom', id };
+}
+
+/**
+ * The id of the one live additional field labelled `label`, case and spaces aside (a CSV
+ * header, a vCard's X-LABEL); null for none or more than one.
+ */
+export function customFieldNamed(
+	label: string,
+	fields: readonly Pick<CustomFieldDef, 'id' | 'label' | 'removedAt'>[]
+): string | null {
+	const name = looseName(label);
 	if (name === '') return null;
 	const matching = fields.filter((f) => f.removedAt === null && looseName(f.label) === name);
-	return matching.length === 1 ? { kind: 'custom', id: matching[0].id } : null;
+	return matching.length === 1 ? matching[0].id : null;
 }
