@@ -31,10 +31,14 @@ export interface SocketLike {
 type Corkable = { _socket?: { cork(): void; uncork(): void } };
 
 export class Connection {
-	/** Set by a pong; a socket that misses one keep-alive round is terminated. */
+	/** Set by a pong; a socket that misses one keep-alive round is terminated (keepAlive). */
 	alive = true;
 	/** Writes are held until the end of this turn (see send). */
 	private corked = false;
+	/** Messages handed to ws and not yet written to the TCP socket. */
+	private queued = 0;
+	/** Messages ws wrote since the keep-alive's last round. */
+	private written = 0;
 
 	readonly userId: string;
 	readonly role: Role;
@@ -69,9 +73,29 @@ export class Connection {
 				raw.uncork();
 			});
 		}
+		this.queued++;
 		this.ws.send(message, (err) => {
+			this.queued--;
 			if (err) this.ws.terminate();
+			else this.written++;
 		});
+	}
+
+	/**
+	 * One keep-alive round: false when the peer is gone — it did not answer the last ping, and
+	 * nothing of a backlog of ours was written since. A socket still working through such a
+	 * backlog is not dead: ws sends a ping only after the messages queued before it (with
+	 * permessage-deflate, after compressing them), so a device whose catch-up takes longer than
+	 * a round answers late while its messages keep being written. Terminating it made the device
+	 * reconnect and start the catch-up again. A dead peer's backlog stops being written once
+	 * the TCP send buffer is full, and it is terminated a round later.
+	 */
+	keepAlive(): boolean {
+		const draining = this.queued > 0 && this.written > 0;
+		this.written = 0;
+		if (!this.alive && !draining) return false;
+		this.alive = false;
+		return true;
 	}
 
 	close(code: CloseCode, reason: string): void {

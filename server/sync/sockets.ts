@@ -126,16 +126,16 @@ export class Sockets {
 	/**
 	 * Keep-alive: the stock client drops a socket silent for 30 s, and browsers cannot see
 	 * ws pings, so idle sockets get an empty awareness message; a socket that did not answer
-	 * the previous ping is dead and terminated.
+	 * the previous ping, and is not working through a backlog, is dead and terminated
+	 * (Connection.keepAlive).
 	 */
 	private sweep(): void {
 		for (const conns of this.byUser.values()) {
 			for (const c of conns) {
-				if (!c.alive) {
+				if (!c.keepAlive()) {
 					c.ws.terminate();
 					continue;
 				}
-				c.alive = false;
 				c.ws.ping();
 				// Document sockets speak y-websocket, whose client needs a message it can see;
 				// feed sockets are Fieldbook's own and the ping frame is enough.
