@@ -107,6 +107,15 @@ export class Workspace {
 	private byId = new Map<string, CustomerSummary>();
 	/** Hands `byId` to the screens as `summaries`: changes from elsewhere at most every 400 ms. */
 	private readonly publisher = new PublishThrottle(() => (this.summaries = [...this.byId.values()]), 400);
+	/** Another tab wrote changes: the summaries are read again, at most every 400 ms likewise. */
+	private readonly reloader = new PublishThrottle(
+		() =>
+			void this.store
+				.allSummaries()
+				.then((list) => this.setSummaries(list as CustomerSummary[]))
+				.catch(() => undefined), // the workspace closed meanwhile
+		400
+	);
 
 	constructor(readonly user: WorkspaceUser) {}
 
@@ -185,10 +194,8 @@ export class Workspace {
 			this.notSaved = await this.store.notSaved();
 			this.rebuilt[m.doc] = (this.rebuilt[m.doc] ?? 0) + 1;
 		}
-		if (m.type === 'changed' || m.type === 'rebuilt') {
-			const summaries = (await this.store.allSummaries()) as CustomerSummary[];
-			this.setSummaries(summaries);
-		}
+		if (m.type === 'changed') this.reloader.runSoon();
+		if (m.type === 'rebuilt') this.reloader.runNow();
 		await this.refreshPending();
 		if (m.type === 'pending') this.sync?.pushPending();
 	}
@@ -467,6 +474,7 @@ export class Workspace {
 	destroy(): void {
 		window.removeEventListener('appinstalled', this.onInstalled);
 		this.publisher.cancel();
+		this.reloader.cancel();
 		this.sync?.stop();
 		stopCommandQueues();
 		this.releaseLock?.();
