@@ -82,14 +82,41 @@ export function rowKeys(layout: string, r: RowResult): string[] {
 const NOT_UPDATED: ReadonlySet<string> = new Set(['kind', 'companyName', 'doNotSendWelcome']);
 const updatable = (wanted: Record<string, unknown>) => Object.keys(wanted).filter((k) => !NOT_UPDATED.has(k));
 
+/** Companies of a run kept loaded at a time (their contacts often come row after row, or wave after wave). */
+const KEPT_COMPANIES = 1000;
+
 export class RowWriter {
 	private readonly companies: Map<string, string>;
+	/** Company documents kept loaded while the run adds contacts to them, least recently used first. */
+	private readonly kept = new Map<string, () => void>();
 
 	constructor(
 		private readonly deps: WriterDeps,
 		private readonly run: WriterRun
 	) {
 		this.companies = deps.match.companies((id) => deps.canRead(id));
+	}
+
+	/** The run is over: the company documents it kept loaded may be unloaded. */
+	close(): void {
+		for (const release of this.kept.values()) release();
+		this.kept.clear();
+	}
+
+	/** Keeps a company's document loaded for the rows after this one (see KEPT_COMPANIES). */
+	private keep(customerId: string): void {
+		const release = this.kept.get(customerId);
+		if (release) {
+			this.kept.delete(customerId);
+			this.kept.set(customerId, release);
+			return;
+		}
+		this.kept.set(customerId, this.deps.docs.keep(customerId));
+		if (this.kept.size > KEPT_COMPANIES) {
+			const [oldest, free] = this.kept.entries().next().value as [string, () => void];
+			this.kept.delete(oldest);
+			free();
+		}
 	}
 
 	/**
@@ -218,6 +245,7 @@ export class RowWriter {
 			if (!this.deps.canWrite(companyId)) return { outcome: 'refused', reason: 'company_not_writable' };
 			if (this.deps.match.contactCount(companyId) >= this.deps.maxContacts)
 				return { outcome: 'refused', reason: 'too_many_contacts' };
+			this.keep(companyId);
 			const added = await docs.change(
 				companyId,
 				(doc) => {
@@ -244,6 +272,7 @@ export class RowWriter {
 			this.companies.delete(name); // trashed meanwhile: the row makes the company anew
 		}
 		const customerId = newId(now);
+		this.keep(customerId);
 		await docs.create(
 			customerId,
 			(doc) => {

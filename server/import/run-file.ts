@@ -82,6 +82,7 @@ export async function runFile(deps: WriterDeps, job: FileRun): Promise<void> {
 			store.finish(run.id, 'failed', 'internal', rows, read);
 		}
 	} finally {
+		writer?.close();
 		opened?.close();
 		await fs.promises.rm(file, { force: true });
 	}

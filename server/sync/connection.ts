@@ -1,6 +1,7 @@
 /** One authenticated WebSocket: on one document, or (docName null) a device's background-sync feed. */
 import type { RawData } from 'ws';
-import type { CloseCode } from '../../src/lib/schema/protocol.ts';
+import { encodeBundle } from '../../src/lib/schema/feed-protocol.ts';
+import { FEED_BUNDLE_BYTES, type CloseCode } from '../../src/lib/schema/protocol.ts';
 import type { Role } from '../../src/lib/schema/staff.ts';
 import type { StaffRef } from '../../src/lib/schema/access.ts';
 
@@ -34,7 +35,10 @@ export class Connection {
 	/** Set by a pong; a socket that misses one keep-alive round is terminated (keepAlive). */
 	alive = true;
 	/** Writes are held until the end of this turn (see send). */
-	private corked = false;
+	private inTurn = false;
+	/** A bundling feed's messages of this turn, not yet sent. */
+	private outbox: Uint8Array[] = [];
+	private outboxBytes = 0;
 	/** Messages handed to ws and not yet written to the TCP socket. */
 	private queued = 0;
 	/** Messages ws wrote since the keep-alive's last round. */
@@ -50,7 +54,9 @@ export class Connection {
 		readonly sessionId: string | null,
 		readonly docName: string | null,
 		/** The client asked for commit acknowledgements (`?ack=1`). */
-		readonly wantsAcks: boolean
+		readonly wantsAcks: boolean,
+		/** A feed that asked for FeedMsg.bundle frames (`?bundle=1`). */
+		readonly bundles = false
 	) {
 		this.userId = user.id;
 		this.role = user.role;
@@ -60,21 +66,41 @@ export class Connection {
 	 * Sends one message. Messages sent in the same turn of the event loop (a commit's relays,
 	 * acknowledgements and feed changes) go out in one write: the TCP socket is corked at the
 	 * first and uncorked when the turn ends, so a socket costs one system call per commit, not
-	 * one per message (issue #15).
+	 * one per message (issue #15). A feed that asked for bundles gets them as FeedMsg.bundle
+	 * frames (protocol.ts): one frame per turn, or per FEED_BUNDLE_BYTES of a long catch-up.
 	 */
 	send(message: Uint8Array): void {
 		if (this.ws.readyState !== this.ws.OPEN) return;
+		if (!this.inTurn) this.startTurn();
+		if (!this.bundles) return this.write(message);
+		this.outbox.push(message);
+		this.outboxBytes += message.length;
+		if (this.outboxBytes >= FEED_BUNDLE_BYTES) this.sendOutbox();
+	}
+
+	private startTurn(): void {
+		this.inTurn = true;
 		const raw = (this.ws as unknown as Corkable)._socket;
-		if (raw && !this.corked) {
-			this.corked = true;
-			raw.cork();
-			process.nextTick(() => {
-				this.corked = false;
-				raw.uncork();
-			});
-		}
+		raw?.cork();
+		process.nextTick(() => {
+			this.inTurn = false;
+			this.sendOutbox();
+			raw?.uncork();
+		});
+	}
+
+	private sendOutbox(): void {
+		const messages = this.outbox;
+		if (messages.length === 0) return;
+		this.outbox = [];
+		this.outboxBytes = 0;
+		if (this.ws.readyState !== this.ws.OPEN) return;
+		this.write(messages.length === 1 ? messages[0] : encodeBundle(messages));
+	}
+
+	private write(frame: Uint8Array): void {
 		this.queued++;
-		this.ws.send(message, (err) => {
+		this.ws.send(frame, (err) => {
 			this.queued--;
 			if (err) this.ws.terminate();
 			else this.written++;

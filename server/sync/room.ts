@@ -54,7 +54,8 @@ export interface RoomOptions {
 
 export class Room {
 	readonly doc: Y.Doc;
-	readonly awareness: awarenessProtocol.Awareness;
+	/** Presence, made when a socket first needs it (a room the server loads for a commit, an import or the portal has none). */
+	private presence: awarenessProtocol.Awareness | null = null;
 	readonly conns = new Map<Connection, Set<number>>();
 	private logCount: number;
 	private lastSeq: number;
@@ -93,12 +94,19 @@ export class Room {
 				for (const u of stored.updates) Y.applyUpdate(this.doc, u, origin);
 			}, origin);
 		}
-		this.awareness = new awarenessProtocol.Awareness(this.doc);
-		this.awareness.setLocalState(null);
 		this.doc.on('update', (update: Uint8Array, origin: Origin, _doc: Y.Doc, tr: Y.Transaction) =>
 			this.onUpdate(update, origin, tr)
 		);
-		this.awareness.on('update', this.onAwareness);
+	}
+
+	/** The room's presence states (created on first use: each Awareness runs a timer). */
+	get awareness(): awarenessProtocol.Awareness {
+		if (!this.presence) {
+			this.presence = new awarenessProtocol.Awareness(this.doc);
+			this.presence.setLocalState(null);
+			this.presence.on('update', this.onAwareness);
+		}
+		return this.presence;
 	}
 
 	private onUpdate(update: Uint8Array, origin: Origin, tr: Y.Transaction): void {
@@ -151,7 +159,7 @@ export class Room {
 		this.conns.set(conn, new Set());
 		// Sync step 1 from the server, and the current awareness states.
 		conn.send(encodeSync((enc) => syncProtocol.writeSyncStep1(enc, this.doc)));
-		const states = this.awareness.getStates();
+		const states = this.presence?.getStates() ?? new Map();
 		if (states.size > 0) {
 			conn.send(
 				encodeMessage(MessageType.awareness, (enc) =>
@@ -365,8 +373,9 @@ export class Room {
 	}
 
 	destroy(): void {
+		if (this.destroyed) return;
 		this.destroyed = true;
-		this.awareness.destroy();
+		this.presence?.destroy();
 		this.doc.destroy();
 	}
 }

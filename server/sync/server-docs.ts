@@ -100,6 +100,25 @@ export class ServerDocs {
 		});
 	}
 
+	/**
+	 * Keeps a document loaded until the returned function is called: an import that adds
+	 * contact after contact to one company would otherwise load it from the store for each (a
+	 * room is unloaded as soon as nothing holds it). Call it before the first change, so the
+	 * room that change loads is the one kept.
+	 */
+	keep(name: string): () => void {
+		if (!isCustomerDoc(name)) return () => {};
+		const room = this.host.room(name);
+		room.holds++;
+		let kept = true;
+		return () => {
+			if (!kept) return;
+			kept = false;
+			room.holds--;
+			this.host.release(room);
+		};
+	}
+
 	/** Waits until what is applied to the document in memory is committed. */
 	private committed(name: string): Promise<void> {
 		if (this.host.closing()) return Promise.reject(new DocUnavailableError(name, 'server shutting down'));

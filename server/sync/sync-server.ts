@@ -203,7 +203,7 @@ export class SyncServer {
 
 	private attachTarget(ws: SocketLike, t: UpgradeTarget): void {
 		try {
-			if (t.docName === null) this.acceptFeed(ws, t.user, t.sessionId);
+			if (t.docName === null) this.acceptFeed(ws, t.user, t.sessionId, t.bundles === true);
 			else this.accept(ws, t.user, t.sessionId, t.docName, t.wantsAcks);
 		} catch (e) {
 			console.error('sync: could not open a socket:', e);
@@ -241,8 +241,8 @@ export class SyncServer {
 		room.join(conn);
 	}
 
-	private acceptFeed(ws: SocketLike, user: StaffRef, sessionId: string | null): void {
-		const conn = new Connection(ws, user, sessionId, null, true);
+	private acceptFeed(ws: SocketLike, user: StaffRef, sessionId: string | null, bundles = false): void {
+		const conn = new Connection(ws, user, sessionId, null, true, bundles);
 		this.sockets.register(
 			conn,
 			(data) => this.feed.receive(conn, data),

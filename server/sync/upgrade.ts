@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ACK_PARAM, FEED_PATH, isValidDocName, SYNC_PATH } from '../../src/lib/schema/protocol.ts';
+import { ACK_PARAM, BUNDLE_PARAM, FEED_PATH, isValidDocName, SYNC_PATH } from '../../src/lib/schema/protocol.ts';
 import type { StaffRef } from '../../src/lib/schema/access.ts';
 import type { SessionStore } from '../sessions.ts';
 import { SESSION_COOKIE } from '../sessions.ts';
@@ -24,6 +24,8 @@ export interface UpgradeTarget {
 	/** null: the background-sync feed. */
 	docName: string | null;
 	wantsAcks: boolean;
+	/** A feed that asked for FeedMsg.bundle frames (`?bundle=1`). */
+	bundles?: boolean;
 }
 
 export interface UpgradeGate {
@@ -85,7 +87,10 @@ export function decideUpgrade(req: IncomingMessage, gate: UpgradeGate): UpgradeD
 	const user: StaffRef = { id: auth.user.id, role: auth.user.role };
 	if (!gate.upgradeLimits.admitUser(user.id)) return refuse(429, 'Too Many Requests');
 	if (gate.socketsOf(user.id) >= gate.maxSocketsPerUser) return refuse(429, 'Too Many Sockets');
-	if (isFeed) return { kind: 'accept', target: { user, sessionId: auth.session.id, docName: null, wantsAcks: true } };
+	if (isFeed) {
+		const bundles = params.get(BUNDLE_PARAM) === '1';
+		return { kind: 'accept', target: { user, sessionId: auth.session.id, docName: null, wantsAcks: true, bundles } };
+	}
 
 	// Names are plain [A-Za-z0-9_-]: anything percent-encoded or nested is refused as it stands.
 	const docName = pathname.slice(SYNC_PATH.length + 1);

@@ -5,8 +5,8 @@
  * the others learn of changes through BroadcastChannel.
  */
 import * as Y from 'yjs';
-import { decodeFeed, encodeFeed, type FeedMessage } from '$lib/schema/feed-protocol';
-import { FEED_PATH, FeedMsg } from '$lib/schema/protocol';
+import { decodeFrame, encodeFeed, type FeedMessage } from '$lib/schema/feed-protocol';
+import { BUNDLE_PARAM, FEED_PATH, FeedMsg } from '$lib/schema/protocol';
 import { SETTINGS_DOC } from '$lib/schema/settings';
 import type { DeviceStore } from './device-store';
 
@@ -186,15 +186,20 @@ export class BackgroundSync {
 		}
 	}
 
+	/** One frame: a message, or a bundle of them (handled in order). */
 	private receive(data: Uint8Array): void {
-		let m;
+		let messages;
 		try {
-			m = decodeFeed(data);
+			messages = decodeFrame(data);
 		} catch (e) {
 			console.error('Fieldbook: unreadable sync message; reconnecting', e);
 			this.ws?.close();
 			return;
 		}
+		for (const m of messages) this.handle(m);
+	}
+
+	private handle(m: FeedMessage): void {
 		switch (m.type) {
 			case FeedMsg.change:
 				this.incoming.push({ doc: m.doc, update: m.update, seq: m.seq });
@@ -329,5 +334,5 @@ function send(ws: WebSocket, m: FeedMessage): void {
 export const ACCESS_REVOKED = 'access revoked';
 
 export function feedUrl(loc: Location = location): string {
-	return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}${FEED_PATH}`;
+	return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}${FEED_PATH}?${BUNDLE_PARAM}=1`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { decodeFeed, encodeFeed } from './feed-protocol.ts';
+import { decodeFeed, decodeFrame, encodeBundle, encodeFeed } from './feed-protocol.ts';
 import { FeedMsg } from './protocol.ts';
 
 const push = (update: Uint8Array) => encodeFeed({ type: FeedMsg.push, doc: 'settings', update });
@@ -29,5 +29,51 @@ describe('decodeFeed', () => {
 		['a push of zero bytes', push(new Uint8Array([]))]
 	])('[§8] throws on %s', (_what, frame) => {
 		expect(() => decodeFeed(frame)).toThrow();
+	});
+});
+
+describe('decodeFrame', () => {
+	const change = (seq: number) =>
+		encodeFeed({ type: FeedMsg.change, seq, doc: `doc${seq}`, update: new Uint8Array([0, 0]) });
+	const caughtUp = encodeFeed({ type: FeedMsg.caughtUp, seq: 3 });
+
+	it('reads a bundle as its messages, in the order they were bundled', () => {
+		const frame = encodeBundle([change(1), change(2), caughtUp]);
+		expect(decodeFrame(frame).map((m) => (m.type === FeedMsg.change ? m.doc : m.type))).toEqual([
+			'doc1',
+			'doc2',
+			FeedMsg.caughtUp
+		]);
+	});
+
+	it('reads a frame of one message as that message', () => {
+		expect(decodeFrame(caughtUp)).toEqual([{ type: FeedMsg.caughtUp, seq: 3 }]);
+	});
+
+	it('reads a frame that is a slice of a larger buffer (as ws hands them over) without reading past it', () => {
+		const bundle = encodeBundle([change(1)]);
+		const pool = new Uint8Array(bundle.length + 8);
+		pool.set(bundle);
+		// The count says two messages: the second would lie in the pool's spare bytes.
+		const lying = pool.subarray(0, bundle.length);
+		lying[1] = 2;
+		expect(() => decodeFrame(lying)).toThrow();
+	});
+
+	it.each([
+		['a bundle in a bundle', encodeBundle([encodeBundle([change(1)])])],
+		[
+			'a count larger than the messages',
+			(() => {
+				const f = encodeBundle([change(1)]);
+				f[1] = 5;
+				return f;
+			})()
+		],
+		['a malformed message inside', encodeBundle([new Uint8Array([99, 0])])],
+		['trailing bytes', new Uint8Array([...encodeBundle([change(1)]), 7])],
+		['a message past the end', new Uint8Array([FeedMsg.bundle, 1, 50, FeedMsg.caughtUp])]
+	])('[§8] throws on %s', (_what, frame) => {
+		expect(() => decodeFrame(frame)).toThrow();
 	});
 });

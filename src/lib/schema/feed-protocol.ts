@@ -12,6 +12,35 @@ export type FeedMessage =
 	| { type: typeof FeedMsg.refused; doc: string; code: number; reason: string; state: Uint8Array }
 	| { type: typeof FeedMsg.removed; doc: string };
 
+/** A frame: one message, or a bundle of several (decodeFrame). */
+export type FeedFrame = FeedMessage | { type: typeof FeedMsg.bundle; messages: FeedMessage[] };
+
+/** Several encoded messages as one FeedMsg.bundle frame, in order. */
+export function encodeBundle(messages: readonly Uint8Array[]): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, FeedMsg.bundle);
+	encoding.writeVarUint(e, messages.length);
+	for (const m of messages) encoding.writeVarUint8Array(e, m);
+	return encoding.toUint8Array(e);
+}
+
+/**
+ * The messages of one frame, in order: a bundle's, or the frame's one message. Throws like
+ * decodeFeed on anything malformed in it, and on a bundle inside a bundle.
+ */
+export function decodeFrame(data: Uint8Array): FeedMessage[] {
+	const d = decoding.createDecoder(data);
+	if (decoding.readVarUint(d) !== FeedMsg.bundle) return [decodeFeed(data)];
+	const count = decoding.readVarUint(d);
+	const messages: FeedMessage[] = [];
+	for (let i = 0; i < count; i++) {
+		if (d.pos >= d.arr.length) throw new Error('truncated feed bundle');
+		messages.push(decodeFeed(decoding.readVarUint8Array(d)));
+	}
+	if (d.pos !== d.arr.length) throw new Error('truncated feed bundle or trailing bytes');
+	return messages;
+}
+
 export function encodeFeed(m: FeedMessage): Uint8Array {
 	const e = encoding.createEncoder();
 	encoding.writeVarUint(e, m.type);

@@ -125,11 +125,24 @@ export function isValidDocName(name: string): boolean {
  *   server → client  FeedMsg.removed  varString doc
  *                                     (the user may no longer read the document: the device
  *                                     deletes it; unsent edits go to "not saved")
+ *   server → client  FeedMsg.bundle   varUint count, count × varUint8Array message
+ *                                     (several of the messages above in one frame, in the
+ *                                     order they were sent, never a bundle in a bundle: what
+ *                                     one turn of the server sends — a commit's changes, a
+ *                                     catch-up in frames of up to FEED_BUNDLE_BYTES — to a
+ *                                     feed opened with `?bundle=1`; one frame per message
+ *                                     cost a compression flush and a message event each)
  *
  * Access (src/lib/schema/access.ts) applies to all of it: catch-up and live changes carry only
  * documents the user may read; a user who gains read access gets the whole document.
  */
 export const FEED_PATH = '/feed';
+
+/** Query parameter with which a device asks for FeedMsg.bundle frames (`?bundle=1`). */
+export const BUNDLE_PARAM = 'bundle';
+
+/** A bundle is sent once it holds this many bytes of messages (one message may exceed it alone). */
+export const FEED_BUNDLE_BYTES = 256 * 1024;
 
 export const FeedMsg = {
 	hello: 0,
@@ -138,5 +151,6 @@ export const FeedMsg = {
 	caughtUp: 11,
 	ack: 12,
 	refused: 13,
-	removed: 14
+	removed: 14,
+	bundle: 15
 } as const;

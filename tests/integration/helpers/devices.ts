@@ -10,8 +10,8 @@
  */
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { decodeFeed, encodeFeed } from '../../../src/lib/schema/feed-protocol.ts';
-import { FEED_PATH, FeedMsg, SYNC_PATH } from '../../../src/lib/schema/protocol.ts';
+import { decodeFrame, encodeFeed, type FeedMessage } from '../../../src/lib/schema/feed-protocol.ts';
+import { BUNDLE_PARAM, FEED_PATH, FeedMsg, SYNC_PATH } from '../../../src/lib/schema/protocol.ts';
 import { RawSyncClient } from './raw-sync.ts';
 
 /** Where devices connect: the server's ws:// base and the headers of a signed-in browser. */
@@ -147,7 +147,10 @@ export class FeedDevice extends Device {
 
 	async connect(at: Endpoint): Promise<void> {
 		this.disconnect();
-		const ws = new WebSocket(at.ws + FEED_PATH, { headers: at.headers, perMessageDeflate: false });
+		const ws = new WebSocket(`${at.ws}${FEED_PATH}?${BUNDLE_PARAM}=1`, {
+			headers: at.headers,
+			perMessageDeflate: false
+		});
 		await new Promise<void>((resolve, reject) => {
 			ws.once('error', reject);
 			ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
@@ -172,8 +175,12 @@ export class FeedDevice extends Device {
 		}
 	}
 
+	/** A frame, as the app takes it: a bundle's messages in order. */
 	private receive(data: Uint8Array): void {
-		const m = decodeFeed(data);
+		for (const m of decodeFrame(data)) this.handle(m);
+	}
+
+	private handle(m: FeedMessage): void {
 		switch (m.type) {
 			case FeedMsg.change: {
 				const doc = this.docs.get(m.doc);

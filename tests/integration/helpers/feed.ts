@@ -1,22 +1,31 @@
-/** A raw background-sync feed client for tests: one socket, messages collected in order. */
+/**
+ * A raw background-sync feed client for tests: one socket, messages collected in order. It
+ * asks for bundles as the app does (`?bundle=1`) and keeps each bundled message on its own;
+ * `frames` counts the frames that carried them.
+ */
 import WebSocket from 'ws';
-import { decodeFeed, encodeFeed, type FeedMessage } from '../../../src/lib/schema/feed-protocol.ts';
-import { FEED_PATH } from '../../../src/lib/schema/protocol.ts';
+import { decodeFrame, encodeFeed, type FeedMessage } from '../../../src/lib/schema/feed-protocol.ts';
+import { BUNDLE_PARAM, FEED_PATH } from '../../../src/lib/schema/protocol.ts';
 import type { Client } from './http.ts';
 import type { TestServer } from './server.ts';
 import { until } from './sync.ts';
 
 export class FeedClient {
 	readonly messages: FeedMessage[] = [];
+	frames = 0;
 	closeCode: number | null = null;
 
 	private constructor(readonly ws: WebSocket) {
-		ws.on('message', (data: Buffer) => this.messages.push(decodeFeed(new Uint8Array(data))));
+		ws.on('message', (data: Buffer) => {
+			this.frames++;
+			this.messages.push(...decodeFrame(new Uint8Array(data)));
+		});
 		ws.on('close', (code) => (this.closeCode = code));
 	}
 
-	static async open(server: TestServer, client: Client): Promise<FeedClient> {
-		const ws = new WebSocket(server.url.replace(/^http/, 'ws') + FEED_PATH, {
+	static async open(server: TestServer, client: Client, opts: { bundles?: boolean } = {}): Promise<FeedClient> {
+		const query = opts.bundles === false ? '' : `?${BUNDLE_PARAM}=1`;
+		const ws = new WebSocket(server.url.replace(/^http/, 'ws') + FEED_PATH + query, {
 			headers: { cookie: client.cookieHeader, origin: server.origin }
 		});
 		await new Promise<void>((resolve, reject) => {
