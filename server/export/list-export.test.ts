@@ -185,6 +185,18 @@ describe('list export', () => {
 		expect(vcf.body).toContain('TITLE:=CEO()'); // vCard is no spreadsheet: the text as it is
 	});
 
+	it("a phone of a record without a country reads in the workspace's region the caller gives", () => {
+		contact('p-lost', 'c-secret', 'Lou', 'Lost', { phone: '030 1234567' });
+		const e164 = (region?: 'DE' | 'AT') =>
+			cells(
+				exportList(db, ALICE, readable(ALICE), { list: 'contacts', format: 'csv', region }, query('q=lost')).body,
+				'Phone E.164'
+			);
+		expect(e164()).toEqual(['']);
+		expect(e164('DE')).toEqual(['+49301234567']);
+		expect(e164('AT')).toEqual(['+43301234567']);
+	});
+
 	it("countries by name in the exporting user's language; free text as written", () => {
 		db.prepare(`UPDATE customers SET country = 'PL' WHERE id = 'c-acme'`).run();
 		const file = (format: 'csv' | 'vcf', language?: string) =>

@@ -19,7 +19,6 @@ import { matchesCustom } from '../../src/lib/schema/custom-filter.ts';
 import type { FieldValue } from '../../src/lib/schema/records.ts';
 import { allCustomValues, serverCustomFields } from '../custom-values.ts';
 import type { Db } from '../db.ts';
-import { serverPhoneRegion } from '../workspace-settings.ts';
 import {
 	companyColumns,
 	companyRowDraft,
@@ -129,13 +128,15 @@ function* companyEntries(db: Db): Generator<Entry<CompanyRow>> {
 
 /**
  * The export file of a list for `user`; `canRead` is the access rule for a customer;
- * `file.language` names countries (the user's UI language; English when not given).
+ * `file.language` names countries (the user's UI language; English when not given);
+ * `file.region` is the workspace's default phone region, as the running server holds it
+ * (SyncServer.phoneRegion(): the settings document is open there, never rebuilt per export).
  */
 export function exportList(
 	db: Db,
 	user: StaffRef,
 	canRead: (customerId: string) => boolean,
-	file: { list: ExportList; format: ExportFormat; language?: string },
+	file: { list: ExportList; format: ExportFormat; language?: string; region?: CountryCode | null },
 	q: ExportQuery,
 	today = new Date()
 ): ExportFile {
@@ -146,7 +147,7 @@ export function exportList(
 	const filtered = Object.keys(q.custom).length > 0;
 	// Additional fields are columns of a CSV and X-FIELDBOOK-FIELD properties of a vCard (vcard-write.ts).
 	const defs = serverCustomFields(db);
-	const region = serverPhoneRegion(db);
+	const region = file.region ?? null;
 	const custom = defs.length > 0 ? allCustomValues(db) : null;
 	const keep = <R>(
 		target: 'company' | 'person',

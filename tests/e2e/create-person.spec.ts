@@ -126,3 +126,30 @@ test('Create Person: more details, a flag and a person field are kept and shown 
 	await page.getByLabel('Search').fill('0171 5550123');
 	await expect(page.getByRole('table', { name: 'Persons' }).getByRole('row').filter({ hasText: last })).toHaveCount(1);
 });
+
+test('Create Person: "make primary" in more details swaps a further e-mail and phone with the ones typed above', async ({
+	page
+}) => {
+	const stamp = Date.now();
+	await signIn(page, ADMIN);
+	await page.goto('/persons');
+	await page.getByRole('button', { name: 'Create Person' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Create Person' });
+	await dialog.getByLabel('E-mail', { exact: true }).fill(`work.${stamp}@example.com`);
+	await dialog.getByLabel('Phone', { exact: true }).fill('+49 30 5550100');
+	await dialog.getByText('More details').click();
+	await dialog.getByLabel('Label of E-mail', { exact: true }).selectOption('work');
+	await dialog.getByRole('button', { name: 'Add e-mail' }).click();
+	await dialog.getByLabel('E-mail 2', { exact: true }).fill(`home.${stamp}@example.com`);
+	await dialog.getByLabel('Label of E-mail 2', { exact: true }).selectOption('home');
+	await dialog.getByRole('button', { name: 'Make E-mail 2 primary' }).click();
+	await expect(dialog.getByLabel('E-mail', { exact: true })).toHaveValue(`home.${stamp}@example.com`);
+	await expect(dialog.getByLabel('Label of E-mail', { exact: true })).toHaveValue('home');
+	await expect(dialog.getByLabel('E-mail 2', { exact: true })).toHaveValue(`work.${stamp}@example.com`);
+	await expect(dialog.getByLabel('Label of E-mail 2', { exact: true })).toHaveValue('work');
+	await dialog.getByRole('button', { name: 'Add phone' }).click();
+	await dialog.getByLabel('Phone 2', { exact: true }).fill('+49 171 5550123');
+	await dialog.getByRole('button', { name: 'Make Phone 2 primary' }).click();
+	await expect(dialog.getByLabel('Phone', { exact: true })).toHaveValue('+49 171 5550123');
+	await expect(dialog.getByLabel('Phone 2', { exact: true })).toHaveValue('+49 30 5550100');
+});

@@ -128,6 +128,21 @@ describe('[§1] item 9: the first admin is named at set-up', () => {
 			const c = new Client(fresh.url);
 			const page = await c.request(`/setup?token=${token}`);
 			expect(await page.text()).toMatch(/<label[^>]*for="[^"]*name[^"]*"[^>]*>\s*Name/);
+			// An address that is none: the page again, the field marked with its error, what was typed kept.
+			const bad = await c.postForm(`/setup?token=${token}`, {
+				token: token!,
+				name: 'Bea Brandt',
+				email: 'bea-at-example',
+				password: 'bea-password-1'
+			});
+			expect(bad.status).toBe(400);
+			const html = await bad.text();
+			const input = /<input[^>]*id="field-email"[^>]*>/.exec(html)?.[0] ?? '';
+			expect(input).toContain('type="email"');
+			expect(input).toContain('autocomplete="username"');
+			expect(input).toContain('value="bea-at-example"');
+			expect(input).toContain('aria-invalid="true"');
+			expect(html).toContain('Enter a valid e-mail address.');
 			const res = await c.postForm('/setup', {
 				token: token!,
 				name: 'Bea Brandt',

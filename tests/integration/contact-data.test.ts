@@ -4,72 +4,40 @@
  * customer only; no secret ever in it; every other id the same 404, never a 500.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { addContact, initCustomer } from '../../src/lib/schema/customer-doc.ts';
-import type { Access } from '../../src/lib/schema/records.ts';
-import { FeedMsg } from '../../src/lib/schema/protocol.ts';
-import { FeedClient } from './helpers/feed.ts';
 import { Client } from './helpers/http.ts';
-import { ADMIN, startServer, type TestServer } from './helpers/server.ts';
-import { staffUser } from './helpers/staff.ts';
-import { until } from './helpers/sync.ts';
+import { createCustomer } from './helpers/records.ts';
+import type { TestServer } from './helpers/server.ts';
+import { startWithStaff } from './helpers/staff.ts';
 
 let server: TestServer;
 let admin: Client;
 let alice: Client;
 let bob: Client;
 
-async function company(
-	client: Client,
-	name: string,
-	companyName: string,
-	access: Access,
-	contactId: string,
-	email: string
-) {
-	const authorId = await client.userId();
-	const doc = new Y.Doc();
-	initCustomer(doc, { kind: 'company', authorId, now: Date.now(), fields: { companyName } });
-	doc.getMap('customer').set('access', access);
-	addContact(doc, {
-		id: contactId,
-		fields: {
-			firstName: 'Ada',
-			lastName: 'Lovelace',
-			email,
-			phone: '+49 8141 123',
-			position: 'Einkauf',
-			// Richer contacts (issue #13 item 2): all of it is theirs too.
-			namePrefix: 'Dr.',
-			'emails.1': 'ada@home.example',
-			'emails.1.label': 'home',
-			birthday: '--12-10',
-			tags: 'VIP, Math',
-			notes: 'Prefers letters.',
-			doNotCall: true,
-			city: 'London'
-		},
-		authorId,
-		now: Date.now()
-	});
-	const feed = await FeedClient.open(server, client);
-	try {
-		feed.send({ type: FeedMsg.push, doc: name, update: Y.encodeStateAsUpdate(doc) });
-		await until(() => feed.of(FeedMsg.ack).length + feed.of(FeedMsg.refused).length > 0, 5000, 'creation');
-		expect(feed.of(FeedMsg.refused)).toEqual([]);
-	} finally {
-		feed.close();
-		doc.destroy();
-	}
-}
-
 beforeAll(async () => {
-	server = await startServer({ LOGIN_MAX_PER_ADDRESS: '10000' });
-	admin = new Client(server.url);
-	expect((await admin.login(ADMIN.email, ADMIN.password)).status).toBe(303);
-	alice = await staffUser(server, admin, 'alice@example.com');
-	bob = await staffUser(server, admin, 'bob@example.com');
-	await company(alice, 'gdpr-acme', 'Acme GmbH', 'private', 'gdpr-ada', 'ada@acme.example');
+	({ server, admin, alice, bob } = await startWithStaff());
+	await createCustomer(server, alice, 'gdpr-acme', {
+		fields: { companyName: 'Acme GmbH' },
+		access: 'private',
+		contacts: {
+			'gdpr-ada': {
+				firstName: 'Ada',
+				lastName: 'Lovelace',
+				email: 'ada@acme.example',
+				phone: '+49 8141 123',
+				position: 'Einkauf',
+				// Richer contacts (issue #13 item 2): all of it is theirs too.
+				namePrefix: 'Dr.',
+				'emails.1': 'ada@home.example',
+				'emails.1.label': 'home',
+				birthday: '--12-10',
+				tags: 'VIP, Math',
+				notes: 'Prefers letters.',
+				doNotCall: true,
+				city: 'London'
+			}
+		}
+	});
 	const pw = await alice.postJson('/api/contacts/gdpr-ada/password', { password: 'portal-password-1' });
 	expect(pw.status).toBe(200);
 });

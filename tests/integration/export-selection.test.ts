@@ -6,70 +6,37 @@
  * (src/lib/schema/export-selection.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { addContact, initCustomer, trashContact } from '../../src/lib/schema/customer-doc.ts';
 import { MAX_SELECTION } from '../../src/lib/schema/export-selection.ts';
-import type { Access } from '../../src/lib/schema/records.ts';
-import { FeedMsg } from '../../src/lib/schema/protocol.ts';
-import { FeedClient } from './helpers/feed.ts';
 import { Client } from './helpers/http.ts';
-import { ADMIN, startServer, type TestServer } from './helpers/server.ts';
-import { staffUser } from './helpers/staff.ts';
-import { until } from './helpers/sync.ts';
+import { createCustomer } from './helpers/records.ts';
+import type { TestServer } from './helpers/server.ts';
+import { startWithStaff } from './helpers/staff.ts';
 
 let server: TestServer;
 let admin: Client;
 let alice: Client;
 let bob: Client;
 
-/** A company with contacts `<name>-c0…`, created by `client` as a device would (pushed over the feed). */
-async function company(
-	client: Client,
-	name: string,
-	companyName: string,
-	access: Access,
-	contacts: { firstName: string; lastName: string; email?: string }[],
-	trashed: number[] = []
-): Promise<void> {
-	const authorId = await client.userId();
-	const doc = new Y.Doc();
-	initCustomer(doc, { kind: 'company', authorId, now: Date.now(), fields: { companyName } });
-	doc.getMap('customer').set('access', access);
-	contacts.forEach((fields, i) => addContact(doc, { id: `${name}-c${i}`, fields, authorId, now: Date.now() }));
-	for (const i of trashed) trashContact(doc, `${name}-c${i}`, Date.now());
-	const feed = await FeedClient.open(server, client);
-	try {
-		feed.send({ type: FeedMsg.push, doc: name, update: Y.encodeStateAsUpdate(doc) });
-		await until(() => feed.of(FeedMsg.ack).length + feed.of(FeedMsg.refused).length > 0, 5000, 'creation');
-		expect(feed.of(FeedMsg.refused)).toEqual([]);
-	} finally {
-		feed.close();
-		doc.destroy();
-	}
-}
-
 const names = (vcf: string) => [...vcf.matchAll(/^FN:(.*)\r$/gm)].map((m) => m[1]);
 const select = (c: Client, ids: unknown) => c.postJson('/api/export/selection', { ids });
 
 beforeAll(async () => {
-	server = await startServer({ LOGIN_MAX_PER_ADDRESS: '10000' });
-	admin = new Client(server.url);
-	expect((await admin.login(ADMIN.email, ADMIN.password)).status).toBe(303);
-	alice = await staffUser(server, admin, 'alice@example.com');
-	bob = await staffUser(server, admin, 'bob@example.com');
-	await company(
-		alice,
-		'sel-acme',
-		'Acme GmbH',
-		'public-read',
-		[
-			{ firstName: 'Ada', lastName: 'Lovelace', email: 'ada@acme.example' },
-			{ firstName: 'Jürgen', lastName: 'Weiß' },
-			{ firstName: 'Tom', lastName: 'Trashed' }
-		],
-		[2]
-	);
-	await company(alice, 'sel-secret', 'Secret AG', 'private', [{ firstName: 'Zoë', lastName: 'Łukasiewicz' }]);
+	({ server, admin, alice, bob } = await startWithStaff());
+	await createCustomer(server, alice, 'sel-acme', {
+		fields: { companyName: 'Acme GmbH' },
+		access: 'public-read',
+		contacts: {
+			'sel-acme-c0': { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@acme.example' },
+			'sel-acme-c1': { firstName: 'Jürgen', lastName: 'Weiß' },
+			'sel-acme-c2': { firstName: 'Tom', lastName: 'Trashed' }
+		},
+		trashed: ['sel-acme-c2']
+	});
+	await createCustomer(server, alice, 'sel-secret', {
+		fields: { companyName: 'Secret AG' },
+		access: 'private',
+		contacts: { 'sel-secret-c0': { firstName: 'Zoë', lastName: 'Łukasiewicz' } }
+	});
 });
 afterAll(async () => {
 	await server?.stop();

@@ -4,64 +4,39 @@
  * refusals — no session is a 401, garbage parameters a 400, never a 500.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { addContact, initCustomer } from '../../src/lib/schema/customer-doc.ts';
-import type { Access } from '../../src/lib/schema/records.ts';
-import { FeedMsg } from '../../src/lib/schema/protocol.ts';
-import { FeedClient } from './helpers/feed.ts';
 import { Client } from './helpers/http.ts';
-import { ADMIN, startServer, type TestServer } from './helpers/server.ts';
-import { staffUser } from './helpers/staff.ts';
-import { until } from './helpers/sync.ts';
+import { createCustomer } from './helpers/records.ts';
+import type { TestServer } from './helpers/server.ts';
+import { startWithStaff } from './helpers/staff.ts';
 
 let server: TestServer;
 let admin: Client;
 let alice: Client;
 let bob: Client;
 
-/** A company with contacts, created by `client` as a device would (pushed over the feed). */
-async function company(
-	client: Client,
-	name: string,
-	companyName: string,
-	access: Access,
-	contacts: { firstName: string; lastName: string; email?: string; phone?: string; position?: string }[]
-): Promise<void> {
-	const authorId = await client.userId();
-	const doc = new Y.Doc();
-	initCustomer(doc, { kind: 'company', authorId, now: Date.now(), fields: { companyName, country: 'Deutschland' } });
-	doc.getMap('customer').set('access', access);
-	contacts.forEach((fields, i) => addContact(doc, { id: `${name}-c${i}`, fields, authorId, now: Date.now() }));
-	const feed = await FeedClient.open(server, client);
-	try {
-		feed.send({ type: FeedMsg.push, doc: name, update: Y.encodeStateAsUpdate(doc) });
-		await until(() => feed.of(FeedMsg.ack).length + feed.of(FeedMsg.refused).length > 0, 5000, 'creation');
-		expect(feed.of(FeedMsg.refused)).toEqual([]);
-	} finally {
-		feed.close();
-		doc.destroy();
-	}
-}
-
 const text = (res: Response) => res.text();
 
 beforeAll(async () => {
-	server = await startServer({ LOGIN_MAX_PER_ADDRESS: '10000' });
-	admin = new Client(server.url);
-	expect((await admin.login(ADMIN.email, ADMIN.password)).status).toBe(303);
-	alice = await staffUser(server, admin, 'alice@example.com');
-	bob = await staffUser(server, admin, 'bob@example.com');
-	await company(alice, 'exp-acme', 'Acme GmbH', 'public-read', [
-		{
-			firstName: 'Ada',
-			lastName: 'Lovelace',
-			email: 'ada@acme.example',
-			phone: '08141 123',
-			position: '=HYPERLINK("x")'
-		},
-		{ firstName: 'Jürgen', lastName: 'Weiß', email: 'jw@acme.example' }
-	]);
-	await company(alice, 'exp-secret', 'Secret AG', 'private', [{ firstName: 'Zoë', lastName: 'Łukasiewicz' }]);
+	({ server, admin, alice, bob } = await startWithStaff());
+	await createCustomer(server, alice, 'exp-acme', {
+		fields: { companyName: 'Acme GmbH', country: 'Deutschland' },
+		access: 'public-read',
+		contacts: {
+			'exp-acme-c0': {
+				firstName: 'Ada',
+				lastName: 'Lovelace',
+				email: 'ada@acme.example',
+				phone: '08141 123',
+				position: '=HYPERLINK("x")'
+			},
+			'exp-acme-c1': { firstName: 'Jürgen', lastName: 'Weiß', email: 'jw@acme.example' }
+		}
+	});
+	await createCustomer(server, alice, 'exp-secret', {
+		fields: { companyName: 'Secret AG', country: 'Deutschland' },
+		access: 'private',
+		contacts: { 'exp-secret-c0': { firstName: 'Zoë', lastName: 'Łukasiewicz' } }
+	});
 });
 afterAll(async () => {
 	await server?.stop();

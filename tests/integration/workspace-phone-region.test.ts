@@ -1,12 +1,14 @@
 /**
  * The workspace's default phone region (issue #13, settings.ts): set by an admin in the
  * settings document, refused to staff like every other setting (the socket is closed, nothing
- * stored), and the region an import starts with when the upload names none.
+ * stored), the region an import starts with when the upload names none, and the region the
+ * list exports read a phone in when its record names no country — the server's current one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPhoneRegion, setPhoneRegion, workspaceMap } from '../../src/lib/schema/settings.ts';
 import { Client } from './helpers/http.ts';
 import { uploadFile } from './helpers/imports.ts';
+import { createCustomer } from './helpers/records.ts';
 import { ADMIN, startServer, type TestServer } from './helpers/server.ts';
 import { staffUser } from './helpers/staff.ts';
 import { connect, until, type SyncClient } from './helpers/sync.ts';
@@ -74,5 +76,29 @@ describe('[§8] workspace default phone region', () => {
 		await until(() => closeCode !== 0, 5000, 'close');
 		expect(closeCode).not.toBe(0);
 		expect((await uploadFile(admin, CSV, 'region-still.csv')).body.region).toBe('DE');
+	});
+
+	it('the list exports read a phone of a record without a country in the region the server holds now', async () => {
+		await createCustomer(server, admin, 'region-export', {
+			contacts: { 'region-export-c0': { firstName: 'Jürgen', lastName: 'Weiß', phone: '030 1234567' } }
+		});
+		const file = async (name: string) => (await admin.request(`/api/export/${name}?q=wei%C3%9F`)).text();
+		// The region set above (DE): the number's E.164 form beside it, in the CSV and the vCard.
+		expect(await file('contacts.csv')).toContain(',030 1234567,,+49301234567,');
+		expect(await file('contacts.vcf')).toContain('TEL;VALUE=uri;PREF=1:tel:+49301234567\r\n');
+
+		const doc = open(admin);
+		await until(() => doc.provider.synced, 5000, 'admin synced');
+		setPhoneRegion(doc.doc, 'AT');
+		await doc.acks.whenCommitted();
+		expect(await file('contacts.csv')).toContain(',030 1234567,,+43301234567,');
+		// A phone search reads the typed number in the region too.
+		expect(await (await admin.request('/api/export/contacts.csv?q=%2B43%2030%201234567')).text()).toContain('Weiß');
+
+		setPhoneRegion(doc.doc, null);
+		await doc.acks.whenCommitted();
+		const none = await file('contacts.csv');
+		expect(none).toContain(',030 1234567,');
+		expect(none).not.toMatch(/\+4[39]301234567/);
 	});
 });

@@ -3,7 +3,13 @@
  * new document, pushed over the background-sync feed, makes its author a manager.
  */
 import * as Y from 'yjs';
-import { initCustomer, type CustomerData } from '../../../src/lib/schema/customer-doc.ts';
+import {
+	addContact,
+	initCustomer,
+	trashContact,
+	type ContactData,
+	type CustomerData
+} from '../../../src/lib/schema/customer-doc.ts';
 import type { Access } from '../../../src/lib/schema/records.ts';
 import { FeedMsg } from '../../../src/lib/schema/protocol.ts';
 import { FeedClient } from './feed.ts';
@@ -22,13 +28,24 @@ export async function createCustomer(
 	server: TestServer,
 	client: Client,
 	name: string,
-	opts: { fields?: CustomerData; access?: Access; managers?: string[] } = {}
+	opts: {
+		fields?: CustomerData;
+		access?: Access;
+		managers?: string[];
+		/** Its contacts by id, in this order (the first is the primary contact). */
+		contacts?: Record<string, ContactData>;
+		/** Ids of those contacts put in the trash by the same update. */
+		trashed?: string[];
+	} = {}
 ): Promise<CreatedRecord> {
 	const authorId = await client.userId();
 	const doc = new Y.Doc();
-	initCustomer(doc, { kind: 'company', authorId, now: Date.now(), fields: { companyName: name, ...opts.fields } });
+	const now = Date.now();
+	initCustomer(doc, { kind: 'company', authorId, now, fields: { companyName: name, ...opts.fields } });
 	if (opts.access) doc.getMap('customer').set('access', opts.access);
 	for (const m of opts.managers ?? []) doc.getMap('managers').set(m, true);
+	for (const [id, fields] of Object.entries(opts.contacts ?? {})) addContact(doc, { id, fields, authorId, now });
+	for (const id of opts.trashed ?? []) trashContact(doc, id, now);
 	const update = Y.encodeStateAsUpdate(doc);
 	doc.destroy();
 	const feed = await FeedClient.open(server, client);

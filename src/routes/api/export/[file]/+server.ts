@@ -17,14 +17,15 @@ export const GET: RequestHandler = ({ params, url, locals }) => {
 	if (!file) return json({ error: 'not_found' }, { status: 404 });
 	const query = parseExportQuery(url.searchParams);
 	if (!query.ok) return json({ error: 'bad_query', param: query.param }, { status: 400 });
-	const { db, access } = getContext();
+	const { db, access, sync } = getContext();
 	const user = locals.user;
-	// Countries by name in the user's language (the language cookie, set from the account at sign-in).
+	// Countries by name in the user's language (the language cookie, set from the account at sign-in);
+	// phones of a record without a country read in the workspace's region.
 	const out = exportList(
 		db,
 		user,
 		(customerId) => access.canRead(user, customerId),
-		{ ...file, language: getLocale() },
+		{ ...file, language: getLocale(), region: sync.phoneRegion() },
 		query.value
 	);
 	return new Response(out.body, {
