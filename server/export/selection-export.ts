@@ -5,6 +5,7 @@
  * the access rule is asked for that customer, never for anything the request says. Ids that
  * are no live contact or not readable are left out alike.
  */
+import type { CountryCode } from '../../src/lib/schema/phones.ts';
 import { liveCustomFields } from '../../src/lib/schema/custom-fields.ts';
 import { vcardsOf } from '../../src/lib/schema/vcard-write.ts';
 import { allCustomValues, serverCustomFields } from '../custom-values.ts';
@@ -17,9 +18,9 @@ export function exportSelection(
 	db: Db,
 	canRead: (customerId: string) => boolean,
 	ids: readonly string[],
-	language = 'en',
-	today = new Date()
+	opts: { language?: string; region?: CountryCode | null; today?: Date } = {}
 ): ExportFile {
+	const { language = 'en', region = null, today = new Date() } = opts;
 	const readable = new Map<string, PersonRow>();
 	for (const r of personRowsById(db, ids)) if (canRead(r.customerId)) readable.set(r.contactId, r);
 	// In the order the page sent (its list's order), each contact once.
@@ -28,7 +29,7 @@ export function exportSelection(
 	const custom = defs.length > 0 && rows.length > 0 ? allCustomValues(db).byContact : null;
 	return {
 		body: vcardsOf(
-			rows.map((r) => personCard(r, language, defs, custom?.get(r.contactId))),
+			rows.map((r) => personCard(r, language, defs, custom?.get(r.contactId), region)),
 			customLabels(defs)
 		),
 		contentType: 'text/vcard; charset=utf-8',

@@ -92,6 +92,10 @@ describe('[§8] workspace default phone region', () => {
 		setPhoneRegion(doc.doc, 'AT');
 		await doc.acks.whenCommitted();
 		expect(await file('contacts.csv')).toContain(',030 1234567,,+43301234567,');
+		// The selection export reads it in the same region.
+		const selection = await admin.postJson('/api/export/selection', { ids: ['region-export-c0'] });
+		expect(selection.status).toBe(200);
+		expect(await selection.text()).toContain('TEL;VALUE=uri;PREF=1:tel:+43301234567\r\n');
 		// A phone search reads the typed number in the region too.
 		expect(await (await admin.request('/api/export/contacts.csv?q=%2B43%2030%201234567')).text()).toContain('Weiß');
 

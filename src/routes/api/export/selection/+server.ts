@@ -23,9 +23,12 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 	}
 	const selection = parseSelection(body);
 	if (!selection.ok) return json({ error: 'bad_selection', reason: selection.error }, { status: 400 });
-	const { db, access } = getContext();
+	const { db, access, sync } = getContext();
 	const user = locals.user;
-	const out = exportSelection(db, (customerId) => access.canRead(user, customerId), selection.ids, getLocale());
+	const out = exportSelection(db, (customerId) => access.canRead(user, customerId), selection.ids, {
+		language: getLocale(),
+		region: sync.phoneRegion()
+	});
 	if (out.count === 0) return json({ error: 'not_found' }, { status: 404 });
 	return new Response(out.body, {
 		headers: {
