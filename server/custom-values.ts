@@ -16,6 +16,7 @@ function prepare(db: Db) {
 	return {
 		deleteOwn: db.prepare(`DELETE FROM custom_values WHERE customer_id = ? AND contact_id = ''`),
 		deleteContacts: db.prepare(`DELETE FROM custom_values WHERE customer_id = ? AND contact_id <> ''`),
+		deleteContact: db.prepare(`DELETE FROM custom_values WHERE customer_id = ? AND contact_id = ?`),
 		deleteAll: db.prepare('DELETE FROM custom_values WHERE customer_id = ?'),
 		insert: db.prepare('INSERT INTO custom_values (customer_id, contact_id, field_id, value) VALUES (?, ?, ?, ?)'),
 		all: db.prepare(
@@ -41,17 +42,30 @@ function insertAll(db: Db, customerId: string, contactId: string, map: Y.Map<unk
 }
 
 /**
- * Rewrites the customer's own values, and its contacts' when `contacts` (the commit touched
- * them). Runs inside projectCustomer's transaction.
+ * Rewrites the customer's own values, and those of the contacts in `contactIds` (the ones the
+ * commit touched; null: every contact). Runs inside projectCustomer's transaction.
  */
-export function projectCustomValues(db: Db, customerId: string, doc: Y.Doc, contacts: boolean): void {
+export function projectCustomValues(
+	db: Db,
+	customerId: string,
+	doc: Y.Doc,
+	contactIds: ReadonlySet<string> | null
+): void {
 	const s = stmts(db);
 	s.deleteOwn.run(customerId);
 	insertAll(db, customerId, '', customerMap(doc) as Y.Map<unknown>);
-	if (!contacts) return;
-	s.deleteContacts.run(customerId);
-	for (const [id, m] of contactsMap(doc).entries())
+	const contacts = contactsMap(doc);
+	if (contactIds === null) {
+		s.deleteContacts.run(customerId);
+		for (const [id, m] of contacts.entries())
+			if (m instanceof Y.Map) insertAll(db, customerId, id, m as Y.Map<unknown>);
+		return;
+	}
+	for (const id of contactIds) {
+		s.deleteContact.run(customerId, id);
+		const m = contacts.get(id);
 		if (m instanceof Y.Map) insertAll(db, customerId, id, m as Y.Map<unknown>);
+	}
 }
 
 export function removeCustomValues(db: Db, customerId: string): void {

@@ -12,7 +12,9 @@ import {
 	updateCustomer
 } from '../src/lib/schema/customer-doc.ts';
 import { type Db, openDatabase } from './db.ts';
-import { projectCustomer, removeCustomer } from './projection.ts';
+import { describeTransaction } from '../src/lib/schema/history.ts';
+import { customKey } from '../src/lib/schema/custom-values.ts';
+import { projectCustomer, removeCustomer, touchedBy } from './projection.ts';
 
 const AUTHOR = 'user-1';
 const CUSTOMER = '0190a3c4-0000-7000-8000-000000000001';
@@ -222,5 +224,65 @@ describe('customer projection', () => {
 	it('refuses to run outside a transaction, so a customer is never half rewritten', () => {
 		expect(() => projectCustomer(db, CUSTOMER, company())).toThrow(/inside the transaction/);
 		expect(customerRow()).toBeUndefined();
+	});
+});
+
+describe("customer projection of one commit's changes (touchedBy)", () => {
+	const CAROL = '0190a3c4-0000-7000-8000-00000000000c';
+	const customValue = (contactId: string) =>
+		db.prepare('SELECT value FROM custom_values WHERE customer_id = ? AND contact_id = ?').all(CUSTOMER, contactId);
+
+	/** Applies `edit` in one transaction and projects it as the commit does: only what it touched. */
+	function commit(doc: Y.Doc, edit: () => void): void {
+		let changes: ReturnType<typeof describeTransaction> = [];
+		const record = (tr: Y.Transaction) => (changes = describeTransaction(tr));
+		doc.on('afterTransaction', record);
+		doc.transact(edit);
+		doc.off('afterTransaction', record);
+		db.transaction(() => projectCustomer(db, CUSTOMER, doc, touchedBy(changes)))();
+	}
+
+	it("an edit of one contact rewrites that contact's row, not its colleagues'", () => {
+		const doc = company();
+		project(doc);
+		db.prepare("UPDATE contacts SET position = 'kept as it was' WHERE id = ?").run(ADA);
+		commit(doc, () => updateContact(doc, BOB, { position: 'CFO', [customKey('f1')]: 'B-1' }, AUTHOR, 2000));
+		expect(contactRow(BOB)).toMatchObject({ position: 'CFO' });
+		expect(customValue(BOB)).toEqual([{ value: '"B-1"' }]);
+		expect(contactRow(ADA)).toMatchObject({ position: 'kept as it was' });
+	});
+
+	it('a contact added to a company gets its row; the others stay, the primary with them', () => {
+		const doc = company();
+		project(doc);
+		commit(doc, () =>
+			addContact(doc, {
+				id: CAROL,
+				fields: { firstName: 'Carol', email: 'carol@example.com' },
+				authorId: AUTHOR,
+				now: 2000
+			})
+		);
+		expect(contactIds()).toEqual([ADA, BOB, CAROL]);
+		expect(contactRow(CAROL)).toMatchObject({ first_name: 'Carol', email_key: 'carol@example.com', is_primary: 0 });
+		expect(contactRow(ADA)).toMatchObject({ is_primary: 1 });
+	});
+
+	it('the primary contact removed: its row goes and the next one is marked primary, though its row was not touched', () => {
+		const doc = company();
+		project(doc);
+		commit(doc, () => contactsMap(doc).delete(ADA));
+		expect(contactIds()).toEqual([BOB]);
+		expect(contactRow(BOB)).toMatchObject({ is_primary: 1 });
+		expect(customerRow()).toMatchObject({ primary_contact_id: BOB });
+	});
+
+	it('a trashed and restored customer rewrites every contact row', () => {
+		const doc = company();
+		project(doc);
+		db.prepare("UPDATE contacts SET position = 'stale'").run();
+		commit(doc, () => trashCustomer(doc, AUTHOR, 3000));
+		expect(contactRow(ADA)).toMatchObject({ position: null });
+		expect(contactRow(BOB)).toMatchObject({ position: null });
 	});
 });

