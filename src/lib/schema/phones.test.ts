@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { phoneMatches, phoneQueryKeys, phoneValue, recordRegion, regionOf } from './phones.ts';
+import { phoneMatches, phoneQueryKeys, phoneValue, recordRegion, regionOf, samePhoneNumber } from './phones.ts';
 
 describe('phoneValue', () => {
 	it('keeps the raw text and adds E.164 for a number written internationally', () => {
@@ -74,5 +74,25 @@ describe('recordRegion', () => {
 		expect(recordRegion('', null)).toBeNull();
 		expect(phoneValue('030 1234567', recordRegion(null, 'DE')).e164).toBe('+49301234567');
 		expect(phoneValue('030 1234567', recordRegion(null, null)).e164).toBeNull();
+	});
+});
+
+describe('samePhoneNumber', () => {
+	it('one number however it is written: typed, a tel: URI’s E.164, nationally in the other’s country', () => {
+		expect(samePhoneNumber('+49 30 1234567', '+49301234567')).toBe(true);
+		expect(samePhoneNumber('030 1234567', '+49301234567')).toBe(true);
+		expect(samePhoneNumber('+49301234567', '030 1234567')).toBe(true);
+		expect(samePhoneNumber('+1 212 555 0100 ext. 45', '+12125550100 x45')).toBe(true);
+		expect(samePhoneNumber('ask the reception', ' ask the reception ')).toBe(true);
+	});
+
+	it('another number, another country or another extension is not the same', () => {
+		expect(samePhoneNumber('+49 30 1234567', '+49301234568')).toBe(false);
+		expect(samePhoneNumber('+33 30 1234567', '+49301234567')).toBe(false);
+		expect(samePhoneNumber('+1 212 555 0100 ext. 45', '+12125550100')).toBe(false);
+		// Two national numbers: no country to read them in, so only the same text is the same.
+		expect(samePhoneNumber('030 1234567', '030 1234568')).toBe(false);
+		expect(samePhoneNumber('030 1234567', '0301234567')).toBe(false);
+		expect(samePhoneNumber('', '+49301234567')).toBe(false);
 	});
 });

@@ -76,6 +76,25 @@ export function phoneValue(text: string, region?: CountryCode | string | null): 
 	return { raw, e164, ext: ext ?? (parsed?.ext ? String(parsed.ext) : null) };
 }
 
+/**
+ * Whether two texts are the same phone number however each was written: equal as typed, or
+ * the same E.164 form and extension, a number typed nationally read in the country of the
+ * other (written internationally). "+49 30 1234567", "+49301234567" (a vCard's tel: URI) and
+ * "030 1234567" are one number; an import that meets it again changes nothing and keeps the
+ * form the user typed.
+ */
+export function samePhoneNumber(a: string, b: string): boolean {
+	if (a.trim() === b.trim()) return true;
+	const x = phoneValue(a);
+	const y = phoneValue(b);
+	if (x.ext !== y.ext) return false;
+	if (x.e164 && y.e164) return x.e164 === y.e164;
+	const known = x.e164 ?? y.e164;
+	if (!known) return false;
+	const country = parsePhoneNumberFromString(known)?.country;
+	return !!country && phoneValue(x.e164 ? b : a, country).e164 === known;
+}
+
 /** Digits only. */
 const digitsOf = (s: string) => s.replace(/\D/g, '');
 

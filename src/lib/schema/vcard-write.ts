@@ -74,6 +74,13 @@ const typeParam = (label: ValueLabel | null, map?: Partial<Record<ValueLabel, st
 
 /** The private property that carries one additional field's value (see the header). */
 export const CUSTOM_PROPERTY = 'X-FIELDBOOK-FIELD';
+
+/**
+ * Fieldbook's own exports name a card by the record it was made from
+ * (`urn:fieldbook:contact:<id>`, `urn:fieldbook:customer:<id>`): not another system's id, so
+ * an import does not keep it on the record as an external id.
+ */
+export const isFieldbookUid = (uid: string): boolean => /^urn:fieldbook:/i.test(uid.trim());
 export const CUSTOM_ID_PARAM = 'X-ID';
 export const CUSTOM_LABEL_PARAM = 'X-LABEL';
 
