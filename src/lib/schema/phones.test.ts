@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { phoneMatches, phoneQueryKeys, phoneValue, recordRegion, regionOf, samePhoneNumber } from './phones.ts';
+import {
+	phoneFinds,
+	phoneMatches,
+	phoneQuery,
+	phoneQueryKeys,
+	phoneValue,
+	recordRegion,
+	regionOf,
+	samePhoneNumber
+} from './phones.ts';
 
 describe('phoneValue', () => {
 	it('keeps the raw text and adds E.164 for a number written internationally', () => {
@@ -63,6 +72,28 @@ describe('phone search (national vs international)', () => {
 	it('a query with too few digits matches nothing by accident', () => {
 		expect(phoneQueryKeys('')).toEqual([]);
 		expect(phoneMatches('+49 8141 123', '')).toBe(false);
+	});
+});
+
+describe('phone search with the record’s region (device lists and export alike)', () => {
+	it('a query written internationally is compared with the E.164 form the region gives; a national one by digits', () => {
+		expect(phoneMatches('030 1234567', '+49 30 1234567', 'DE')).toBe(true);
+		expect(phoneMatches('030 1234567', '+33 30 1234567', 'DE')).toBe(false);
+		expect(phoneMatches('030 1234567', '+33 30 1234567', null)).toBe(true);
+		// A number still being typed finds it too (it is a part of the stored E.164 form).
+		expect(phoneMatches('030 1234567', '+49 30 12', 'DE')).toBe(true);
+		expect(phoneMatches('+49 30 1234567', '030 12', 'DE')).toBe(true);
+		expect(phoneMatches('030 1234567', '030 1234568', 'DE')).toBe(false);
+	});
+
+	it('the query is read once; the stored number’s E.164 form is asked for only when the query is international', () => {
+		const national = phoneQuery('030 123');
+		expect(national.intl).toBeNull();
+		expect(phoneFinds(national, '030 1234567', () => expect.unreachable('not needed'))).toBe(true);
+		expect(phoneQuery('0049 (0)30 12')).toEqual({ keys: expect.any(Array), intl: '493012' });
+		let asked = 0;
+		expect(phoneFinds(phoneQuery('+49 30 123'), '030 1234567', () => (asked++, '+49301234567'))).toBe(true);
+		expect(asked).toBe(1);
 	});
 });
 

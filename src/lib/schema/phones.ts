@@ -99,28 +99,6 @@ export function samePhoneNumber(a: string, b: string): boolean {
 const digitsOf = (s: string) => s.replace(/\D/g, '');
 
 /**
- * The digit strings under which a stored phone is found: every digit as typed, the national
- * significant number (without country code or trunk 0), and the E.164 digits. A query
- * matches when one of its keys (phoneQueryKeys) is contained in one of these.
- */
-export function phoneSearchKeys(phone: PhoneValue | string, region?: CountryCode | string | null): string[] {
-	const value = typeof phone === 'string' ? phoneValue(phone, region) : phone;
-	const { number } = splitExtension(value.raw);
-	const keys = new Set<string>();
-	const typed = digitsOf(number);
-	if (typed) keys.add(typed);
-	const e164 = value.e164 ?? phoneValue(value.raw, region).e164;
-	if (e164) {
-		keys.add(e164.slice(1));
-		const parsed = parsePhoneNumberFromString(e164);
-		if (parsed) keys.add(String(parsed.nationalNumber));
-	}
-	// Typed nationally without a known country: the trunk 0 is not part of the number.
-	if (typed.startsWith('0') && !typed.startsWith('00')) keys.add(typed.replace(/^0+/, ''));
-	return [...keys].filter((k) => k.length > 0);
-}
-
-/**
  * What a typed search for a phone number looks for: its digits, and when it is written
  * internationally ("+49 8141 123", "0049 8141 123") or nationally ("08141 123") also the
  * national significant number, so either way of writing finds the other.
@@ -140,15 +118,46 @@ export function phoneQueryKeys(query: string, region?: CountryCode | string | nu
 	return [...keys];
 }
 
-/** Whether a typed query finds a stored phone, however either was written. */
+/** A typed phone search, read once (phoneFinds compares it with each stored phone). */
+export interface PhoneQuery {
+	/** Digit strings one of which a stored phone's digits contain (phoneQueryKeys). */
+	keys: string[];
+	/** Written internationally ("+49 30 12", "0049 30 12"): its digits, country code first; else null. */
+	intl: string | null;
+}
+
+export function phoneQuery(query: string): PhoneQuery {
+	const keys = phoneQueryKeys(query);
+	const written = splitExtension(query.trim())
+		.number.trim()
+		.replace(/^00(?=[1-9])/, '+');
+	if (keys.length === 0 || !written.startsWith('+')) return { keys, intl: null };
+	const e164 = phoneValue(written).e164;
+	// Not a whole number yet (typing): its digits, without the "(0)" some write after the country code.
+	return { keys, intl: e164 ? e164.slice(1) : digitsOf(written.replace(/\(0\)/g, '')) };
+}
+
+/**
+ * Whether a typed query finds a stored phone, however either was written — the one rule of
+ * the device's lists and the server's export of them. A query written internationally is
+ * compared with the stored number's E.164 form where that is known — `e164()`: read in the
+ * record's country, else the workspace's default region (recordRegion) — so "+33 30 123"
+ * does not find a German "030 123"; otherwise, and for a query typed nationally, by digits:
+ * "08141 123" and "+49 8141 123" find each other. `e164` is asked only for a query written
+ * internationally: typing a national number parses nothing.
+ */
+export function phoneFinds(q: PhoneQuery, raw: string, e164: () => string | null): boolean {
+	if (q.keys.length === 0) return false;
+	if (q.intl !== null) {
+		const full = e164();
+		if (full) return full.slice(1).includes(q.intl);
+	}
+	const typed = digitsOf(splitExtension(raw.trim()).number);
+	return q.keys.some((k) => typed.includes(k));
+}
+
+/** Whether a typed query finds a stored phone (phoneFinds); `region`: the record's (recordRegion). */
 export function phoneMatches(phone: PhoneValue | string, query: string, region?: CountryCode | string | null): boolean {
-	const stored = typeof phone === 'string' ? phoneValue(phone, region) : phone;
-	const typed = phoneValue(query, region);
-	const storedE164 = stored.e164 ?? phoneValue(stored.raw, region).e164;
-	// Both numbers complete with their country: the country codes must agree too.
-	if (typed.e164 && storedE164) return storedE164 === typed.e164;
-	const queries = phoneQueryKeys(query, region);
-	if (queries.length === 0) return false;
-	const keys = phoneSearchKeys(stored, region);
-	return queries.some((q) => keys.some((s) => s.includes(q)));
+	const stored = typeof phone === 'string' ? { raw: phone, e164: null } : phone;
+	return phoneFinds(phoneQuery(query), stored.raw, () => stored.e164 ?? phoneValue(stored.raw, region).e164);
 }
