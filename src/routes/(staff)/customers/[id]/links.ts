@@ -5,9 +5,17 @@
  */
 import { addressLines } from '$lib/schema/address-layout';
 import type { CustomerData } from '$lib/schema/customer-doc';
+import { phoneValue, type CountryCode } from '$lib/schema/phones';
 
-/** `tel:` with the visual separators removed (RFC 3966 allows them; some dialers do not). */
-export function telHref(phone: string): string {
+/**
+ * `tel:` for a phone: its E.164 form where the country is known — the number's +, else
+ * `region` (the record's country, else the workspace's default: phones.ts recordRegion), as
+ * the export writes it — with an extension as RFC 3966 `;ext=`; otherwise the digits as typed,
+ * the visual separators removed (RFC 3966 allows them; some dialers do not).
+ */
+export function telHref(phone: string, region: CountryCode | null = null): string {
+	const v = phoneValue(phone, region);
+	if (v.e164) return `tel:${v.e164}${v.ext ? `;ext=${v.ext}` : ''}`;
 	const dial = phone.trim().replace(/[^\d+*#,;]/g, '');
 	return `tel:${dial}`;
 }
