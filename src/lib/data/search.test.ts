@@ -147,6 +147,8 @@ describe('[§4] Companies list', () => {
 		// No region: a number without a country could be anywhere, so either form finds it.
 		expect(names(companyRows(list, { text: '+33 30 1234567' }))).toEqual(['Berlin Office', 'Paris Office']);
 		expect(names(companyRows(list, { text: '+49 30 1234567' }))).toEqual(['Berlin Office']);
+		// Rows carry the country their phones are read in (the list's tel: links).
+		expect(companyRows(list, { text: 'paris' }).map((r) => r.country)).toEqual(['France']);
 	});
 
 	it('filters by contact type; no type and removed types count as "Not specified"', () => {

@@ -53,6 +53,8 @@ interface RowBase {
 	updatedAt: number | null;
 	/** Additional field values of the company, or of the person (custom-values.ts). */
 	custom: Record<string, FieldValue>;
+	/** The customer's country: its phones' region (phones.ts recordRegion, tel: links). */
+	country: string | null;
 }
 
 export interface CompanyRow extends RowBase {
@@ -227,7 +229,8 @@ function buildCompanies(summaries: readonly CustomerSummary[]): Entry<CompanyRow
 			managers: [...s.managers],
 			updatedAt: s.updatedAt,
 			contactCount: s.contacts.length,
-			custom: s.custom ?? {}
+			custom: s.custom ?? {},
+			country: s.country ?? null
 		};
 		out.push({
 			row,
@@ -276,7 +279,8 @@ function buildPersons(summaries: readonly CustomerSummary[]): Entry<PersonRow>[]
 				primary: c.primary,
 				// Only the contact's own address is flagged, never the customer's standing in for it.
 				duplicateEmail: c.duplicateEmail === true && c.email !== null,
-				custom: c.custom ?? {}
+				custom: c.custom ?? {},
+				country: s.country ?? null
 			};
 			// Further labelled e-mails and phones match too (issue #13 item 2); an individual
 			// customer's own ones stand in as its e-mail and phone do.

@@ -95,6 +95,19 @@ export function samePhoneNumber(a: string, b: string): boolean {
 	return !!country && phoneValue(x.e164 ? b : a, country).e164 === known;
 }
 
+/** The tel: URI (RFC 3966) of a number in E.164 form, its extension as `;ext=`. */
+export const e164Uri = (e164: string, ext: string | null): string => `tel:${e164}${ext ? `;ext=${ext}` : ''}`;
+
+/**
+ * The tel: URI to dial a phone by (links on the device): its E.164 form where the country is
+ * known — the number's +, else `region` (recordRegion), as the export writes it — otherwise
+ * the characters of the text a dialer uses (RFC 3966 allows separators; some dialers do not).
+ */
+export function telUri(phone: string, region: CountryCode | null = null): string {
+	const v = phoneValue(phone, region);
+	return v.e164 ? e164Uri(v.e164, v.ext) : `tel:${phone.trim().replace(/[^\d+*#,;]/g, '')}`;
+}
+
 /** Digits only. */
 const digitsOf = (s: string) => s.replace(/\D/g, '');
 

@@ -5,20 +5,14 @@
  */
 import { addressLines } from '$lib/schema/address-layout';
 import type { CustomerData } from '$lib/schema/customer-doc';
-import { phoneValue, type CountryCode } from '$lib/schema/phones';
+import { telUri } from '$lib/schema/phones';
 
 /**
- * `tel:` for a phone: its E.164 form where the country is known — the number's +, else
- * `region` (the record's country, else the workspace's default: phones.ts recordRegion), as
- * the export writes it — with an extension as RFC 3966 `;ext=`; otherwise the digits as typed,
- * the visual separators removed (RFC 3966 allows them; some dialers do not).
+ * `tel:` for a phone, as the export writes it (phones.ts telUri): the E.164 form read in
+ * `region` — the record's country, else the workspace's default (recordRegion) — and an
+ * extension as `;ext=`; a number of no known country keeps its digits.
  */
-export function telHref(phone: string, region: CountryCode | null = null): string {
-	const v = phoneValue(phone, region);
-	if (v.e164) return `tel:${v.e164}${v.ext ? `;ext=${v.ext}` : ''}`;
-	const dial = phone.trim().replace(/[^\d+*#,;]/g, '');
-	return `tel:${dial}`;
-}
+export const telHref = telUri;
 
 /** `mailto:` for one address; the address is percent-encoded except its "@". */
 export function mailtoHref(email: string): string {
