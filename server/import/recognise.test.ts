@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { layoutSignature } from '../../src/lib/schema/import-fields.ts';
+import { targetKey, parseTargetKey } from '../../src/lib/schema/import-mapping.ts';
 import { layoutOf, recognise } from './recognise.ts';
+import { rowToDraft } from './row-draft.ts';
 
 describe('recognise', () => {
 	it('the same word means what its product means: "Title"', () => {
@@ -98,5 +100,50 @@ describe('recognise', () => {
 			{ kind: 'field', field: 'externalId' },
 			{ kind: 'ignore' }
 		]);
+	});
+
+	it('a Google "E-mail 1 - Value" or "Phone 1 - Value" kept alone, without its label column or the rest of the layout, is still an e-mail or a phone', () => {
+		const r = recognise([
+			'Name',
+			'E-mail 1 - Value',
+			'Phone 1 - Value',
+			'Email 2 - Value',
+			'Phone 2 - Label',
+			'Phone 2 - Value'
+		]);
+		expect(r.mapping.layout).toBe('custom');
+		expect(r.unmapped).toEqual([]);
+		expect(r.mapping.columns.slice(1)).toEqual([
+			{ kind: 'field', field: 'email', slot: 1 },
+			{ kind: 'field', field: 'phone', slot: 1 },
+			{ kind: 'field', field: 'email', slot: 2 },
+			{ kind: 'label', field: 'phone', slot: 2 },
+			{ kind: 'field', field: 'phone', slot: 2 }
+		]);
+		// What the import makes of a row: values with no label, the labelled one with its label.
+		const row = rowToDraft(
+			2,
+			['Ana Silva', 'ana@example.com', '+49 30 1234567', 'ana@home.example', 'Mobile', '0171 555'],
+			r.mapping,
+			{
+				columns: 6
+			}
+		);
+		expect(row.kind === 'draft' && row.draft.emails).toEqual([
+			{ value: 'ana@example.com', label: null },
+			{ value: 'ana@home.example', label: null }
+		]);
+		expect(row.kind === 'draft' && row.draft.phones.map((p) => [p.value, p.label])).toEqual([
+			['+49 30 1234567', null],
+			['0171 555', 'mobile']
+		]);
+		// The mapping screen sends these back as keys the server reads.
+		for (const t of r.mapping.columns) expect(parseTargetKey(targetKey(t))).toEqual(t);
+	});
+
+	it('a slot number no mapping key can carry (over 99) is left for the user to map, not guessed', () => {
+		const r = recognise(['Name', 'E-mail 100 - Value', 'Phone 1 - Values']);
+		expect(r.mapping.columns.slice(1)).toEqual([{ kind: 'ignore' }, { kind: 'ignore' }]);
+		expect(r.unmapped).toEqual([1, 2]);
 	});
 });

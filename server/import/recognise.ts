@@ -15,6 +15,7 @@ import {
 import type { CustomFieldDef } from '../../src/lib/schema/custom-fields.ts';
 import { customTargetFor } from '../../src/lib/schema/import-mapping.ts';
 import { LAYOUTS, targetIn, type Layout } from './layouts.ts';
+import { GOOGLE_PATTERNS } from './layouts/google.ts';
 
 /** Common header names of files made by hand, in the UI languages (SPEC §1). */
 const GENERIC: Record<string, ColumnTarget> = {};
@@ -79,6 +80,19 @@ alias(
 );
 alias({ kind: 'field', field: 'externalId' }, 'id|external id|externalid|customer number|kundennummer');
 
+/**
+ * A guess for a header no layout knows: a common name, else a numbered group as Google
+ * names it ("E-mail 1 - Value", "Phone 2 - Label"), found alone in a sheet of any origin.
+ */
+function genericTarget(header: string): ColumnTarget | null {
+	if (Object.hasOwn(GENERIC, header)) return GENERIC[header];
+	for (const [re, make] of GOOGLE_PATTERNS) {
+		const m = re.exec(header);
+		if (m) return make(m);
+	}
+	return null;
+}
+
 export interface Recognised {
 	mapping: Mapping;
 	/** Columns with a header that nothing recognised: the mapping screen asks about these. */
@@ -116,10 +130,7 @@ export function recognise(
 	const unmapped: number[] = [];
 	headers.forEach((raw, i) => {
 		const h = normalizeHeader(raw);
-		const target =
-			(layout && targetIn(layout, h)) ??
-			customTargetFor(h, customFields) ??
-			(Object.hasOwn(GENERIC, h) ? GENERIC[h] : null);
+		const target = (layout && targetIn(layout, h)) ?? customTargetFor(h, customFields) ?? genericTarget(h);
 		if (target) columns.push(target);
 		else {
 			columns.push(IGNORE);

@@ -22,7 +22,9 @@ import {
 	type ContactData,
 	type CustomerData
 } from '../../src/lib/schema/customer-doc.ts';
+import { isValueKey } from '../../src/lib/schema/contact-values.ts';
 import { newId } from '../../src/lib/schema/ids.ts';
+import { samePhoneNumber } from '../../src/lib/schema/phones.ts';
 import { emailKey, type FieldValue, type PortalPermission } from '../../src/lib/schema/records.ts';
 import type { ServerDocs } from '../sync/server-docs.ts';
 import type { ImportMatch } from './import-match.ts';
@@ -307,6 +309,8 @@ function differing(
 		const stored = current.get(f) ?? null;
 		// A collaborative text (Y.Text) compares by its text.
 		const now = typeof stored === 'object' && stored !== null ? String(stored) : stored;
+		// The same number written another way (a vCard's tel: URI) is no change: the typed form stays.
+		if (isValueKey('phone', f) && typeof now === 'string' && typeof v === 'string' && samePhoneNumber(now, v)) continue;
 		if (now !== v) prev[f] = now;
 	}
 	return Object.keys(prev).length > 0 ? prev : null;

@@ -84,6 +84,18 @@ describe('planRecords', () => {
 		expect(sourceKey('salesforce', draft({ externalId: '42' }))).toBe('x:salesforce:42');
 	});
 
+	it('[13.4] a card from Fieldbook’s own export keeps its UID as the source key, not as an external id on the record', () => {
+		const own = planRecords(draft({ firstName: 'A', lastName: 'B', externalId: 'urn:fieldbook:contact:c-1' }), 'vcard');
+		if (!own.ok || own.plan.kind === 'company') throw new Error('planned');
+		expect(Object.keys(own.plan.contact).some((k) => k.startsWith('externalIds.'))).toBe(false);
+		expect(sourceKey('vcard', draft({ externalId: 'urn:fieldbook:contact:c-1' }))).toBe(
+			'x:vcard:urn:fieldbook:contact:c-1'
+		);
+		const other = planRecords(draft({ firstName: 'A', lastName: 'B', externalId: 'urn:uuid:4fbe8971' }), 'vcard');
+		if (!other.ok || other.plan.kind === 'company') throw new Error('planned');
+		expect(other.plan.contact['externalIds.vcard']).toBe('urn:uuid:4fbe8971');
+	});
+
 	it('[13.2] a birthday with a year stays whole; a company row keeps its labelled e-mails and phones', () => {
 		const r = planRecords(
 			draft({ firstName: 'A', lastName: 'B', birthday: { year: 1980, month: 4, day: 5 } }),

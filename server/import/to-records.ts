@@ -32,6 +32,7 @@ import { customKey, customValueShape, parseCustomCell } from '../../src/lib/sche
 import type { ImportDraft } from '../../src/lib/schema/import-fields.ts';
 import type { FieldValue } from '../../src/lib/schema/records.ts';
 import { fold } from '../../src/lib/schema/text-fold.ts';
+import { isFieldbookUid } from '../../src/lib/schema/vcard-write.ts';
 
 export type RecordPlan =
 	/** A contact in the company named `company` (created once per name, or an existing one). */
@@ -122,7 +123,9 @@ export function planRecords(
 			...valuesOf(d),
 			birthday: d.birthday ? formatBirthday(d.birthday) : undefined,
 			tags: formatTags(d.tags),
-			...(externalId && layout !== undefined ? { [externalIdKey(externalSourceOf(layout))]: externalId } : {}),
+			...(externalId && layout !== undefined && !isFieldbookUid(externalId)
+				? { [externalIdKey(externalSourceOf(layout))]: externalId }
+				: {}),
 			// A mass import mails no one: a welcome e-mail is sent from the contact when wanted.
 			doNotSendWelcome: true
 		});

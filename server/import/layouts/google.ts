@@ -1,19 +1,23 @@
 /** Google Contacts' "Google CSV": the current First Name / E-mail 1 - Label form and the old Given Name / E-mail 1 - Type form. */
 import { f, v, type Layout } from './layout.ts';
 
-/** Google's numbered groups, old ("Type") and current ("Label") alike. */
-const GOOGLE_PATTERNS: Layout['patterns'] = [
-	[/^e-mail (\d+) - (type|label)$/, (m) => ({ kind: 'label', field: 'email', slot: +m[1] })],
-	[/^e-mail (\d+) - value$/, (m) => v('email', undefined, +m[1])],
-	[/^phone (\d+) - (type|label)$/, (m) => ({ kind: 'label', field: 'phone', slot: +m[1] })],
-	[/^phone (\d+) - value$/, (m) => v('phone', undefined, +m[1])],
-	[/^website (\d+) - (type|label)$/, (m) => ({ kind: 'label', field: 'website', slot: +m[1] })],
-	[/^website (\d+) - value$/, (m) => v('website', undefined, +m[1])],
-	[/^address (\d+) - street$/, (m) => f('street', +m[1])],
-	[/^address (\d+) - city$/, (m) => f('city', +m[1])],
-	[/^address (\d+) - region$/, (m) => f('state', +m[1])],
-	[/^address (\d+) - postal code$/, (m) => f('postalCode', +m[1])],
-	[/^address (\d+) - country$/, (m) => f('country', +m[1])],
+/**
+ * Google's numbered groups, old ("Type") and current ("Label") alike. Also the guess for a
+ * file of no known layout (recognise.ts): a sheet made from a Google export often keeps
+ * "E-mail 1 - Value" and drops the rest, its label column included.
+ */
+export const GOOGLE_PATTERNS: NonNullable<Layout['patterns']> = [
+	[/^e-?mail (\d{1,2}) - (type|label)$/, (m) => ({ kind: 'label', field: 'email', slot: +m[1] })],
+	[/^e-?mail (\d{1,2}) - value$/, (m) => v('email', undefined, +m[1])],
+	[/^phone (\d{1,2}) - (type|label)$/, (m) => ({ kind: 'label', field: 'phone', slot: +m[1] })],
+	[/^phone (\d{1,2}) - value$/, (m) => v('phone', undefined, +m[1])],
+	[/^website (\d{1,2}) - (type|label)$/, (m) => ({ kind: 'label', field: 'website', slot: +m[1] })],
+	[/^website (\d{1,2}) - value$/, (m) => v('website', undefined, +m[1])],
+	[/^address (\d{1,2}) - street$/, (m) => f('street', +m[1])],
+	[/^address (\d{1,2}) - city$/, (m) => f('city', +m[1])],
+	[/^address (\d{1,2}) - region$/, (m) => f('state', +m[1])],
+	[/^address (\d{1,2}) - postal code$/, (m) => f('postalCode', +m[1])],
+	[/^address (\d{1,2}) - country$/, (m) => f('country', +m[1])],
 	[/^organization 1 - name$/, () => f('company')],
 	[/^organization 1 - title$/, () => f('position')],
 	[/^organization 1 - department$/, () => f('department')]

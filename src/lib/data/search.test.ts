@@ -128,6 +128,29 @@ describe('[§4] Companies list', () => {
 		expect(names(companyRows(list, { text: '(089) 1230' }))).toEqual(['Munich Office']);
 	});
 
+	it('[issue #13] a number with no country on a record with none is read in the workspace’s region, as the export reads it', () => {
+		const list = [
+			company('Berlin Office', { phone: '030 1234567' }),
+			company('Paris Office', { phone: '030 1234567', country: 'France' }),
+			company('Contact Office', { contacts: [contact({ firstName: 'Rita', phone: '0171 2345678' })] })
+		];
+		const de = { phoneRegion: 'DE' as const };
+		// Read in Germany: the German form finds it, the French one does not; typing finds it early.
+		expect(names(companyRows(list, { ...de, text: '+49 30 1234567' }))).toEqual(['Berlin Office']);
+		expect(names(companyRows(list, { ...de, text: '+49 30 12' }))).toEqual(['Berlin Office']);
+		expect(names(companyRows(list, { ...de, text: '0049 (0)30 123' }))).toEqual(['Berlin Office']);
+		expect(names(companyRows(list, { ...de, text: '+33 30 1234567' }))).toEqual(['Paris Office']);
+		expect(names(personRows(list, { ...de, text: '+49 171 2345678' }))).toEqual(['Rita Lovelace']);
+		expect(names(personRows(list, { ...de, text: '+33 171 2345678' }))).toEqual([]);
+		// Typed nationally, the country is not assumed: both offices.
+		expect(names(companyRows(list, { ...de, text: '030 1234567' }))).toEqual(['Berlin Office', 'Paris Office']);
+		// No region: a number without a country could be anywhere, so either form finds it.
+		expect(names(companyRows(list, { text: '+33 30 1234567' }))).toEqual(['Berlin Office', 'Paris Office']);
+		expect(names(companyRows(list, { text: '+49 30 1234567' }))).toEqual(['Berlin Office']);
+		// Rows carry the country their phones are read in (the list's tel: links).
+		expect(companyRows(list, { text: 'paris' }).map((r) => r.country)).toEqual(['France']);
+	});
+
 	it('filters by contact type; no type and removed types count as "Not specified"', () => {
 		const list = [
 			company('Typed', { contactTypeId: 'client' }),

@@ -7,7 +7,7 @@
 import type { CustomerSummary } from '$lib/schema/customer-doc';
 import type { Access, CustomerKind, FieldValue } from '$lib/schema/records';
 import { DEFAULT_CONTACT_TYPE_ID } from '$lib/schema/settings';
-import { phoneQueryKeys } from '$lib/schema/phones';
+import { phoneFinds, phoneQuery, phoneValue, recordRegion, type CountryCode, type PhoneQuery } from '$lib/schema/phones';
 import { fold, searchFold } from '$lib/schema/text-fold';
 import {
 	SORT_COLUMNS,
@@ -34,6 +34,11 @@ export interface ListQuery {
 	/** "My customers": only customers this staff user manages. */
 	managerId?: string | null;
 	sort?: SortOrder;
+	/**
+	 * The workspace's default phone region (settings.ts readPhoneRegion): a phone of a record
+	 * with no country is read in it, as the server's export of the list reads it.
+	 */
+	phoneRegion?: CountryCode | null;
 }
 
 interface RowBase {
@@ -48,6 +53,8 @@ interface RowBase {
 	updatedAt: number | null;
 	/** Additional field values of the company, or of the person (custom-values.ts). */
 	custom: Record<string, FieldValue>;
+	/** The customer's country: its phones' region (phones.ts recordRegion, tel: links). */
+	country: string | null;
 }
 
 export interface CompanyRow extends RowBase {
@@ -74,8 +81,10 @@ interface Entry<R> {
 	row: R;
 	/** Folded text of every searchable field, separated so no match spans two fields. */
 	key: string;
-	/** Digits of the phone numbers, so "+49 30" finds "+4930…". */
-	digits: string;
+	/** The phone numbers as typed (phones.ts phoneFinds compares a phone-like query with them). */
+	phones: string[];
+	/** The customer's country: the region its phones are read in (phones.ts recordRegion). */
+	country: string | null;
 	/** Folded words of the name without legal forms (companies: the duplicate hint). */
 	words?: string[];
 }
@@ -150,7 +159,24 @@ export function similarCompanies(summaries: readonly CustomerSummary[], name: st
 export { fold, searchFold };
 
 
-const onlyDigits = (s: string | null | undefined) => (s ? s.replace(/\D/g, '') : '');
+const phonesOf = (list: (string | null | undefined)[]): string[] => list.filter((p): p is string => !!p);
+
+/**
+ * E.164 forms already read, by region and number: a query written internationally reads each
+ * stored number once (libphonenumber, tens of µs each), not on every keystroke or every new
+ * summaries array. Bounded: cleared when it grows past what a large workspace holds.
+ */
+const e164Cache = new Map<string, string | null>();
+function cachedE164(raw: string, region: CountryCode | null): string | null {
+	const key = `${region ?? ''}\u0000${raw}`;
+	let v = e164Cache.get(key);
+	if (v === undefined) {
+		if (e164Cache.size >= 200_000) e164Cache.clear();
+		v = phoneValue(raw, region).e164;
+		e164Cache.set(key, v);
+	}
+	return v;
+}
 /** A query made of phone characters only: compared digit by digit. */
 const PHONE_QUERY = /^[\d\s+\-()./]*\d[\d\s+\-()./]*$/;
 /** Separates fields in a search key; a typed query cannot contain it. */
@@ -203,7 +229,8 @@ function buildCompanies(summaries: readonly CustomerSummary[]): Entry<CompanyRow
 			managers: [...s.managers],
 			updatedAt: s.updatedAt,
 			contactCount: s.contacts.length,
-			custom: s.custom ?? {}
+			custom: s.custom ?? {},
+			country: s.country ?? null
 		};
 		out.push({
 			row,
@@ -217,10 +244,8 @@ function buildCompanies(summaries: readonly CustomerSummary[]): Entry<CompanyRow
 				...(s.moreEmails ?? []),
 				...(s.morePhones ?? [])
 			]),
-			digits: [s.phone, ...(s.morePhones ?? []), ...s.contacts.map((c) => c.phone)]
-				.map(onlyDigits)
-				.filter(Boolean)
-				.join(SEP),
+			phones: phonesOf([s.phone, ...(s.morePhones ?? []), ...s.contacts.map((c) => c.phone)]),
+			country: s.country ?? null,
 			words: words(s.name)
 		});
 	}
@@ -254,7 +279,8 @@ function buildPersons(summaries: readonly CustomerSummary[]): Entry<PersonRow>[]
 				primary: c.primary,
 				// Only the contact's own address is flagged, never the customer's standing in for it.
 				duplicateEmail: c.duplicateEmail === true && c.email !== null,
-				custom: c.custom ?? {}
+				custom: c.custom ?? {},
+				country: s.country ?? null
 			};
 			// Further labelled e-mails and phones match too (issue #13 item 2); an individual
 			// customer's own ones stand in as its e-mail and phone do.
@@ -264,7 +290,8 @@ function buildPersons(summaries: readonly CustomerSummary[]): Entry<PersonRow>[]
 			out.push({
 				row,
 				key: keyOf([name, row.email, ...phones, company, row.position, ...emails]),
-				digits: phones.map(onlyDigits).filter(Boolean).join(SEP)
+				phones: phonesOf(phones),
+				country: s.country ?? null
 			});
 		}
 	}
@@ -278,10 +305,12 @@ function keyOf(fields: (string | null)[]): string {
 function run<R extends RowBase>(index: Index<R>, q: ListQuery): R[] {
 	const text = searchFold((q.text ?? '').trim());
 	const tokens = text.split(/\s+/).filter(Boolean);
-	// One rule for how a typed number is compared (schema/phones.ts): "+49 8141 5566" and
-	// "0049 8141 5566" also look for the national number, "08141 5566" for it without the 0,
-	// so either way of writing finds the other. Stored numbers are compared by their digits.
-	const phones = PHONE_QUERY.test(text) ? phoneQueryKeys(text) : [];
+	// One rule for how a typed number is compared (schema/phones.ts phoneFinds), the server's
+	// export of the list included: "08141 5566" and "+49 8141 5566" find each other; a number
+	// written internationally is compared with the stored one's E.164 form where its country is
+	// known (the record's, else the workspace's region), so "+33 …" does not find a German one.
+	const phone = PHONE_QUERY.test(text) ? phoneQuery(text) : null;
+	const region = q.phoneRegion ?? null;
 	const known = q.knownContactTypeIds ? new Set(q.knownContactTypeIds) : null;
 	const typeOf = (id: string | null) =>
 		!id || (known && !known.has(id)) ? DEFAULT_CONTACT_TYPE_ID : id;
@@ -313,17 +342,17 @@ function run<R extends RowBase>(index: Index<R>, q: ListQuery): R[] {
 		last !== undefined &&
 		last.source === entries &&
 		last.filters === filters &&
-		phones.length === 0 &&
+		phone === null &&
 		text.startsWith(last.text);
 	const matched: Entry<R>[] = [];
 	for (const e of narrowed ? last.matched : entries) {
 		const r = e.row;
 		if (type !== null && typeOf(r.contactTypeId) !== type) continue;
 		if (manager !== null && !r.managers.includes(manager)) continue;
-		if (tokens.length > 0 && !matches(e, text, tokens, phones)) continue;
+		if (tokens.length > 0 && !matches(e, text, tokens, phone, region)) continue;
 		matched.push(e);
 	}
-	index.last = phones.length === 0 ? { source: entries, filters, text, matched } : undefined;
+	index.last = phone === null ? { source: entries, filters, text, matched } : undefined;
 	const out = matched.map((e) => e.row);
 	if (order?.dir === 'desc') {
 		if (order.column === 'name') return out.reverse();
@@ -339,9 +368,19 @@ function run<R extends RowBase>(index: Index<R>, q: ListQuery): R[] {
 	return out;
 }
 
-function matches<R>(e: Entry<R>, text: string, tokens: string[], phones: string[]): boolean {
+function matches<R>(
+	e: Entry<R>,
+	text: string,
+	tokens: string[],
+	phone: PhoneQuery | null,
+	workspaceRegion: CountryCode | null
+): boolean {
 	// A phone-like query is one string ("+49 30 12"), not words to find anywhere in the row.
-	if (phones.length > 0) return phones.some((d) => e.digits.includes(d)) || e.key.includes(text);
+	if (phone) {
+		const found = (raw: string) =>
+			phoneFinds(phone, raw, () => cachedE164(raw, recordRegion(e.country, workspaceRegion)));
+		return e.phones.some(found) || e.key.includes(text);
+	}
 	if (tokens.length === 1) return e.key.includes(text);
 	return tokens.every((t) => e.key.includes(t));
 }

@@ -37,6 +37,10 @@ export const slotLabelKey = <K extends ValueKind>(kind: K, n: Slot) => `${kind}s
 
 const SLOTS: readonly Slot[] = [1, 2, 3, 4];
 
+/** Whether a record key holds a value of `kind` (the primary one or a slot), not its label. */
+export const isValueKey = (kind: ValueKind, key: string): boolean =>
+	key === kind || SLOTS.some((n) => key === slotKey(kind, n));
+
 /** The field specs of one kind's label and slots, given the spec of a value. */
 export function valueSpecs<K extends ValueKind>(kind: K, value: FieldSpec): Record<ValueKeys<K>, FieldSpec> {
 	const label: FieldSpec = { type: 'enum', values: VALUE_LABELS };

@@ -316,6 +316,8 @@ export interface CustomerSummary {
 	email: string | null;
 	phone: string | null;
 	city: string | null;
+	/** The customer's country (the region its phones are read in, phones.ts); optional: older summaries lack it. */
+	country?: string | null;
 	contactTypeId: string | null;
 	access: Access;
 	managers: string[];
@@ -390,6 +392,7 @@ export function summarize(id: string, doc: Y.Doc): CustomerSummary | null {
 		email: str(c.email),
 		phone: str(c.phone),
 		city: str(c.city),
+		country: str(c.country),
 		contactTypeId: str(c.contactTypeId),
 		access: (c.access as Access) ?? 'private',
 		managers: managers(doc),

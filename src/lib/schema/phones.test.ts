@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { phoneMatches, phoneQueryKeys, phoneValue, recordRegion, regionOf } from './phones.ts';
+import {
+	phoneFinds,
+	phoneMatches,
+	phoneQuery,
+	phoneQueryKeys,
+	phoneValue,
+	recordRegion,
+	regionOf,
+	samePhoneNumber
+} from './phones.ts';
 
 describe('phoneValue', () => {
 	it('keeps the raw text and adds E.164 for a number written internationally', () => {
@@ -66,6 +75,28 @@ describe('phone search (national vs international)', () => {
 	});
 });
 
+describe('phone search with the record’s region (device lists and export alike)', () => {
+	it('a query written internationally is compared with the E.164 form the region gives; a national one by digits', () => {
+		expect(phoneMatches('030 1234567', '+49 30 1234567', 'DE')).toBe(true);
+		expect(phoneMatches('030 1234567', '+33 30 1234567', 'DE')).toBe(false);
+		expect(phoneMatches('030 1234567', '+33 30 1234567', null)).toBe(true);
+		// A number still being typed finds it too (it is a part of the stored E.164 form).
+		expect(phoneMatches('030 1234567', '+49 30 12', 'DE')).toBe(true);
+		expect(phoneMatches('+49 30 1234567', '030 12', 'DE')).toBe(true);
+		expect(phoneMatches('030 1234567', '030 1234568', 'DE')).toBe(false);
+	});
+
+	it('the query is read once; the stored number’s E.164 form is asked for only when the query is international', () => {
+		const national = phoneQuery('030 123');
+		expect(national.intl).toBeNull();
+		expect(phoneFinds(national, '030 1234567', () => expect.unreachable('not needed'))).toBe(true);
+		expect(phoneQuery('0049 (0)30 12')).toEqual({ keys: expect.any(Array), intl: '493012' });
+		let asked = 0;
+		expect(phoneFinds(phoneQuery('+49 30 123'), '030 1234567', () => (asked++, '+49301234567'))).toBe(true);
+		expect(asked).toBe(1);
+	});
+});
+
 describe('recordRegion', () => {
 	it('the record’s own country first, else the workspace default, else none', () => {
 		expect(recordRegion('Österreich', 'DE')).toBe('AT');
@@ -74,5 +105,25 @@ describe('recordRegion', () => {
 		expect(recordRegion('', null)).toBeNull();
 		expect(phoneValue('030 1234567', recordRegion(null, 'DE')).e164).toBe('+49301234567');
 		expect(phoneValue('030 1234567', recordRegion(null, null)).e164).toBeNull();
+	});
+});
+
+describe('samePhoneNumber', () => {
+	it('one number however it is written: typed, a tel: URI’s E.164, nationally in the other’s country', () => {
+		expect(samePhoneNumber('+49 30 1234567', '+49301234567')).toBe(true);
+		expect(samePhoneNumber('030 1234567', '+49301234567')).toBe(true);
+		expect(samePhoneNumber('+49301234567', '030 1234567')).toBe(true);
+		expect(samePhoneNumber('+1 212 555 0100 ext. 45', '+12125550100 x45')).toBe(true);
+		expect(samePhoneNumber('ask the reception', ' ask the reception ')).toBe(true);
+	});
+
+	it('another number, another country or another extension is not the same', () => {
+		expect(samePhoneNumber('+49 30 1234567', '+49301234568')).toBe(false);
+		expect(samePhoneNumber('+33 30 1234567', '+49301234567')).toBe(false);
+		expect(samePhoneNumber('+1 212 555 0100 ext. 45', '+12125550100')).toBe(false);
+		// Two national numbers: no country to read them in, so only the same text is the same.
+		expect(samePhoneNumber('030 1234567', '030 1234568')).toBe(false);
+		expect(samePhoneNumber('030 1234567', '0301234567')).toBe(false);
+		expect(samePhoneNumber('', '+49301234567')).toBe(false);
 	});
 });

@@ -76,30 +76,40 @@ export function phoneValue(text: string, region?: CountryCode | string | null): 
 	return { raw, e164, ext: ext ?? (parsed?.ext ? String(parsed.ext) : null) };
 }
 
-/** Digits only. */
-const digitsOf = (s: string) => s.replace(/\D/g, '');
+/**
+ * Whether two texts are the same phone number however each was written: equal as typed, or
+ * the same E.164 form and extension, a number typed nationally read in the country of the
+ * other (written internationally). "+49 30 1234567", "+49301234567" (a vCard's tel: URI) and
+ * "030 1234567" are one number; an import that meets it again changes nothing and keeps the
+ * form the user typed.
+ */
+export function samePhoneNumber(a: string, b: string): boolean {
+	if (a.trim() === b.trim()) return true;
+	const x = phoneValue(a);
+	const y = phoneValue(b);
+	if (x.ext !== y.ext) return false;
+	if (x.e164 && y.e164) return x.e164 === y.e164;
+	const known = x.e164 ?? y.e164;
+	if (!known) return false;
+	const country = parsePhoneNumberFromString(known)?.country;
+	return !!country && phoneValue(x.e164 ? b : a, country).e164 === known;
+}
+
+/** The tel: URI (RFC 3966) of a number in E.164 form, its extension as `;ext=`. */
+export const e164Uri = (e164: string, ext: string | null): string => `tel:${e164}${ext ? `;ext=${ext}` : ''}`;
 
 /**
- * The digit strings under which a stored phone is found: every digit as typed, the national
- * significant number (without country code or trunk 0), and the E.164 digits. A query
- * matches when one of its keys (phoneQueryKeys) is contained in one of these.
+ * The tel: URI to dial a phone by (links on the device): its E.164 form where the country is
+ * known — the number's +, else `region` (recordRegion), as the export writes it — otherwise
+ * the characters of the text a dialer uses (RFC 3966 allows separators; some dialers do not).
  */
-export function phoneSearchKeys(phone: PhoneValue | string, region?: CountryCode | string | null): string[] {
-	const value = typeof phone === 'string' ? phoneValue(phone, region) : phone;
-	const { number } = splitExtension(value.raw);
-	const keys = new Set<string>();
-	const typed = digitsOf(number);
-	if (typed) keys.add(typed);
-	const e164 = value.e164 ?? phoneValue(value.raw, region).e164;
-	if (e164) {
-		keys.add(e164.slice(1));
-		const parsed = parsePhoneNumberFromString(e164);
-		if (parsed) keys.add(String(parsed.nationalNumber));
-	}
-	// Typed nationally without a known country: the trunk 0 is not part of the number.
-	if (typed.startsWith('0') && !typed.startsWith('00')) keys.add(typed.replace(/^0+/, ''));
-	return [...keys].filter((k) => k.length > 0);
+export function telUri(phone: string, region: CountryCode | null = null): string {
+	const v = phoneValue(phone, region);
+	return v.e164 ? e164Uri(v.e164, v.ext) : `tel:${phone.trim().replace(/[^\d+*#,;]/g, '')}`;
 }
+
+/** Digits only. */
+const digitsOf = (s: string) => s.replace(/\D/g, '');
 
 /**
  * What a typed search for a phone number looks for: its digits, and when it is written
@@ -121,15 +131,46 @@ export function phoneQueryKeys(query: string, region?: CountryCode | string | nu
 	return [...keys];
 }
 
-/** Whether a typed query finds a stored phone, however either was written. */
+/** A typed phone search, read once (phoneFinds compares it with each stored phone). */
+export interface PhoneQuery {
+	/** Digit strings one of which a stored phone's digits contain (phoneQueryKeys). */
+	keys: string[];
+	/** Written internationally ("+49 30 12", "0049 30 12"): its digits, country code first; else null. */
+	intl: string | null;
+}
+
+export function phoneQuery(query: string): PhoneQuery {
+	const keys = phoneQueryKeys(query);
+	const written = splitExtension(query.trim())
+		.number.trim()
+		.replace(/^00(?=[1-9])/, '+');
+	if (keys.length === 0 || !written.startsWith('+')) return { keys, intl: null };
+	const e164 = phoneValue(written).e164;
+	// Not a whole number yet (typing): its digits, without the "(0)" some write after the country code.
+	return { keys, intl: e164 ? e164.slice(1) : digitsOf(written.replace(/\(0\)/g, '')) };
+}
+
+/**
+ * Whether a typed query finds a stored phone, however either was written — the one rule of
+ * the device's lists and the server's export of them. A query written internationally is
+ * compared with the stored number's E.164 form where that is known — `e164()`: read in the
+ * record's country, else the workspace's default region (recordRegion) — so "+33 30 123"
+ * does not find a German "030 123"; otherwise, and for a query typed nationally, by digits:
+ * "08141 123" and "+49 8141 123" find each other. `e164` is asked only for a query written
+ * internationally: typing a national number parses nothing.
+ */
+export function phoneFinds(q: PhoneQuery, raw: string, e164: () => string | null): boolean {
+	if (q.keys.length === 0) return false;
+	if (q.intl !== null) {
+		const full = e164();
+		if (full) return full.slice(1).includes(q.intl);
+	}
+	const typed = digitsOf(splitExtension(raw.trim()).number);
+	return q.keys.some((k) => typed.includes(k));
+}
+
+/** Whether a typed query finds a stored phone (phoneFinds); `region`: the record's (recordRegion). */
 export function phoneMatches(phone: PhoneValue | string, query: string, region?: CountryCode | string | null): boolean {
-	const stored = typeof phone === 'string' ? phoneValue(phone, region) : phone;
-	const typed = phoneValue(query, region);
-	const storedE164 = stored.e164 ?? phoneValue(stored.raw, region).e164;
-	// Both numbers complete with their country: the country codes must agree too.
-	if (typed.e164 && storedE164) return storedE164 === typed.e164;
-	const queries = phoneQueryKeys(query, region);
-	if (queries.length === 0) return false;
-	const keys = phoneSearchKeys(stored, region);
-	return queries.some((q) => keys.some((s) => s.includes(q)));
+	const stored = typeof phone === 'string' ? { raw: phone, e164: null } : phone;
+	return phoneFinds(phoneQuery(query), stored.raw, () => stored.e164 ?? phoneValue(stored.raw, region).e164);
 }

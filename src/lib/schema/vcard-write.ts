@@ -20,6 +20,7 @@
  * Readers that do not know the property keep or ignore it (RFC 6350 6.10).
  */
 import type { ImportDraft, LabelledValue, ValueLabel } from './import-fields.ts';
+import { e164Uri } from './phones.ts';
 
 /** Text value escaping (RFC 6350 3.4): backslash, comma, semicolon and line breaks. */
 export function escapeText(s: string): string {
@@ -74,6 +75,13 @@ const typeParam = (label: ValueLabel | null, map?: Partial<Record<ValueLabel, st
 
 /** The private property that carries one additional field's value (see the header). */
 export const CUSTOM_PROPERTY = 'X-FIELDBOOK-FIELD';
+
+/**
+ * Fieldbook's own exports name a card by the record it was made from
+ * (`urn:fieldbook:contact:<id>`, `urn:fieldbook:customer:<id>`): not another system's id, so
+ * an import does not keep it on the record as an external id.
+ */
+export const isFieldbookUid = (uid: string): boolean => /^urn:fieldbook:/i.test(uid.trim());
 export const CUSTOM_ID_PARAM = 'X-ID';
 export const CUSTOM_LABEL_PARAM = 'X-LABEL';
 
@@ -136,7 +144,7 @@ export function vcardOf(d: ImportDraft, opts: VcardOptions = {}): string {
 	d.phones.forEach((p, i) => {
 		const pref = i === 0 ? ';PREF=1' : '';
 		if (p.e164) {
-			const uri = `tel:${p.e164}${p.ext ? `;ext=${p.ext}` : ''}`;
+			const uri = e164Uri(p.e164, p.ext);
 			lines.push(`TEL;VALUE=uri${typeParam(p.label, TEL_TYPES)}${pref}:${uri}`);
 		} else lines.push(`TEL;VALUE=text${typeParam(p.label, TEL_TYPES)}${pref}:${escapeText(p.value)}`);
 	});

@@ -29,6 +29,7 @@ import {
 	type DraftError
 } from '$lib/schema/customer-doc';
 import { newId } from '$lib/schema/ids';
+import { recordRegion, type CountryCode } from '$lib/schema/phones';
 import { setCustomValues } from '$lib/schema/custom-values';
 import { CUSTOMER_FIELDS, emailKey, type ContactField, type CustomerField, type FieldValue } from '$lib/schema/records';
 import { duplicateEmail, type DuplicateEmail } from '$lib/data/duplicates';
@@ -38,6 +39,8 @@ import { getLocale } from '$lib/paraglide/runtime';
 import { contactName, sortContacts } from './contact-order';
 import type { Caret } from './remote-caret';
 import { ModulesState } from './modules/modules.svelte';
+
+const stringOr = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export { contactName };
 
@@ -93,6 +96,11 @@ export class CustomerState {
 		live.doc.on('update', this.read);
 		live.provider.awareness.on('change', this.readPresence);
 		live.provider.on('sync', this.onSync);
+	}
+
+	/** The region this record's phones are read in for their E.164 form (tel: links; the export's rule). */
+	get phoneRegion(): CountryCode | null {
+		return recordRegion(stringOr(this.customer.country), this.workspace.phoneRegion);
 	}
 
 	/** SPEC §2: managers and admins always; every staff user when the record is public-write. */

@@ -7,6 +7,14 @@ describe('customer page links', () => {
 		expect(telHref(' 0 81 41 / 22 ')).toBe('tel:08141' + '22');
 	});
 
+	it('[issue #13] tel: dials the E.164 form the export writes: a national number read in the record’s (or the workspace’s) region, an extension as ;ext=', () => {
+		expect(telHref('030 1234567', 'DE')).toBe('tel:+49301234567');
+		expect(telHref('030 1234567', null)).toBe('tel:0301234567');
+		expect(telHref('+1 212 555 0100 ext. 45')).toBe('tel:+12125550100;ext=45');
+		// Text that is no number keeps only what a dialer can use.
+		expect(telHref('ask for Ana: 12', 'DE')).toBe('tel:12');
+	});
+
 	it('mailto: keeps the address readable and cannot gain parameters', () => {
 		expect(mailtoHref('ada@example.com')).toBe('mailto:ada@example.com');
 		expect(mailtoHref('a?cc=b@example.com')).toBe('mailto:a%3Fcc%3Db@example.com');

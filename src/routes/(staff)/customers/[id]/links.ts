@@ -5,12 +5,14 @@
  */
 import { addressLines } from '$lib/schema/address-layout';
 import type { CustomerData } from '$lib/schema/customer-doc';
+import { telUri } from '$lib/schema/phones';
 
-/** `tel:` with the visual separators removed (RFC 3966 allows them; some dialers do not). */
-export function telHref(phone: string): string {
-	const dial = phone.trim().replace(/[^\d+*#,;]/g, '');
-	return `tel:${dial}`;
-}
+/**
+ * `tel:` for a phone, as the export writes it (phones.ts telUri): the E.164 form read in
+ * `region` — the record's country, else the workspace's default (recordRegion) — and an
+ * extension as `;ext=`; a number of no known country keeps its digits.
+ */
+export const telHref = telUri;
 
 /** `mailto:` for one address; the address is percent-encoded except its "@". */
 export function mailtoHref(email: string): string {
