@@ -1,7 +1,8 @@
 /**
  * "Export selection as vCard" (issue #13 item 4) writes a phone as the list export does: a
  * number with no country, on a record with none, read in the workspace's default region
- * (settings.ts phoneRegion) gets its E.164 form, a tel: URI; without a region it stays text.
+ * (the route passes SyncServer.phoneRegion()) gets its E.164 form, a tel: URI; without a
+ * region it stays text.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,10 +11,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addContact, initCustomer, updateCustomer } from '../../src/lib/schema/customer-doc.ts';
 import { parseExportQuery } from '../../src/lib/schema/export-query.ts';
-import { SETTINGS_DOC, setPhoneRegion } from '../../src/lib/schema/settings.ts';
+import type { CountryCode } from '../../src/lib/schema/phones.ts';
 import { openDatabase, type Db } from '../db.ts';
 import { projectCustomer } from '../projection.ts';
-import { SqliteDocStore } from '../sync/doc-store.ts';
 import { exportList } from './list-export.ts';
 import { exportSelection } from './selection-export.ts';
 
@@ -29,17 +29,11 @@ function company(id: string, country: string | null, phone: string) {
 	db.transaction(() => projectCustomer(db, id, doc))();
 }
 
-function setRegion(code: string) {
-	const settings = new Y.Doc();
-	setPhoneRegion(settings, code);
-	new SqliteDocStore(db).append([{ doc: SETTINGS_DOC, data: Y.encodeStateAsUpdate(settings), userId: ADMIN.id }]);
-}
-
 const tels = (vcf: string) => vcf.split('\r\n').filter((l) => l.startsWith('TEL'));
-const listVcf = () => {
+const listVcf = (region: CountryCode | null) => {
 	const q = parseExportQuery(new URLSearchParams(''));
 	if (!q.ok) throw new Error(q.param);
-	return exportList(db, ADMIN, () => true, { list: 'contacts', format: 'vcf' }, q.value).body;
+	return exportList(db, ADMIN, () => true, { list: 'contacts', format: 'vcf', region }, q.value).body;
 };
 
 beforeEach(() => {
@@ -57,9 +51,8 @@ describe('[13.4] a selection’s phones in the workspace’s region', () => {
 		company('wien', 'AT', '01 2345678');
 		expect(tels(exportSelection(db, () => true, ['berlin-k']).body)).toEqual(['TEL;VALUE=text;PREF=1:030 1234567']);
 
-		setRegion('DE');
-		const selected = tels(exportSelection(db, () => true, ['berlin-k', 'wien-k']).body);
+		const selected = tels(exportSelection(db, () => true, ['berlin-k', 'wien-k'], { region: 'DE' }).body);
 		expect(selected).toEqual(['TEL;VALUE=uri;PREF=1:tel:+49301234567', 'TEL;VALUE=uri;PREF=1:tel:+4312345678']);
-		expect(tels(listVcf()).sort()).toEqual([...selected].sort());
+		expect(tels(listVcf('DE')).sort()).toEqual([...selected].sort());
 	});
 });

@@ -10,7 +10,6 @@ import { liveCustomFields } from '../../src/lib/schema/custom-fields.ts';
 import { vcardsOf } from '../../src/lib/schema/vcard-write.ts';
 import { allCustomValues, serverCustomFields } from '../custom-values.ts';
 import type { Db } from '../db.ts';
-import { serverPhoneRegion } from '../workspace-settings.ts';
 import type { ExportFile } from './list-export.ts';
 import { customLabels, personCard } from './list-columns.ts';
 import { personRowsById, type PersonRow } from './list-rows.ts';
@@ -19,6 +18,7 @@ export function exportSelection(
 	db: Db,
 	canRead: (customerId: string) => boolean,
 	ids: readonly string[],
+	/** `region`: the workspace's default phone region, read as the list export reads it. */
 	opts: { language?: string; region?: CountryCode | null; today?: Date } = {}
 ): ExportFile {
 	const { language = 'en', region = null, today = new Date() } = opts;
@@ -28,8 +28,6 @@ export function exportSelection(
 	const rows = ids.flatMap((id) => readable.get(id) ?? []);
 	const defs = liveCustomFields(serverCustomFields(db), 'person');
 	const custom = defs.length > 0 && rows.length > 0 ? allCustomValues(db).byContact : null;
-	// Phones of a row with no country are read in the workspace's region, as the list export reads them.
-	const region = rows.length > 0 ? serverPhoneRegion(db) : null;
 	return {
 		body: vcardsOf(
 			rows.map((r) => personCard(r, language, defs, custom?.get(r.contactId), region)),
