@@ -18,6 +18,7 @@ import { MODULE_ROOTS } from '../../src/lib/schema/modules.ts';
 import { moduleMap } from '../../src/lib/schema/module-doc.ts';
 import { liveCustomFields, type CustomFieldDef } from '../../src/lib/schema/custom-fields.ts';
 import { customValuesFrom } from '../../src/lib/schema/custom-values.ts';
+import type { CountryCode } from '../../src/lib/schema/phones.ts';
 import { contactDraft, detailsOf } from '../../src/lib/schema/record-details.ts';
 import { vcardOf } from '../../src/lib/schema/vcard-write.ts';
 import type { Db } from '../db.ts';
@@ -183,14 +184,20 @@ export function storedAbout(
  * The contact as a vCard 4.0 (the same writer as the list export), with everything a vCard
  * holds of them; `customFields` (the workspace's definitions) add their person fields.
  */
-export function contactVcard(data: ContactDataExport, customFields: readonly CustomFieldDef[] = []): string {
+export function contactVcard(
+	data: ContactDataExport,
+	customFields: readonly CustomFieldDef[] = [],
+	/** The workspace's default phone region (as the list export reads phones). */
+	region: CountryCode | null = null
+): string {
 	const f = data.contact.fields;
 	const s = (v: unknown) => (typeof v === 'string' ? v : null);
 	const draft = contactDraft(
 		{ firstName: s(f.firstName), lastName: s(f.lastName), position: s(f.position) },
 		detailsOf(f),
 		data.contact.customerName ?? '',
-		null
+		null,
+		region
 	);
 	const defs = liveCustomFields(customFields, 'person');
 	return vcardOf(

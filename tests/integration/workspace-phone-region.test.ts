@@ -96,6 +96,9 @@ describe('[§8] workspace default phone region', () => {
 		const selection = await admin.postJson('/api/export/selection', { ids: ['region-export-c0'] });
 		expect(selection.status).toBe(200);
 		expect(await selection.text()).toContain('TEL;VALUE=uri;PREF=1:tel:+43301234567\r\n');
+		// And so does the contact's own data export (a data access request).
+		const own = await admin.request('/api/contacts/region-export-c0/data?format=vcf');
+		expect(await own.text()).toContain('TEL;VALUE=uri;PREF=1:tel:+43301234567\r\n');
 		// A phone search reads the typed number in the region too.
 		expect(await (await admin.request('/api/export/contacts.csv?q=%2B43%2030%201234567')).text()).toContain('Weiß');
 

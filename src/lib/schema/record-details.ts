@@ -98,7 +98,9 @@ export function contactDraft(
 	fields: { firstName?: string | null; lastName?: string | null; position?: string | null },
 	details: RecordDetails,
 	company: string,
-	fallbackAddress: AddressDraft | null
+	fallbackAddress: AddressDraft | null,
+	/** The workspace's default phone region, for a number with no country of its own. */
+	region: CountryCode | null = null
 ): ImportDraft {
 	const address = details.address ?? fallbackAddress;
 	return {
@@ -111,7 +113,7 @@ export function contactDraft(
 		department: details.department,
 		company,
 		emails: details.emails,
-		phones: phonesWithE164(details.phones, address?.country ?? null),
+		phones: phonesWithE164(details.phones, address?.country ?? null, region),
 		address,
 		birthday: details.birthday ? storedBirthday(details.birthday) : null,
 		notes: details.notes,

@@ -15,7 +15,7 @@ export const GET: RequestHandler = async ({ params, url, locals }) => {
 	if (format !== 'json' && format !== 'vcf') return json({ error: 'bad_query', param: 'format' }, { status: 400 });
 	const notFound = () => json({ error: 'not_found' }, { status: 404 });
 	if (params.id.length > 128) return notFound();
-	const { db, access, docs } = getContext();
+	const { db, access, docs, sync } = getContext();
 	const user = locals.user;
 	const customerId = customerOfContact(db, params.id);
 	if (!customerId || !access.canRead(user, customerId)) return notFound();
@@ -32,7 +32,7 @@ export const GET: RequestHandler = async ({ params, url, locals }) => {
 	const base = `contact-${params.id}`;
 	const [body, type, name] =
 		format === 'vcf'
-			? [contactVcard(data, serverCustomFields(db)), 'text/vcard; charset=utf-8', `${base}.vcf`]
+			? [contactVcard(data, serverCustomFields(db), sync.phoneRegion()), 'text/vcard; charset=utf-8', `${base}.vcf`]
 			: [JSON.stringify(data, null, 2), 'application/json; charset=utf-8', `${base}.json`];
 	return new Response(body, {
 		headers: {
