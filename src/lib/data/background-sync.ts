@@ -60,6 +60,7 @@ export class BackgroundSync {
 	/** This connection's catch-up is written to the device; until then it is not "synced". */
 	private caughtUp = false;
 	private pushing = false;
+	private pushAgain = false;
 	/** Row ids of each push per document, in order: the server acknowledges pushes in order. */
 	private sent = new Map<string, number[][]>();
 	/** Refusals and removals are handled one after another. */
@@ -74,6 +75,13 @@ export class BackgroundSync {
 		private readonly events: BackgroundSyncEvents,
 		private readonly url: string = feedUrl()
 	) {}
+
+	/**
+	 * Documents whose edits a live socket of this tab carries now (LiveDoc.carrying): their
+	 * pending changes are not pushed here too, so the server validates each edit once. Asked
+	 * at each push; when a live socket stops carrying, pushPending() is called.
+	 */
+	carriedLive: (doc: string) => boolean = () => false;
 
 	start(): void {
 		this.stopped = false;
@@ -170,12 +178,19 @@ export class BackgroundSync {
 
 	/** Sends every pending update, oldest first; the server acknowledges per document. */
 	private async push(): Promise<void> {
-		if (this.pushing || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+		if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+		// Asked again meanwhile (a live socket stopped carrying a document this push skipped): once more after it.
+		if (this.pushing) {
+			this.pushAgain = true;
+			return;
+		}
 		this.pushing = true;
+		this.pushAgain = false;
 		try {
 			// Settings first: a customer may use a contact type the same device just added.
 			const docs = (await this.store.pendingDocs()).sort((a, b) => Number(b === SETTINGS_DOC) - Number(a === SETTINGS_DOC));
 			for (const doc of docs) {
+				if (this.carriedLive(doc)) continue;
 				const rows = await this.store.pendingUpdates(doc);
 				if (rows.length === 0 || !this.ws || this.ws.readyState !== WebSocket.OPEN) continue;
 				send(this.ws, { type: FeedMsg.push, doc, update: Y.mergeUpdates(rows.map((r) => r.update)) });
@@ -184,6 +199,7 @@ export class BackgroundSync {
 		} finally {
 			this.pushing = false;
 		}
+		if (this.pushAgain) await this.push();
 	}
 
 	/** One frame: a message, or a bundle of them (handled in order). */

@@ -33,6 +33,8 @@ export interface LiveDocEvents {
 	onWriteFailed?: (name: string, error: unknown, retry: () => void) => void;
 	/** The changes that failed to be written are on the device now. */
 	onWriteRecovered?: (name: string) => void;
+	/** The live socket stopped carrying this document's edits (see `carrying`): background sync pushes what it left unacknowledged. */
+	onCarryingEnded?: (name: string) => void;
 }
 
 export interface LiveDocUser {
@@ -75,6 +77,7 @@ export class LiveDoc {
 				// a fresh version is taken at once.
 				this.provider.awareness.setLocalState({ ...this.provider.awareness.getLocalState() });
 			}
+			if (status === 'disconnected') events.onCarryingEnded?.(name);
 			if (status === 'disconnected' && !this.closed && navigator.onLine) this.reconnectLater();
 		});
 		this.provider.on('connection-close', (e: CloseEvent | null) => {
@@ -120,6 +123,16 @@ export class LiveDoc {
 		if (!this.held) return;
 		this.held = false;
 		if (!this.closed && navigator.onLine) this.provider.connect();
+	}
+
+	/**
+	 * The live socket is connected and synced: it carries this document's edits to the server,
+	 * which acknowledges them on it, so background sync does not push them a second time (each
+	 * edit is validated once, on one path). Once it stops (a drop, a refusal, the record
+	 * closed), onCarryingEnded lets background sync push whatever is still unacknowledged.
+	 */
+	get carrying(): boolean {
+		return !this.closed && this.provider.wsconnected && this.provider.synced;
 	}
 
 	/** Presence of the others viewing this record. */
@@ -207,6 +220,7 @@ export class LiveDoc {
 		void this.binding?.unbind();
 		this.provider.destroy();
 		this.doc.destroy();
+		this.events.onCarryingEnded?.(this.name);
 	}
 }
 

@@ -163,6 +163,7 @@ export class Workspace {
 				onWriteFailed: (e, retry) => this.storage.writeFailed(FEED_KEY, e, retry),
 				onWriteRecovered: () => this.storage.writeRecovered(FEED_KEY)
 			});
+			this.sync.carriedLive = (doc) => [...(this.live.get(doc) ?? [])].some((l) => l.carrying);
 			this.sync.start();
 		};
 		if (!('locks' in navigator)) return run();
@@ -288,6 +289,7 @@ export class Workspace {
 				void this.refreshPending();
 			},
 			onWriteRecovered: (name) => void this.writeRecovered(name),
+			onCarryingEnded: () => this.sync?.pushPending(),
 			// The live socket refused a change: the syncing tab pushes it and gets the refusal.
 			onRefused: () => {
 				this.sync?.pushPending();
