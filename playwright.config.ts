@@ -19,7 +19,12 @@ export const ADMIN = { email: 'admin@example.com', password: 'correct horse batt
 
 export default defineConfig({
 	testDir: 'tests/e2e',
-	fullyParallel: false,
+	// Tests, not files, are handed to the workers: a file is not a unit of balance (one holds
+	// four tests of a minute each, another one of five seconds), and with whole files one
+	// worker sat idle while the other finished the last long file. Every test makes its own
+	// records and staff; a file whose tests share a hook (mail.spec.ts: one SMTP peer on a fixed
+	// port) or an order keeps them on one worker with `test.describe.configure`.
+	fullyParallel: true,
 	// Two browsers at once (CI has two cores): every test makes its own records and staff.
 	workers: Number(process.env.E2E_WORKERS ?? 2),
 	retries: 0,

@@ -111,7 +111,9 @@ export async function signIn(page: Page, account: { email: string; password: str
 	});
 	expect(res.status(), `sign-in of ${account.email}`).toBe(303);
 	await page.goto('/');
-	await expect(page.getByRole('banner').getByRole('link', { name: 'Fieldbook' })).toBeVisible();
+	// The app's first start in a fresh browser (scripts, the device store, the service worker
+	// precaching every asset) took over 5 s with two browsers on two busy cores.
+	await expect(page.getByRole('banner').getByRole('link', { name: 'Fieldbook' })).toBeVisible({ timeout: 15_000 });
 	await expect(page).not.toHaveURL(/\/login(\?|$)/);
 }
 

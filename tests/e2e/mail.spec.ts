@@ -24,6 +24,9 @@ import {
 
 test.setTimeout(90_000);
 
+// One SMTP peer on SMTP_PORT for the file: its tests run in order on one worker.
+test.describe.configure({ mode: 'default' });
+
 let peer: SmtpPeer;
 test.beforeAll(async () => {
 	peer = await startSmtpPeer({ port: SMTP_PORT });
