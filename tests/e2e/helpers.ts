@@ -176,6 +176,27 @@ export async function addStaffMember(
 }
 
 /**
+ * An admin (signed in on `page`) adds a staff member by posting the staff page's form, as the
+ * page's own script posts it (SvelteKit's form action, answered in JSON). For tests in which
+ * the staff member is a means, not the subject: the form itself is tested in auth.spec.ts and
+ * staff-admin.spec.ts. Opening /admin/staff and filling the form cost a server-rendered page
+ * load and its hydration in every such test.
+ */
+export async function createStaffMember(
+	page: Page,
+	account: StaffAccount,
+	role: 'Staff' | 'Admin' = 'Staff'
+): Promise<void> {
+	const res = await page.request.post('/admin/staff?/create', {
+		form: { name: account.name, email: account.email, role: role.toLowerCase(), password: account.password },
+		headers: { origin: BASE_URL, accept: 'application/json' }
+	});
+	expect(res.status(), `adding ${account.email}`).toBe(200);
+	const body = (await res.json()) as { type?: string };
+	expect(body.type, `adding ${account.email}: ${JSON.stringify(body)}`).toBe('success');
+}
+
+/**
  * Picks a language in a language switch and waits until `done` (something only the new
  * language shows) is visible. Choosing an option submits the form by script; before the page
  * is hydrated a change does nothing, so the choice is repeated until the page reacts.
