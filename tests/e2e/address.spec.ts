@@ -9,7 +9,7 @@ import type { Locator, Page } from '@playwright/test';
 import { closeSection, openSection, shownValue } from './customers';
 import {
 	ADMIN,
-	addStaffMember,
+	createStaffMember,
 	chooseLanguage,
 	expect,
 	expectAccessible,
@@ -45,7 +45,7 @@ async function expectFitsPhone(page: Page, dialog: Locator): Promise<void> {
 test('address fields follow the language and the country; the country is chosen from a list', async ({ page }) => {
 	const staff = uniqueStaff('Adresse');
 	await signIn(page, ADMIN);
-	await addStaffMember(page, staff);
+	await createStaffMember(page, staff);
 	await signOut(page);
 	await signIn(page, staff);
 	await expect(page.getByRole('heading', { name: 'Overview', level: 1 })).toBeVisible();

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import { closeSection, createCompany, goOffline, openSection, shownValue } from './customers';
-import { ADMIN, addStaffMember, expect, expectAccessible, signIn, test, uniqueStaff } from './helpers';
+import { ADMIN, createStaffMember, expect, expectAccessible, signIn, test, uniqueStaff } from './helpers';
 
 test.setTimeout(120_000);
 
@@ -107,7 +107,7 @@ test('a value typed offline survives a type change made meanwhile, flagged', asy
 	const size = `Size ${stamp}`;
 	const staff = uniqueStaff('Fay');
 	await signIn(page, ADMIN);
-	await addStaffMember(page, staff);
+	await createStaffMember(page, staff);
 	await addField(page, { label: size, type: 'Text' });
 
 	const fayPage = await (await newContext()).newPage();

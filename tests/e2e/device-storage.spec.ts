@@ -12,7 +12,7 @@ import type { Page } from '@playwright/test';
 import { createCompany, editField, goOffline, setAccess, shownValue } from './customers';
 import {
 	ADMIN,
-	addStaffMember,
+	createStaffMember,
 	expect,
 	expectAccessible,
 	expectNoHorizontalScroll,
@@ -66,7 +66,7 @@ test('[§8] an edit on a full disk stays visible, is named at once, lands after 
 }) => {
 	const dana = uniqueStaff('Dana');
 	await signIn(page, ADMIN);
-	await addStaffMember(page, dana);
+	await createStaffMember(page, dana);
 	const cachedName = `Cached Co ${Date.now()}`;
 	await createCompany(page, cachedName);
 	await setAccess(page, 'Public (read)'); // on Dana's device, never opened there
@@ -136,7 +136,7 @@ test('[§5] persistent storage is asked for after sign-in; the device page shows
 }) => {
 	const eli = uniqueStaff('Eli');
 	await signIn(page, ADMIN);
-	await addStaffMember(page, eli);
+	await createStaffMember(page, eli);
 
 	const context = await newContext();
 	await context.addInitScript(recordPersistCalls);
@@ -179,7 +179,7 @@ test('[§5] a change waiting past the threshold is called out; sign-out names it
 }) => {
 	const fin = uniqueStaff('Fin');
 	await signIn(page, ADMIN);
-	await addStaffMember(page, fin);
+	await createStaffMember(page, fin);
 	const name = `Waiting Co ${Date.now()}`;
 	const url = await createCompany(page, name);
 	await setAccess(page, 'Public (read and write)');

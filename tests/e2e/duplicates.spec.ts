@@ -13,7 +13,7 @@ import type { Page } from '@playwright/test';
 import { addContact, createCompany } from './customers';
 import {
 	ADMIN,
-	addStaffMember,
+	createStaffMember,
 	expect,
 	expectAccessible,
 	expectNoHorizontalScroll,
@@ -66,7 +66,7 @@ test('a duplicate e-mail is marked on both contacts, links to the other, blocks 
 
 	await page.setViewportSize(DESKTOP);
 	await signIn(page, ADMIN);
-	await addStaffMember(page, staff);
+	await createStaffMember(page, staff);
 
 	// The admin's private company holds the address first.
 	const urlA = await createCompany(page, companyA);

@@ -7,7 +7,7 @@ import type { Page } from '@playwright/test';
 import { createCompany, editField, goOffline } from './customers';
 import {
 	ADMIN,
-	addStaffMember,
+	createStaffMember,
 	expect,
 	expectAccessible,
 	expectNoHorizontalScroll,
@@ -131,7 +131,7 @@ test('[§5] item 8: offline, admin pages say they need a connection, the languag
 }) => {
 	const ida = uniqueStaff('Ida');
 	await signIn(page, ADMIN);
-	await addStaffMember(page, ida);
+	await createStaffMember(page, ida);
 
 	// An admin offline: the Staff link says it needs a connection, and so does its page.
 	const nav = page.getByRole('navigation', { name: 'Main navigation' });
@@ -206,7 +206,7 @@ test('[§1] item 9: a staff member changes their own password; their other brows
 }) => {
 	const jo = uniqueStaff('Jo');
 	await signIn(page, ADMIN);
-	await addStaffMember(page, jo);
+	await createStaffMember(page, jo);
 	const desk = await (await newContext({ viewport: { width: 1280, height: 800 } })).newPage();
 	await signIn(desk, jo);
 	const phone = await (await newContext({ viewport: { width: 390, height: 844 } })).newPage();

@@ -9,7 +9,7 @@ import type { Page } from '@playwright/test';
 import { section } from './customers';
 import {
 	ADMIN,
-	addStaffMember,
+	createStaffMember,
 	expect,
 	expectAccessible,
 	expectNoHorizontalScroll,
@@ -59,7 +59,7 @@ for (const device of devices) {
 		}) => {
 			const hana = uniqueStaff('Hana');
 			await signIn(page, ADMIN);
-			await addStaffMember(page, hana);
+			await createStaffMember(page, hana);
 			const hanaPage = await (await newContext({ viewport: device.viewport })).newPage();
 			await signIn(hanaPage, hana);
 			const home = hanaPage;

@@ -11,6 +11,9 @@ import { addContact, createCompany } from './customers';
 import { ADMIN, expect, expectAccessible, expectNoHorizontalScroll, signIn, test } from './helpers';
 
 test.setTimeout(90_000);
+// In order, on one worker: run after the round trip's import, the mapping test's second file
+// is reported "Updated: 0 · Skipped: 2" instead of "Updated: 1 · Skipped: 1" (not explained yet).
+test.describe.configure({ mode: 'default' });
 
 test('a CSV imported from the Import page: preview, run, report, the company in the list, undo', async ({ page }) => {
 	const stamp = Date.now();

@@ -4,7 +4,7 @@
  */
 import {
 	ADMIN,
-	addStaffMember,
+	createStaffMember,
 	chooseLanguage,
 	expect,
 	expectAccessible,
@@ -35,7 +35,7 @@ test('the login page switches to German and back', async ({ page }) => {
 test('a signed-in user switches to German and keeps it at the next sign-in', async ({ page, newContext }) => {
 	const staff = uniqueStaff('Sprache');
 	await signIn(page, ADMIN);
-	await addStaffMember(page, staff);
+	await createStaffMember(page, staff);
 	await page.getByRole('button', { name: 'Sign out' }).click();
 	await expect(page.getByRole('heading', { name: 'Sign in to Fieldbook' })).toBeVisible();
 

@@ -5,7 +5,7 @@
  * — and on reconnect the other sees everything. Concurrent edits merge field by field.
  */
 import { addContact, createCompany, editField, goOffline, setAccess, shownValue } from './customers';
-import { ADMIN, addStaffMember, expect, signIn, test, uniqueStaff } from './helpers';
+import { ADMIN, createStaffMember, expect, signIn, test, uniqueStaff } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
 test.setTimeout(120_000);
@@ -17,7 +17,7 @@ test('two staff edit live, one works offline and reloads offline, and everything
 	// Set-up: a second staff member.
 	const bea = uniqueStaff('Bea');
 	await signIn(page, ADMIN);
-	await addStaffMember(page, bea);
+	await createStaffMember(page, bea);
 	const ada = page;
 
 	const beaContext = await newContext();
@@ -86,7 +86,7 @@ test('concurrent offline edits: different fields both survive, the same field en
 }) => {
 	const cai = uniqueStaff('Cai');
 	await signIn(page, ADMIN);
-	await addStaffMember(page, cai);
+	await createStaffMember(page, cai);
 	const caiContext = await newContext();
 	const caiPage = await caiContext.newPage();
 	await signIn(caiPage, cai);
@@ -124,7 +124,7 @@ test('a session that ends while offline keeps every pending change and asks to s
 }) => {
 	const dan = uniqueStaff('Dan');
 	await signIn(page, ADMIN);
-	await addStaffMember(page, dan);
+	await createStaffMember(page, dan);
 	const danPage = await (await newContext()).newPage();
 	await signIn(danPage, dan);
 	const name = `Session SA ${Date.now()}`;

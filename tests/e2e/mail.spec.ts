@@ -11,7 +11,7 @@ import { startSmtpPeer, type SmtpPeer } from '../integration/helpers/smtp-peer';
 import { addContact, createCompany, goOffline } from './customers';
 import {
 	ADMIN,
-	addStaffMember,
+	createStaffMember,
 	expect,
 	expectAccessible,
 	expectNoHorizontalScroll,
@@ -23,6 +23,9 @@ import {
 } from './helpers';
 
 test.setTimeout(90_000);
+
+// One SMTP peer on SMTP_PORT for the file: its tests run in order on one worker.
+test.describe.configure({ mode: 'default' });
 
 let peer: SmtpPeer;
 test.beforeAll(async () => {
@@ -83,7 +86,7 @@ test('"Forgot password?" on the sign-in page: a staff member gets a link by e-ma
 	await signIn(page, ADMIN);
 	// A domain of its own (the worker's backoff is per recipient domain); never the admin.
 	const member = { ...uniqueStaff('Forgetful'), email: `forgetful-${Date.now()}@forgot-e2e.test` };
-	await addStaffMember(page, member);
+	await createStaffMember(page, member);
 
 	const own = await newContext({ viewport: { width: 390, height: 844 } });
 	const phone = await own.newPage();

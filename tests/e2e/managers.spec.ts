@@ -6,7 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import { openSection, shownValue } from './customers';
-import { ADMIN, addStaffMember, expect, expectAccessible, signIn, test, uniqueStaff } from './helpers';
+import { ADMIN, createStaffMember, expect, expectAccessible, signIn, test, uniqueStaff } from './helpers';
 
 test.setTimeout(120_000);
 
@@ -25,7 +25,7 @@ test('an admin adds a manager on the customer page; the manager sees it under "M
 }) => {
 	const bea = uniqueStaff('Bea');
 	await signIn(page, ADMIN);
-	await addStaffMember(page, bea);
+	await createStaffMember(page, bea);
 
 	// A private company (the default), and a public one made public in the Create dialog.
 	const acme = `Managed AG ${Date.now()}`;

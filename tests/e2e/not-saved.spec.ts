@@ -5,7 +5,7 @@
  * leaves the device.
  */
 import { createCompany, editField, goOffline, openSection, setAccess, shownValue } from './customers';
-import { ADMIN, addStaffMember, expect, expectAccessible, signIn, test, uniqueStaff } from './helpers';
+import { ADMIN, createStaffMember, expect, expectAccessible, signIn, test, uniqueStaff } from './helpers';
 
 test.setTimeout(120_000);
 
@@ -15,7 +15,7 @@ test('an offline edit to a record made read-only meanwhile lands in "Changes not
 }) => {
 	const fay = uniqueStaff('Fay');
 	await signIn(page, ADMIN);
-	await addStaffMember(page, fay);
+	await createStaffMember(page, fay);
 	const name = `Revoke Co ${Date.now()}`;
 	const url = await createCompany(page, name);
 	await setAccess(page, 'Public (read and write)');
@@ -70,7 +70,7 @@ test('a staff user who changed access offline, no longer managing the record mea
 }) => {
 	const gus = uniqueStaff('Gus');
 	await signIn(page, ADMIN);
-	await addStaffMember(page, gus);
+	await createStaffMember(page, gus);
 	const name = `Demoted AG ${Date.now()}`;
 	const url = await createCompany(page, name);
 	await setAccess(page, 'Public (read and write)');
