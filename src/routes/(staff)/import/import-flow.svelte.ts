@@ -58,6 +58,13 @@ export interface Report {
 
 export type Rule = 'skip' | 'update' | 'create';
 
+type Choice = {
+	delimiter?: DelimiterName;
+	encoding?: EncodingName;
+	region?: string;
+	column?: { index: number; target: string };
+};
+
 const POLL_MS = 300;
 
 export class ImportFlow {
@@ -117,13 +124,21 @@ export class ImportFlow {
 		else this.error = fileError(body.error ?? String(res.status));
 	}
 
-	/** A choice of the mapping screen: the server reads the head again and answers a new preview. */
-	async choose(change: {
-		delimiter?: DelimiterName;
-		encoding?: EncodingName;
-		region?: string;
-		column?: { index: number; target: string };
-	}): Promise<void> {
+	/**
+	 * A choice of the mapping screen: the server reads the head again and answers a new preview.
+	 * Choices are applied one after another, each on the answer to the one before: a user (or a
+	 * test) picking columns faster than the server answers had the second choice sent with the
+	 * columns from before the first, which was lost — and the run went without it.
+	 */
+	choose(change: Choice): Promise<void> {
+		const next = this.choosing.then(() => this.applyChoice(change));
+		this.choosing = next.catch(() => undefined);
+		return next;
+	}
+
+	private choosing: Promise<void> = Promise.resolve();
+
+	private async applyChoice(change: Choice): Promise<void> {
 		const current = this.inspected;
 		if (!current || !this.csv) return;
 		const before = { encoding: this.encoding, mapped: this.mapped };
