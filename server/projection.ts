@@ -232,7 +232,7 @@ export function projectCustomer(db: Db, docName: string, doc: Y.Doc, touched: To
 	const contacts = contactsMap(doc);
 	// Only the contacts the commit changed are written again (a company's fifth contact does
 	// not rewrite the other four); a removed one loses its row.
-	const ids = touched.contacts ? (touched.contactIds ?? null) : new Set<string>();
+	const ids = touched.contacts ? touched.contactIds : new Set<string>();
 	projectCustomValues(db, docName, doc, ids);
 	if (!touched.contacts) return;
 	if (ids === null) s.deleteContacts.run(docName);
