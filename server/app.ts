@@ -23,6 +23,7 @@ import { Modules } from './modules/modules.ts';
 import { projectCustomer } from './projection.ts';
 import { AccessIndex } from './sync/access-index.ts';
 import { SqliteDocStore } from './sync/doc-store.ts';
+import { recoverDerived } from './sync/derived-recovery.ts';
 import { SETTINGS_DOC } from '../src/lib/schema/settings.ts';
 import { SyncServer, type SyncServerOptions } from './sync/sync-server.ts';
 import { UpgradeLimits } from './sync/upgrade-limits.ts';
@@ -51,8 +52,8 @@ export interface App {
 }
 
 /**
- * What a commit derives from a customer document, inside its transaction: the SQL mirror and
- * the mails it calls for. Shared with the in-process convergence simulation (tests/simulation).
+ * What is derived from a customer document, inside a transaction (the commit's or the one right
+ * after it: sync/derived.ts): the SQL mirror and the mails it calls for. Shared with the in-process convergence simulation (tests/simulation).
  */
 export function projectDocument(db: Db, modules = new Modules(db)): SyncServerOptions['project'] {
 	return (name, doc, by, touched) => {
@@ -75,9 +76,15 @@ export async function createApp(config: Config): Promise<App> {
 		const host = req instanceof Request ? req.headers.get('host') : req.headers.host;
 		return `http://${host ?? `${config.host}:${config.port}`}`;
 	};
-	const access = new AccessIndex(db);
 	const history = new HistoryLog(db);
 	const modules = new Modules(db);
+	const store = new SqliteDocStore(db);
+	// What was acknowledged but not yet derived when the server last stopped: derived now,
+	// before anything reads the projection (the access index loads from it).
+	const recovered = recoverDerived({ db, store, history, project: projectDocument(db, modules) });
+	if (recovered.updates > 0)
+		console.log(`Derived history and projection of ${recovered.updates} updates (${recovered.documents} documents).`);
+	const access = new AccessIndex(db);
 	const sync = new SyncServer({
 		access,
 		history,
@@ -100,7 +107,9 @@ export async function createApp(config: Config): Promise<App> {
 			bytesPerSecond: config.syncBytesPerUserPerSec,
 			burstBytes: Math.max(2 * config.syncBytesPerUserPerSec, config.syncMaxMessageBytes)
 		},
-		store: new SqliteDocStore(db),
+		store,
+		db,
+		derivedLagMs: config.syncDerivedLagMs,
 		compactAfter: config.syncCompactAfter,
 		project: projectDocument(db, modules)
 	});
@@ -200,6 +209,8 @@ export async function startServer(config: Config, handler: NodeHandler | null): 
 			res.end(refused === 414 ? 'URI Too Long' : 'Bad Request');
 			return;
 		}
+		// Whatever a request reads, history and projection include every acknowledged edit.
+		app.ctx.sync.catchUp();
 		// The import upload streams its body to disk past adapter-node's body limit (upload.ts).
 		if (isImportUpload(req)) return void handleImportUpload(app.ctx, req, res);
 		try {

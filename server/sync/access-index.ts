@@ -99,14 +99,24 @@ export class AccessIndex {
 		return this.changed.get(doc) ?? 0;
 	}
 
-	/** Forget what the cache holds of `doc` and read it again (after a failed commit). */
-	reload(doc: string): void {
-		const row = this.db.prepare('SELECT access FROM customers WHERE id = ?').get(doc) as
-			{ access: string | null } | undefined;
+	/**
+	 * Forget what the cache holds of `doc` and read it again (after a failed commit): from the
+	 * document as stored when given (`stored`, null: never stored), since the projection may
+	 * lag the log by a batch (derived.ts); else from the projection.
+	 */
+	reload(doc: string, stored?: Y.Doc | null): void {
 		const changed = this.db.prepare('SELECT changed_seq FROM document_access WHERE doc = ?').get(doc) as
 			{ changed_seq: number } | undefined;
 		if (changed) this.changed.set(doc, changed.changed_seq);
 		else this.changed.delete(doc);
+		if (stored !== undefined) {
+			if (doc === SETTINGS_DOC) return;
+			if (stored === null) this.records.delete(doc);
+			else this.records.set(doc, recordAccess(stored) ?? ADMINS_ONLY);
+			return;
+		}
+		const row = this.db.prepare('SELECT access FROM customers WHERE id = ?').get(doc) as
+			{ access: string | null } | undefined;
 		if (!row) {
 			const stored = this.db.prepare('SELECT 1 FROM documents WHERE name = ?').get(doc);
 			if (stored) this.records.set(doc, ADMINS_ONLY);

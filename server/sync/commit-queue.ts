@@ -1,7 +1,9 @@
 /**
  * Group commit. Updates integrated during one turn of the event loop are appended to the
  * store in one SQLite transaction; only then are they broadcast and acknowledged (a client
- * counts a change as synced only once the server has committed it). One transaction per
+ * counts a change as synced only once the server has committed it). What is derived from the
+ * log and may lag it (derived.ts) is handed over once the batch is committed, and written when
+ * a commit leaves nothing pending (`settled`). One transaction per
  * batch instead of per update is what keeps acknowledging after commit fast (see the SQLite
  * figures in shared/STACK.md: ~2.7k/s one-by-one vs ~30k/s batched with synchronous=FULL).
  */
@@ -17,6 +19,15 @@ export interface QueuedUpdate extends AppendedUpdate {
 	failed(error: unknown): void;
 }
 
+export interface CommitHooks {
+	/** Runs inside the commit transaction with the batch and its seqs. */
+	within?(batch: QueuedUpdate[], seqs: number[]): void;
+	/** Runs once the batch is committed, before anything of it is relayed or acknowledged. */
+	committed?(batch: QueuedUpdate[], seqs: number[]): void;
+	/** Runs at the end of a flush that left nothing pending: loaded documents are as stored. */
+	settled?(): void;
+}
+
 export class CommitQueue {
 	private pending: QueuedUpdate[] = [];
 	private after: (() => void)[] = [];
@@ -28,8 +39,7 @@ export class CommitQueue {
 
 	constructor(
 		private readonly store: DocStore,
-		/** Runs inside the commit transaction with the batch and its seqs. */
-		private readonly withinCommit: (batch: QueuedUpdate[], seqs: number[]) => void = () => {}
+		private readonly hooks: CommitHooks = {}
 	) {}
 
 	enqueue(update: QueuedUpdate): void {
@@ -72,7 +82,7 @@ export class CommitQueue {
 		if (batch.length > 0) {
 			let seqs: number[];
 			try {
-				seqs = this.store.append(batch, (s) => this.withinCommit(batch, s));
+				seqs = this.store.append(batch, (s) => this.hooks.within?.(batch, s));
 			} catch (e) {
 				for (const u of batch) u.failed(e);
 				for (const fn of after) fn();
@@ -80,8 +90,10 @@ export class CommitQueue {
 			}
 			this.committedCount += batch.length;
 			this.batches++;
+			this.hooks.committed?.(batch, seqs);
 			batch.forEach((u, i) => u.committed(seqs[i]));
 		}
 		for (const fn of after) fn();
+		if (this.pending.length === 0) this.hooks.settled?.();
 	}
 }

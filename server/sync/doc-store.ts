@@ -2,6 +2,7 @@
  * Where documents live: a narrow interface, and its SQLite implementation (an append-only
  * update log with a global sequence, compacted into a snapshot per document).
  */
+import * as Y from 'yjs';
 import type { Db } from '../db.ts';
 
 export interface StoredDoc {
@@ -36,12 +37,33 @@ export interface DocStore {
 	maxSeq(): number;
 }
 
+/** One row of the update log. */
+export interface LoggedUpdate {
+	seq: number;
+	doc: string;
+	data: Uint8Array;
+	userId: string | null;
+	/** When it was committed (ms). */
+	at: number;
+}
+
 export interface DocChange {
 	doc: string;
 	seq: number;
 	/** True when `updates` is the whole document rather than a diff. */
 	whole: boolean;
 	updates: Uint8Array[];
+}
+
+/** A document as the store holds it, as a Y.Doc of its own (null: never stored). */
+export function loadDoc(store: Pick<DocStore, 'load'>, name: string): Y.Doc | null {
+	const stored = store.load(name);
+	if (!stored) return null;
+	const doc = new Y.Doc({ gc: true, guid: name });
+	doc.transact(() => {
+		for (const u of stored.updates) Y.applyUpdate(doc, u);
+	});
+	return doc;
 }
 
 export class SqliteDocStore implements DocStore {
@@ -67,7 +89,11 @@ export class SqliteDocStore implements DocStore {
 			deleteLog: db.prepare('DELETE FROM document_updates WHERE doc = ? AND seq <= ?'),
 			changed: db.prepare('SELECT name, snapshot_seq, last_seq FROM documents WHERE last_seq > ? ORDER BY last_seq'),
 			snapshot: db.prepare('SELECT snapshot FROM documents WHERE name = ?'),
-			maxSeq: db.prepare('SELECT coalesce(max(last_seq), 0) AS seq FROM documents')
+			maxSeq: db.prepare('SELECT coalesce(max(last_seq), 0) AS seq FROM documents'),
+			logAfter: db.prepare(
+				'SELECT seq, doc, data, user_id, created_at FROM document_updates WHERE seq > ? ORDER BY seq'
+			),
+			logBetween: db.prepare('SELECT data FROM document_updates WHERE doc = ? AND seq > ? AND seq <= ? ORDER BY seq')
 		};
 	}
 
@@ -121,6 +147,38 @@ export class SqliteDocStore implements DocStore {
 
 	maxSeq(): number {
 		return (this.stmts.maxSeq.get() as { seq: number }).seq;
+	}
+
+	/** Documents changed after `seq` (also those whose log was compacted past it). */
+	changedAfter(seq: number): string[] {
+		return (this.stmts.changed.all(seq) as { name: string }[]).map((r) => r.name);
+	}
+
+	/** Every logged update after `seq`, in order (what a restart derives again: derived-recovery.ts). */
+	loggedAfter(seq: number): LoggedUpdate[] {
+		return (
+			this.stmts.logAfter.all(seq) as {
+				seq: number;
+				doc: string;
+				data: Buffer;
+				user_id: string | null;
+				created_at: number;
+			}[]
+		).map((r) => ({ seq: r.seq, doc: r.doc, data: new Uint8Array(r.data), userId: r.user_id, at: r.created_at }));
+	}
+
+	/**
+	 * A document as it was after update `seq`: its snapshot and the log up to there. Null when
+	 * never stored; `exact` false when the snapshot already holds later updates (compacted past `seq`).
+	 */
+	loadUpTo(name: string, seq: number): { updates: Uint8Array[]; exact: boolean } | null {
+		const row = this.stmts.doc.get(name) as { snapshot: Buffer | null; snapshot_seq: number } | undefined;
+		if (!row) return null;
+		const updates: Uint8Array[] = [];
+		if (row.snapshot) updates.push(new Uint8Array(row.snapshot));
+		for (const r of this.stmts.logBetween.all(name, row.snapshot_seq, seq) as { data: Buffer }[])
+			updates.push(new Uint8Array(r.data));
+		return { updates, exact: row.snapshot_seq <= seq };
 	}
 
 	compact(name: string, snapshot: Uint8Array, uptoSeq: number): void {

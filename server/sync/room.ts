@@ -38,6 +38,11 @@ export interface RoomOptions {
 	queue: CommitQueue;
 	/** Compact the log into a snapshot once it holds this many updates. */
 	compactAfter: number;
+	/**
+	 * Runs `fn` once what is derived from the log (history, projection) is written up to now:
+	 * compaction drops the log rows a restart would derive them from (derived.ts). Default: after the commit.
+	 */
+	whenDerived?: (fn: () => void) => void;
 	/** Called when the room can no longer be trusted (storage failed); the server drops it. */
 	onBroken: (room: Room) => void;
 	/** Called after each committed update (the server streams it to background-sync feeds). */
@@ -128,7 +133,8 @@ export class Room {
 				this.opts.onCommitted(this, update, seq, from);
 				if (this.logCount >= this.opts.compactAfter && !this.compactScheduled) {
 					this.compactScheduled = true;
-					this.opts.queue.afterCommit(() => this.compact());
+					const later = this.opts.whenDerived ?? ((fn: () => void) => this.opts.queue.afterCommit(fn));
+					later(() => this.compact());
 				}
 				if (--this.uncommitted === 0) this.opts.onReleased?.(this);
 			},
@@ -350,8 +356,8 @@ export class Room {
 	}
 
 	/**
-	 * Folds the log into a snapshot. Runs right after a commit, when the in-memory copy is
-	 * exactly what the store holds up to lastSeq.
+	 * Folds the log into a snapshot. Runs right after a commit (and what it derives), when the
+	 * in-memory copy is exactly what the store holds up to lastSeq.
 	 */
 	private compact(): void {
 		this.compactScheduled = false;

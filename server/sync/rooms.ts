@@ -17,6 +17,8 @@ export interface RoomsOptions {
 	store: DocStore;
 	queue: () => CommitQueue;
 	compactAfter: number;
+	/** Runs `fn` once the derived tables are written up to now (room.ts compaction). */
+	whenDerived?: (fn: () => void) => void;
 	/** A commit failed for this room: whatever the index derived from it is read again. */
 	onBroken: (name: string) => void;
 	/** Each committed update (background sync streams it to feeds). */
@@ -50,6 +52,7 @@ export class Rooms {
 				store: this.opts.store,
 				queue: this.opts.queue(),
 				compactAfter: this.opts.compactAfter,
+				whenDerived: this.opts.whenDerived,
 				onBroken: (broken) => {
 					this.opts.onBroken(broken.name);
 					this.drop(broken);

@@ -2,7 +2,8 @@
  * The /sync and /feed WebSocket endpoints, composed: upgrades are decided in upgrade.ts (a
  * refused upgrade never becomes a socket), open sockets kept in sockets.ts, loaded documents
  * in rooms.ts (the room registry), what a commit does beyond the update log in
- * commit-effects.ts, background sync in feed.ts; here is the wiring between them.
+ * commit-effects.ts, what is derived from the log after the acknowledgement in derived.ts,
+ * background sync in feed.ts; here is the wiring between them.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -11,8 +12,11 @@ import { WebSocketServer } from 'ws';
 import { CloseCode, isValidDocName } from '../../src/lib/schema/protocol.ts';
 import type { SessionStore } from '../sessions.ts';
 import { Connection, type SocketLike } from './connection.ts';
-import { CommitQueue } from './commit-queue.ts';
-import type { DocStore } from './doc-store.ts';
+import type { CommitQueue } from './commit-queue.ts';
+import { commitPipeline } from './commit-pipeline.ts';
+import type { AccessStep } from './commit/access-step.ts';
+import { loadDoc, type DocStore } from './doc-store.ts';
+import type { Derived } from './derived.ts';
 import { Feed } from './feed.ts';
 import { Rooms } from './rooms.ts';
 import type { StaffRef } from '../../src/lib/schema/access.ts';
@@ -20,16 +24,11 @@ import type { CountryCode } from '../../src/lib/schema/phones.ts';
 import type { PortalPermission } from '../../src/lib/schema/records.ts';
 import { readPhoneRegion } from '../../src/lib/schema/settings.ts';
 import type { AccessIndex } from './access-index.ts';
+import type { Db } from '../db.ts';
 import type { HistoryLog } from '../history.ts';
 import type { EmailClaims } from '../email-claims.ts';
 import type { Touched } from '../projection.ts';
 import type { UpgradeLimits } from './upgrade-limits.ts';
-import { CommitEffects } from './commit-effects.ts';
-import { AccessStep } from './commit/access-step.ts';
-import { EmailClaimsStep } from './commit/email-claims-step.ts';
-import { HistoryStep } from './commit/history-step.ts';
-import { ProjectionStep } from './commit/projection-step.ts';
-import type { CommitStep } from './commit/step.ts';
 import { Sockets } from './sockets.ts';
 import { ServerDocs } from './server-docs.ts';
 import {
@@ -48,16 +47,23 @@ export interface SyncServerOptions {
 	maxMessageBytes: number;
 	keepaliveMs: number;
 	store: DocStore;
+	/** The database the store and the derived tables live in (derived.ts writes in its own transactions). */
+	db: Db;
+	/**
+	 * How long history and projection may wait after the commit they follow (derived.ts; default
+	 * 0: right after each commit). Readers catch up first (`catchUp`).
+	 */
+	derivedLagMs?: number;
 	/** Compact a document's log into a snapshot once it holds this many updates. */
 	compactAfter: number;
 	/**
-	 * Keeps derived SQL tables in step with a document; runs inside the commit transaction.
-	 * `by`: the user whose update is the batch's last one of this document (null: the server's).
+	 * Keeps derived SQL tables in step with a document, in a transaction (the commit's, or the
+	 * derived work's after it). `by`: the author named for the changes (null: the server).
 	 */
 	project: (name: string, doc: Y.Doc, by: string | null, touched: Touched) => void;
 	/** Who may read and write each document, kept in step by every commit. */
 	access: AccessIndex;
-	/** Who changed which fields, recorded in the commit of the change. */
+	/** Who changed which fields, recorded right after the commit of the change (derived.ts). */
 	history?: HistoryLog;
 	/** The duplicate e-mail rule across documents (server/email-claims.ts). */
 	emails?: EmailClaims;
@@ -100,6 +106,8 @@ export class SyncServer {
 	private readonly feed: Feed;
 	/** The commit step that keeps the access index; background sync asks it who could read a document before. */
 	private readonly access: AccessStep;
+	/** History and projection, written after the acknowledgement (derived.ts). */
+	readonly derived: Derived;
 	private readonly gate: UpgradeGate;
 	/** Customer documents read and changed by the server itself (the portal): server-docs.ts. */
 	readonly docs: ServerDocs;
@@ -109,7 +117,17 @@ export class SyncServer {
 			store: opts.store,
 			queue: () => this.queue,
 			compactAfter: opts.compactAfter,
-			onBroken: (name) => opts.access.reload(name), // the failed commit's access changes were rolled back with it
+			whenDerived: (fn) => this.derived.whenDerived(fn),
+			// The failed commit's access changes were rolled back with it: read again as stored.
+			onBroken: (name) => {
+				let stored: Y.Doc | null | undefined;
+				try {
+					stored = loadDoc(opts.store, name);
+				} catch {
+					stored = undefined; // the store failing too: the projection, as it is
+				}
+				opts.access.reload(name, stored);
+			},
 			onCommitted: (r, update, seq, from) => this.feed.committed(r.name, update, seq, from),
 			maxContacts: opts.maxContacts ?? 1000,
 			nameOf: opts.nameOf
@@ -134,24 +152,10 @@ export class SyncServer {
 			maxPayload: opts.maxMessageBytes,
 			perMessageDeflate: FEED_DEFLATE
 		});
-		// The commit's steps, in order, inside its transaction (commit/step.ts).
-		this.access = new AccessStep(opts.access, (name) => this.rooms.loaded(name));
-		const steps: CommitStep[] = [
-			...(opts.history ? [new HistoryStep(opts.history)] : []),
-			new ProjectionStep(opts.project),
-			...(opts.emails
-				? [
-						new EmailClaimsStep(opts.emails, {
-							room: (name) => this.rooms.room(name),
-							afterCommit: (fn) => this.queue.afterCommit(fn),
-							closing: () => this.closing
-						})
-					]
-				: []),
-			this.access
-		];
-		const effects = new CommitEffects(steps, (name) => this.rooms.loaded(name));
-		this.queue = new CommitQueue(opts.store, (batch, seqs) => effects.run(batch, seqs));
+		const commit = commitPipeline({ ...opts, rooms: this.rooms, closing: () => this.closing });
+		this.queue = commit.queue;
+		this.derived = commit.derived;
+		this.access = commit.access;
 		this.feed = new Feed({
 			store: opts.store,
 			room: (name) => this.rooms.room(name),
@@ -166,7 +170,11 @@ export class SyncServer {
 		this.docs = new ServerDocs({
 			room: (name) => this.rooms.room(name),
 			release: (room) => this.rooms.release(room),
-			afterCommit: (fn) => this.queue.afterCommit(fn),
+			// Whoever awaits a server change may read the projection next: derived right after its commit.
+			afterCommit: (fn) => {
+				this.derived.hurry();
+				this.queue.afterCommit(fn);
+			},
 			closing: () => this.closing
 		});
 		this.rooms.settings(); // loaded now, not in the middle of another document's update
@@ -250,6 +258,14 @@ export class SyncServer {
 		);
 	}
 
+	/**
+	 * Commits what is pending and writes what is derived from it (history, projection, mails):
+	 * called before reading the derived tables (every HTTP request). Cheap when nothing is owed.
+	 */
+	catchUp(): void {
+		this.derived.catchUp();
+	}
+
 	/** The workspace's portal permissions for new contacts (SPEC §2), as the server holds them. */
 	defaultPermissions(): Record<PortalPermission, boolean> {
 		return this.rooms.defaultPermissions();
@@ -277,6 +293,7 @@ export class SyncServer {
 		this.closing = true;
 		this.sockets.close();
 		this.queue.close(); // commit what was received; nothing accepted is left behind
+		this.derived.close(); // and what it derives
 		// Loaded documents (the settings are pinned) run presence timers: unloaded, so that a
 		// server closed in-process (tests) lets the process exit.
 		this.rooms.dropAll();

@@ -178,6 +178,7 @@ export function checkAcknowledged(server: CommittedView, devices: readonly SimDe
  * access index and the SQL projection.
  */
 export function checkStore(server: InProcessServer, failures: string[]): void {
+	server.sync.catchUp(); // history and projection written up to everything committed
 	const primaries = new Map(
 		(
 			server.db.prepare('SELECT id, primary_contact_id AS p FROM customers').all() as { id: string; p: string | null }[]

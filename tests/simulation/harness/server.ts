@@ -130,6 +130,7 @@ export class InProcessServer {
 			// have (tests/integration/security-limits.test.ts covers it on the real server).
 			budget: { bytesPerSecond: 1e12, burstBytes: 1e12 },
 			store: this.oracle,
+			db,
 			compactAfter,
 			project: projectDocument(db)
 		});
