@@ -9,6 +9,7 @@ import { Auth } from './auth.ts';
 import type { Config } from './config.ts';
 import { type AppContext, installContext, uninstallContext } from './context.ts';
 import { openDatabase, type Db } from './db.ts';
+import { startCheckpointer } from './checkpointer.ts';
 import { ContactCredentials } from './contact-credentials.ts';
 import { decideManagerMails, decideWelcomeMails } from './outbox.ts';
 import { EmailClaims } from './email-claims.ts';
@@ -70,6 +71,8 @@ export function projectDocument(db: Db, modules = new Modules(db)): SyncServerOp
 /** Opens the database and creates the shared context (no network yet). */
 export async function createApp(config: Config): Promise<App> {
 	const db = openDatabase(path.join(config.dataDir, 'fieldbook.sqlite'));
+	// WAL checkpoints (and their fsyncs) in a thread of their own, not in a commit (checkpointer.ts).
+	const checkpointer = startCheckpointer(db);
 	const auth = new Auth(db, config);
 	const originFor = (req: http.IncomingMessage | Request) => {
 		if (config.publicUrl) return config.publicUrl.origin;
@@ -175,6 +178,7 @@ export async function createApp(config: Config): Promise<App> {
 				await sync.close();
 				await ctx.mail.stop();
 				uninstallContext(ctx);
+				await checkpointer.stop();
 				db.close();
 			})();
 			return closed;

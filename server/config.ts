@@ -155,7 +155,7 @@ export function parseConfig(env: Env = process.env, cwd = process.cwd()): Config
 		syncMaxMessageBytes: int(env, 'SYNC_MAX_MESSAGE_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
 		syncKeepaliveMs: int(env, 'SYNC_KEEPALIVE_MS', 15_000, 100, 29_000),
 		syncCompactAfter: int(env, 'SYNC_COMPACT_AFTER', 500, 1, 1_000_000),
-		syncDerivedLagMs: int(env, 'SYNC_DERIVED_LAG_MS', 20, 0, 3600_000),
+		syncDerivedLagMs: int(env, 'SYNC_DERIVED_LAG_MS', 0, 0, 3600_000),
 		loginMaxPerAccount: int(env, 'LOGIN_MAX_PER_ACCOUNT', 10, 1, 10_000),
 		loginMaxPerAddress: int(env, 'LOGIN_MAX_PER_ADDRESS', 50, 1, 100_000),
 		loginWindowMs: int(env, 'LOGIN_WINDOW_MS', 15 * 60_000, 1000, 24 * 3600_000),

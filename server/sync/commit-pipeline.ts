@@ -57,7 +57,9 @@ export function commitPipeline(o: CommitPipelineOptions): CommitPipeline {
 			// A commit's after-commit work may queue server changes: those are committed too (bounded).
 			for (let i = 0; i < 16 && !queue.idle; i++) queue.flush();
 		},
-		lagMs: o.derivedLagMs ?? 0
+		lagMs: o.derivedLagMs ?? 0,
+		defer: (fn) => process.nextTick(fn),
+		exact: () => queue.waiting === 0
 	});
 	const projection = new ProjectionStep(o.project, (name) => derived.pendingDoc(name));
 	const steps: CommitStep[] = [

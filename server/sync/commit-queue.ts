@@ -55,6 +55,11 @@ export class CommitQueue {
 		this.schedule();
 	}
 
+	/** Updates applied to their documents and not committed yet. */
+	get waiting(): number {
+		return this.pending.length;
+	}
+
 	get idle(): boolean {
 		return this.pending.length === 0 && this.after.length === 0;
 	}

@@ -9,8 +9,9 @@
  *
  * Derived work waits up to `lagMs` after the first commit it covers, so that several batches
  * of one busy document are projected once. It runs only where the loaded documents are exactly
- * what the store holds: at the end of a commit that left nothing pending, or after committing
- * what is pending (`catchUp`). Readers of the derived tables (HTTP requests, a server change
+ * what the store holds: right after a commit that left nothing pending, once the commit's
+ * acknowledgements and relays are written (`defer`), or after committing what is pending
+ * (`catchUp`). Readers of the derived tables (HTTP requests, a server change
  * someone awaits) catch up first, so nobody sees a projection behind an acknowledged edit.
  * A document whose e-mail addresses the batch changed is projected inside the commit instead:
  * the e-mail claims, kept there, read its projected contacts (commit/projection-step.ts).
@@ -53,6 +54,13 @@ export interface DerivedOptions {
 	flush: () => void;
 	/** How long derived work may wait after the first commit it covers (0: right after each commit). */
 	lagMs: number;
+	/**
+	 * Runs derived work that is due after the commit's messages are written (the server: at the
+	 * next tick, once the sockets corked for the commit are uncorked, connection.ts). Default: at once.
+	 */
+	defer?: (fn: () => void) => void;
+	/** Whether the loaded documents are exactly as stored (nothing applied waits for a commit). Default: true. */
+	exact?: () => boolean;
 	now?: () => number;
 }
 
@@ -82,6 +90,7 @@ export class Derived {
 	private running = false;
 	private timer: NodeJS.Timeout | null = null;
 	private waiting: (() => void)[] = [];
+	private deferred = false;
 	private readonly now: () => number;
 	/** Derived transactions written (benchmarks and tests). */
 	runs = 0;
@@ -124,11 +133,23 @@ export class Derived {
 	settled(): void {
 		if (!this.pending) return this.release();
 		const waited = this.now() - this.since;
-		if (this.urgent || this.opts.lagMs <= 0 || waited >= this.opts.lagMs) return this.run();
+		if (this.urgent || this.opts.lagMs <= 0 || waited >= this.opts.lagMs) return this.runDeferred();
 		if (!this.timer) {
 			this.timer = setTimeout(() => this.catchUp(), this.opts.lagMs - waited);
 			this.timer.unref();
 		}
+	}
+
+	/** Due now: run once the commit's messages are out, if nothing was applied meanwhile (else that commit settles it). */
+	private runDeferred(): void {
+		const defer = this.opts.defer;
+		if (!defer) return this.run();
+		if (this.deferred) return;
+		this.deferred = true;
+		defer(() => {
+			this.deferred = false;
+			if (this.opts.exact?.() ?? true) this.run();
+		});
 	}
 
 	/** Commits what is pending, then writes every derived row it owes (readers call this first). */

@@ -57,6 +57,7 @@ function setup() {
 			}
 			s.sync.queue.flush();
 		}
+		s.sync.catchUp(); // history and projection as a reader sees them (sync/derived.ts)
 	};
 	const admin = new SimDevice(0, ADMIN, net, 'fixed');
 	const ben = new SimDevice(1, BEN, net, 'fixed');
