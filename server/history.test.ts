@@ -283,6 +283,34 @@ describe('HistoryLog', () => {
 		expect(first.changes[1]).toMatchObject({ from: null, recordName: 'Roof' });
 	});
 
+	it('a new record keeps what it was created with: its empty and off fields read as empty and off later', () => {
+		const doc = company();
+		db.transaction(() => projectCustomer(db, CUSTOMER, doc))();
+		log.record(CUSTOMER, AUTHOR, 1000, [
+			contactChange(ADA, 'created', null),
+			contactChange(ADA, 'firstName', 'Ada'),
+			contactChange(ADA, 'title', ''),
+			contactChange(ADA, 'phone', null),
+			contactChange(ADA, 'permInvoices', false)
+		]);
+		const rows = () => db.prepare('SELECT field FROM history WHERE doc = ? ORDER BY id').pluck().all(CUSTOMER);
+		expect(rows()).toEqual(['created', 'firstName']);
+		// A change of an existing record is written whatever its value (someone cleared the field).
+		log.record(CUSTOMER, AUTHOR, 2000, [contactChange(ADA, 'firstName', '')]);
+		log.record(CUSTOMER, AUTHOR, 3000, [contactChange(ADA, 'permInvoices', true), contactChange(ADA, 'title', 'Dr.')]);
+		expect(rows()).toEqual(['created', 'firstName', 'firstName', 'permInvoices', 'title']);
+		const [later, cleared, created] = log.page(CUSTOMER, { limit: 10 }).entries;
+		expect(later.changes).toMatchObject([
+			{ field: 'permInvoices', value: true, from: false },
+			{ field: 'title', value: 'Dr.', from: null }
+		]);
+		expect(cleared.changes).toMatchObject([{ field: 'firstName', value: '', from: 'Ada' }]);
+		expect(created.changes.map((c) => c.field)).toEqual(['created', 'firstName']);
+		// A switch of a record whose creation the history never saw has no known earlier value.
+		log.record(CUSTOMER, AUTHOR, 4000, [contactChange(BOB, 'permInvoices', true)]);
+		expect(log.page(CUSTOMER, { limit: 1 }).entries[0].changes).toMatchObject([{ field: 'permInvoices', from: null }]);
+	});
+
 	it('a page names authors, managers and contacts; the server itself has no author', () => {
 		addUser(AUTHOR, 'Alice Admin');
 		const doc = company();

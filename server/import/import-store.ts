@@ -75,10 +75,10 @@ function prepare(db: Db) {
 		setOptions: db.prepare(`UPDATE import_runs SET options = ? WHERE id = ? AND user_id = ? AND status = 'ready'`),
 		progress: db.prepare('UPDATE import_runs SET rows_done = ?, bytes_read = ? WHERE id = ?'),
 		count: {
-			imported: db.prepare('UPDATE import_runs SET imported = imported + 1 WHERE id = ?'),
-			updated: db.prepare('UPDATE import_runs SET updated = updated + 1 WHERE id = ?'),
-			skipped: db.prepare('UPDATE import_runs SET skipped = skipped + 1 WHERE id = ?'),
-			refused: db.prepare('UPDATE import_runs SET refused = refused + 1 WHERE id = ?')
+			imported: db.prepare('UPDATE import_runs SET imported = imported + ? WHERE id = ?'),
+			updated: db.prepare('UPDATE import_runs SET updated = updated + ? WHERE id = ?'),
+			skipped: db.prepare('UPDATE import_runs SET skipped = skipped + ? WHERE id = ?'),
+			refused: db.prepare('UPDATE import_runs SET refused = refused + ? WHERE id = ?')
 		} satisfies Record<Outcome, unknown>,
 		finish: db.prepare(
 			`UPDATE import_runs SET status = ?, error = ?, finished_at = ?, rows_done = ?, bytes_read = ? WHERE id = ?`
@@ -197,8 +197,9 @@ export class ImportStore {
 	/** Rows' outcomes in one transaction (a run records a wave of rows at once: one commit, not one per row). */
 	recordRows(run: { id: string; userId: string }, rows: readonly RecordedRow[]): void {
 		this.db.transaction(() => {
+			const counts = new Map<Outcome, number>();
 			for (const row of rows) {
-				this.s.count[row.outcome].run(run.id);
+				counts.set(row.outcome, (counts.get(row.outcome) ?? 0) + 1);
 				const detail = row.detail && Object.keys(row.detail).length > 0 ? JSON.stringify(row.detail) : null;
 				if (row.outcome !== 'imported' || detail !== null)
 					this.s.report.run(run.id, row.line, row.outcome, row.reason ?? null, detail);
@@ -214,6 +215,7 @@ export class ImportStore {
 				if (row.key)
 					this.s.setKey.run(run.userId, row.key.key, row.key.target.customerId, row.key.target.contactId, run.id);
 			}
+			for (const [outcome, n] of counts) this.s.count[outcome].run(n, run.id);
 		})();
 	}
 

@@ -26,8 +26,11 @@ export interface FeedHost {
 	exists(doc: string): boolean;
 	/** The newest commit that changed who may read `doc`. */
 	accessChangedSeq(doc: string): number;
-	/** Who could read `doc` before the commit being delivered, if that commit changed it. */
-	accessBefore(doc: string): RecordAccess | null | undefined;
+	/**
+	 * Who could read `doc` before the commit being delivered, if that commit changed it; asked
+	 * once per document and commit (the first of its updates being delivered).
+	 */
+	takeAccessBefore(doc: string): RecordAccess | null | undefined;
 	/** The whole committed document. */
 	state(doc: string): Uint8Array;
 	/** Runs `fn` once everything received so far is committed. */
@@ -139,11 +142,12 @@ export class Feed {
 	/**
 	 * A committed update, streamed to every other feed whose user may read the document. When
 	 * the commit changed who may read it, a user who gained access gets the whole document
-	 * and one who lost it is told to remove it (the pusher too).
+	 * (once: it holds the commit's later updates of the document too; `first`: this update is
+	 * the whole document, its first) and one who lost it is told to remove it (the pusher too).
 	 */
-	committed(doc: string, update: Uint8Array, seq: number, from: Connection | null): void {
+	committed(doc: string, update: Uint8Array, seq: number, from: Connection | null, first = false): void {
+		const before = this.host.takeAccessBefore(doc);
 		if (this.live.size === 0) return;
-		const before = this.host.accessBefore(doc);
 		let msg: Uint8Array | null = null;
 		let whole: Uint8Array | null = null;
 		for (const c of this.live) {
@@ -153,7 +157,8 @@ export class Feed {
 			if (now && was) {
 				if (c !== from) c.send((msg ??= encodeFeed({ type: FeedMsg.change, seq, doc, update })));
 			} else if (now) {
-				whole ??= encodeFeed({ type: FeedMsg.change, seq, doc, update: this.host.state(doc) });
+				// A new document's first update is the whole of it (an import creates thousands).
+				whole ??= encodeFeed({ type: FeedMsg.change, seq, doc, update: first ? update : this.host.state(doc) });
 				c.send(whole);
 			} else if (was) {
 				c.send(encodeFeed({ type: FeedMsg.removed, doc }));

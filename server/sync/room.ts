@@ -46,7 +46,8 @@ export interface RoomOptions {
 	/** Called when the room can no longer be trusted (storage failed); the server drops it. */
 	onBroken: (room: Room) => void;
 	/** Called after each committed update (the server streams it to background-sync feeds). */
-	onCommitted: (room: Room, update: Uint8Array, seq: number, from: Connection | null) => void;
+	/** Each committed update; `first`: the document's first in the store (the whole of it then). */
+	onCommitted: (room: Room, update: Uint8Array, seq: number, from: Connection | null, first: boolean) => void;
 	/** Called when a feed push, or the commit of the room's last queued update, is done with the room (it may be unloaded if idle). */
 	onReleased?: (room: Room) => void;
 	/** Is this contact type in the workspace settings? (Unknown types are repaired to the default.) */
@@ -126,11 +127,13 @@ export class Room {
 			// From the transaction itself: what it touched, not a walk of the document.
 			changes: this.name === SETTINGS_DOC ? undefined : describeTransaction(tr),
 			committed: (seq) => {
+				// The document's first update in the store is the whole document as of its commit.
+				const first = this.logCount === 0;
 				this.logCount++;
 				this.lastSeq = seq;
 				const msg = encodeSync((enc) => syncProtocol.writeUpdate(enc, update));
 				for (const c of this.conns.keys()) if (c !== liveSender) c.send(msg);
-				this.opts.onCommitted(this, update, seq, from);
+				this.opts.onCommitted(this, update, seq, from, first);
 				if (this.logCount >= this.opts.compactAfter && !this.compactScheduled) {
 					this.compactScheduled = true;
 					const later = this.opts.whenDerived ?? ((fn: () => void) => this.opts.queue.afterCommit(fn));

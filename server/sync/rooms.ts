@@ -21,8 +21,8 @@ export interface RoomsOptions {
 	whenDerived?: (fn: () => void) => void;
 	/** A commit failed for this room: whatever the index derived from it is read again. */
 	onBroken: (name: string) => void;
-	/** Each committed update (background sync streams it to feeds). */
-	onCommitted: (room: Room, update: Uint8Array, seq: number, from: Connection | null) => void;
+	/** Each committed update (background sync streams it to feeds); `first`: the document's first. */
+	onCommitted: (room: Room, update: Uint8Array, seq: number, from: Connection | null, first: boolean) => void;
 	/** Contacts one customer may hold, the trash included. */
 	maxContacts: number;
 	/** A staff user's name in the directory (presence shows it, not what a client claims). */

@@ -128,7 +128,7 @@ export class SyncServer {
 				}
 				opts.access.reload(name, stored);
 			},
-			onCommitted: (r, update, seq, from) => this.feed.committed(r.name, update, seq, from),
+			onCommitted: (r, update, seq, from, first) => this.feed.committed(r.name, update, seq, from, first),
 			maxContacts: opts.maxContacts ?? 1000,
 			nameOf: opts.nameOf
 		});
@@ -163,7 +163,7 @@ export class SyncServer {
 			canRead: (user, doc) => opts.access.canRead(user, doc),
 			exists: (doc) => opts.access.exists(doc) || (this.rooms.loaded(doc)?.exists ?? false),
 			accessChangedSeq: (doc) => opts.access.changedSeq(doc),
-			accessBefore: (doc) => this.access.accessBefore(doc),
+			takeAccessBefore: (doc) => this.access.takeAccessBefore(doc),
 			state: (doc) => this.rooms.state(doc),
 			afterCommit: (fn) => this.queue.afterCommit(fn)
 		});

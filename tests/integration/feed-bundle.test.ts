@@ -5,7 +5,9 @@
  * were sent; a feed that did not ask gets one frame per message. A client may not send one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeBundle, encodeFeed } from '../../src/lib/schema/feed-protocol.ts';
+import * as Y from 'yjs';
+import { addContact, initCustomer } from '../../src/lib/schema/customer-doc.ts';
+import { encodeBundle, encodeFeed, type FeedMessage } from '../../src/lib/schema/feed-protocol.ts';
 import { FeedMsg } from '../../src/lib/schema/protocol.ts';
 import { FeedClient } from './helpers/feed.ts';
 import { Client } from './helpers/http.ts';
@@ -75,6 +77,47 @@ describe('[§9] bundled background sync', () => {
 		expect(bundled.frames - framesBefore).toBeLessThanOrEqual(3);
 		bundled.close();
 		plain.close();
+	});
+
+	it("a new record reaches another device as its own first update, and the server's repair in the same commit as itself", async () => {
+		const watcher = await caughtUp(false);
+		const before = watcher.messages.length;
+		const pusher = await FeedClient.open(server, admin);
+		const name = `first-update-${Date.now()}`;
+		const doc = new Y.Doc();
+		initCustomer(doc, {
+			kind: 'company',
+			authorId: await admin.userId(),
+			now: Date.now(),
+			fields: { companyName: 'First' }
+		});
+		// A primary contact that is not there: the server repairs that (the one contact there is
+		// becomes the primary) as its own change, in the same turn, so both are in one commit.
+		addContact(doc, { id: 'c-1', fields: { firstName: 'Ada' }, authorId: await admin.userId(), now: Date.now() });
+		doc.getMap('customer').set('primaryContactId', 'c-gone');
+		const created = Y.encodeStateAsUpdate(doc);
+		pusher.send({ type: FeedMsg.push, doc: name, update: created });
+		await pusher.waitFor(FeedMsg.ack);
+		const ofDoc = () =>
+			watcher.messages
+				.slice(before)
+				.filter(
+					(m): m is Extract<FeedMessage, { type: typeof FeedMsg.change }> => m.type === FeedMsg.change && m.doc === name
+				);
+		await until(() => ofDoc().length >= 2, 5000, 'the creation and the repair');
+		await new Promise((r) => setTimeout(r, 100));
+		const [first, repair, ...more] = ofDoc();
+		expect(more).toEqual([]);
+		// The watcher gained access: the document's first update is all of it then (not a copy
+		// encoded again), and the repair comes as itself, not as the whole document a second time.
+		expect(first.update).toEqual(created);
+		expect(repair.update.length).toBeLessThan(created.length);
+		const replica = new Y.Doc();
+		Y.applyUpdate(replica, first.update);
+		Y.applyUpdate(replica, repair.update);
+		expect(replica.getMap('customer').get('primaryContactId')).toBe('c-1');
+		watcher.close();
+		pusher.close();
 	});
 
 	it('[§8] a client that sends a bundle is closed; the server serves on', async () => {

@@ -3,7 +3,7 @@
  * then, still inside the commit, users who lost read access lose their live sockets on those
  * documents (a turn later would be too late: the batch is relayed right after the commit), and
  * background sync tells their feeds to remove the documents as the commit is delivered
- * (`accessBefore`, read by feed.ts).
+ * (`takeAccessBefore`, read by feed.ts).
  */
 import type { RecordAccess } from '../../../src/lib/schema/access.ts';
 import { CloseCode } from '../../../src/lib/schema/protocol.ts';
@@ -38,8 +38,16 @@ export class AccessStep implements CommitStep {
 		}
 	}
 
-	/** Who could read `doc` before the commit being delivered, if that commit changed it. */
-	accessBefore(doc: string): RecordAccess | null | undefined {
-		return this.changes.has(doc) ? this.changes.get(doc)! : undefined;
+	/**
+	 * Who could read `doc` before the commit being delivered, if that commit changed it — told
+	 * once per document: the delivery of its first update sends the whole document to those who
+	 * gained access (the room already holds the batch's later updates) and tells those who lost
+	 * it, so its later updates in the batch go out as ordinary changes.
+	 */
+	takeAccessBefore(doc: string): RecordAccess | null | undefined {
+		if (!this.changes.has(doc)) return undefined;
+		const before = this.changes.get(doc)!;
+		this.changes.delete(doc);
+		return before;
 	}
 }
