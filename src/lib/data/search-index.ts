@@ -55,10 +55,10 @@ export interface Entry<R> {
 	key: string;
 	/** The phone numbers as typed (phones.ts phoneFinds compares a phone-like query with them). */
 	phones: string[];
-	/** Their digits without extensions (phones.ts phoneDigits), read once. */
-	digits: string[];
-	/** The region the record's own country names (phones.ts regionOf), read once; null: none. */
-	region: CountryCode | null;
+	/** Their digits without extensions (phones.ts phoneDigits): read by the first phone-like query. */
+	digits?: string[];
+	/** The region the record's own country names (phones.ts regionOf; null: none), read when first needed. */
+	region?: CountryCode | null;
 	/**
 	 * The phones' E.164 forms read in `e164Region` (the record's region, else the workspace's):
 	 * read when a query written internationally first needs them, or ahead of it (warmPhones).
@@ -175,8 +175,13 @@ function keyOf(fields: (string | null)[]): string {
 	return searchFold(fields.filter((f) => f).join(SEP));
 }
 
-function entry<R>(row: R, key: string, phones: string[], country: string | null, words?: string[]): Entry<R> {
-	return { row, key, phones, digits: phones.map(phoneDigits), region: regionOf(country), words };
+function entry<R>(row: R, key: string, phones: string[], words?: string[]): Entry<R> {
+	return { row, key, phones, words };
+}
+
+/** The digits of an entry's phones (phones.ts phoneDigits), read once. */
+export function digitsOf<R>(e: Entry<R>): string[] {
+	return (e.digits ??= e.phones.map(phoneDigits));
 }
 
 function companyEntries(s: CustomerSummary): Entry<CompanyRow>[] {
@@ -207,7 +212,7 @@ function companyEntries(s: CustomerSummary): Entry<CompanyRow>[] {
 		...(s.morePhones ?? [])
 	]);
 	const phones = phonesOf([s.phone, ...(s.morePhones ?? []), ...s.contacts.map((c) => c.phone)]);
-	return [entry(row, key, phones, row.country, nameWords(s.name))];
+	return [entry(row, key, phones, nameWords(s.name))];
 }
 
 function personEntries(s: CustomerSummary): Entry<PersonRow>[] {
@@ -243,7 +248,7 @@ function personEntries(s: CustomerSummary): Entry<PersonRow>[] {
 		const own = s.kind === 'person';
 		const emails = [...(c.moreEmails ?? []), ...(own ? (s.moreEmails ?? []) : [])];
 		const phones = [row.phone, ...(c.morePhones ?? []), ...(own ? (s.morePhones ?? []) : [])];
-		return entry(row, keyOf([name, row.email, ...phones, company, row.position, ...emails]), phonesOf(phones), row.country);
+		return entry(row, keyOf([name, row.email, ...phones, company, row.position, ...emails]), phonesOf(phones));
 	});
 }
 
@@ -252,7 +257,8 @@ function personEntries(s: CustomerSummary): Entry<PersonRow>[] {
  * else the workspace's (phones.ts recordRegion). Read once per entry and region
  * (libphonenumber, tens of µs a number), not on every keystroke.
  */
-export function e164Of<R>(e: Entry<R>, workspaceRegion: CountryCode | null): (string | null)[] {
+export function e164Of<R extends RowBase>(e: Entry<R>, workspaceRegion: CountryCode | null): (string | null)[] {
+	if (e.region === undefined) e.region = regionOf(e.row.country);
 	const region = e.region ?? workspaceRegion;
 	if (!e.e164 || e.e164Region !== region) {
 		e.e164 = e.phones.map((p) => phoneValue(p, region).e164);
@@ -266,13 +272,16 @@ export function e164Of<R>(e: Entry<R>, workspaceRegion: CountryCode | null): (st
  * ("+44 …"), in the browser's idle time, a few milliseconds at a time: otherwise that first
  * keystroke reads every phone of the workspace at once. Returns a function that stops it.
  */
-export function warmPhones<R>(entries: readonly Entry<R>[], workspaceRegion: CountryCode | null): () => void {
+export function warmPhones<R extends RowBase>(entries: readonly Entry<R>[], workspaceRegion: CountryCode | null): () => void {
 	if (typeof requestIdleCallback !== 'function') return () => undefined;
 	let i = 0;
 	let handle = 0;
 	const step = (deadline: IdleDeadline) => {
 		while (i < entries.length && deadline.timeRemaining() > 1) {
-			for (const end = Math.min(i + 50, entries.length); i < end; i++) e164Of(entries[i], workspaceRegion);
+			for (const end = Math.min(i + 50, entries.length); i < end; i++) {
+				digitsOf(entries[i]);
+				e164Of(entries[i], workspaceRegion);
+			}
 		}
 		if (i < entries.length) handle = requestIdleCallback(step);
 	};

@@ -19,6 +19,7 @@ import {
 } from '$lib/schema/list-sort';
 import {
 	companyIndex,
+	digitsOf,
 	e164Of,
 	nameWords,
 	personIndex,
@@ -209,7 +210,7 @@ function ordered<R extends RowBase>(out: R[], order: { column: SortColumn; dir: 
 	return n === -1 ? out.reverse() : [...out.slice(0, n).reverse(), ...out.slice(n)];
 }
 
-function matches<R>(
+function matches<R extends RowBase>(
 	e: Entry<R>,
 	text: string,
 	tokens: string[],
@@ -218,8 +219,9 @@ function matches<R>(
 ): boolean {
 	// A phone-like query is one string ("+49 30 12"), not words to find anywhere in the row.
 	if (phone) {
-		for (let i = 0; i < e.phones.length; i++) {
-			if (phoneFindsDigits(phone, e.digits[i], () => e164Of(e, workspaceRegion)[i])) return true;
+		const digits = digitsOf(e);
+		for (let i = 0; i < digits.length; i++) {
+			if (phoneFindsDigits(phone, digits[i], () => e164Of(e, workspaceRegion)[i])) return true;
 		}
 		return e.key.includes(text);
 	}
