@@ -7,7 +7,7 @@ function memory(): Pick<Storage, 'getItem' | 'setItem'> & { data: Map<string, st
 }
 
 const row = (i: number) => ({ id: `c${i}`, customerId: `c${i}`, name: `Firma ${i}`, city: 'Łódź' });
-const types = [{ id: 'lead', name: 'Lead' }];
+const types = [{ id: 'lead', name: 'Lead', order: 1 }];
 
 describe('a list’s first page kept on the device', () => {
 	it('gives back the first rows, the counts and what the rows are shown with, per user and list', () => {

@@ -67,3 +67,14 @@ export function keepFirstPage<R>(
 		// quota: the next start waits for the workspace
 	}
 }
+
+/** keepFirstPage when the browser is idle (a list that changes often writes once per quiet moment); returns a cancel. */
+export function keepFirstPageSoon<R>(userId: string, list: ListName, page: FirstPage<R>): () => void {
+	const keep = () => keepFirstPage(localStorage, userId, list, page);
+	if (typeof requestIdleCallback === 'function') {
+		const h = requestIdleCallback(keep, { timeout: 1000 });
+		return () => cancelIdleCallback(h);
+	}
+	const t = setTimeout(keep, 200);
+	return () => clearTimeout(t);
+}
