@@ -89,6 +89,8 @@ export class ListUrlState {
 	 * than the search itself (issue #15 item 2). Keystrokes within a frame are written once.
 	 */
 	save(): void {
+		// Read now, so that the effect calling save() runs again when any of it changes.
+		this.search();
 		if (!this.ready || this.scheduled) return;
 		this.scheduled = true;
 		const write = () => {
