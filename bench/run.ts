@@ -92,9 +92,15 @@ const { values: args } = parseArgs({
 		only: { type: 'string' },
 		/** Size of the big import file, MB (issue #13). */
 		'import-mb': { type: 'string', default: '200' },
-		'import-profile': { type: 'string' }
+		'import-profile': { type: 'string' },
+		/**
+		 * With the browser group: only one fresh device and its lists (offline first paint, search,
+		 * record open), for a quicker look at those; no 2nd device, wire or IndexedDB comparison.
+		 */
+		'lists-only': { type: 'boolean', default: false }
 	}
 });
+const LISTS_ONLY = args['lists-only'];
 const GROUPS = ['browser', 'sync', 'faults', 'mail', 'convergence', 'import'] as const;
 const ONLY = args.only ? new Set(args.only.split(',')) : null;
 for (const g of ONLY ?? []) if (!(GROUPS as readonly string[]).includes(g)) throw new Error(`--only: no group "${g}"`);
@@ -270,14 +276,15 @@ async function waitForIndex(page: Page, dbName: string, n: number, finalSeq: num
 
 /** The signed-in user's id, from the profile the staff layout keeps on the device. */
 async function userId(page: Page): Promise<string> {
-	const end = Date.now() + 15_000;
+	// Generous: on a loaded shared machine the sign-in alone has taken over 15 s.
+	const end = Date.now() + 45_000;
 	while (Date.now() < end) {
 		const profile = await page.evaluate(() => localStorage.getItem('fieldbook:profile')).catch(() => null);
 		const id = profile ? (JSON.parse(profile) as { id?: string }).id : undefined;
 		if (id) return id;
 		await sleep(20);
 	}
-	throw new Error('no signed-in profile on the device 15 s after sign-in');
+	throw new Error('no signed-in profile on the device 45 s after sign-in');
 }
 
 async function startProfile(cdp: CDPSession): Promise<void> {
@@ -348,6 +355,16 @@ async function freshSync(base: string, finalSeq: number, opts: { cdp: boolean })
 	return { context, page, result, uid };
 }
 
+/**
+ * The renderer main thread's CPU time so far (ms; CDP Performance.getMetrics ThreadTime, after
+ * Performance.enable): unlike wall-clock latencies, it hardly grows when other processes share
+ * the cores, so runs at different load averages compare. NaN when the browser does not report it.
+ */
+async function threadTime(cdp: CDPSession): Promise<number> {
+	const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+	return (metrics.find((x) => x.name === 'ThreadTime')?.value ?? NaN) * 1000;
+}
+
 // --- 2. Offline list first paint ------------------------------------------------------------
 
 async function offlineFirstPaint(context: BrowserContext, page: Page, base: string) {
@@ -415,8 +432,13 @@ async function searchAsYouType(context: BrowserContext, page: Page, base: string
 	// The list's count ("Showing 100 of 30,000"); other live regions in main hold no number.
 	const total = await page.locator('main [role="status"]').filter({ hasText: /\d/ }).first().textContent();
 	await probe(page, (p) => p.armSearch('main input[type="search"]'));
+	const meter = await context.newCDPSession(page);
+	await meter.send('Performance.enable');
+	const cpu0 = await threadTime(meter);
 	const keys: KeyRecord[] = [];
 	for (const q of REPS.queries) keys.push(...(await typeAndMeasure(page, 'main input[type="search"]', q)));
+	const cpuPerKey = ((await threadTime(meter)) - cpu0) / keys.length;
+	await meter.detach();
 
 	// The floor on this machine: the same keystrokes into an input with no app work behind it.
 	await page.evaluate(() => {
@@ -441,7 +463,7 @@ async function searchAsYouType(context: BrowserContext, page: Page, base: string
 	await typeAndMeasure(page, 'main input[type="search"]', q);
 	extra[`trace: typing "${q}" on /persons, per keystroke`] = summarizeTrace(await endTrace(), q.length * 2);
 	await cdp.detach();
-	return { keys, floor, total };
+	return { keys, floor, total, cpuPerKey };
 }
 
 // --- 4. Record open -------------------------------------------------------------------------
@@ -450,6 +472,9 @@ async function recordOpen(context: BrowserContext, page: Page, base: string) {
 	await page.goto(`${base}/companies`);
 	await waitFor(page, 'companies list', 30_000, 'window.__fbBench.whenFirstRow()');
 	const opens: (OpenRecord & { expected: string })[] = [];
+	const meter = await context.newCDPSession(page);
+	await meter.send('Performance.enable');
+	const cpu: number[] = [];
 	const openOne = async (i: number) => {
 		const link = page
 			.locator('main table tbody tr')
@@ -460,9 +485,11 @@ async function recordOpen(context: BrowserContext, page: Page, base: string) {
 		const expected = ((await link.textContent()) ?? '').trim();
 		const before = await probe(page, (p) => p.opens.length);
 		await probe(page, (p) => p.armOpen());
+		const cpu0 = await threadTime(meter);
 		await link.click();
 		const n = before + 1;
 		await waitFor(page, `record open ${i}`, 15_000, `window.__fbBench.whenOpens(${n})`);
+		cpu.push((await threadTime(meter)) - cpu0);
 		const rec = (await probe(page, (p) => p.opens)).at(-1)!;
 		await sleep(300);
 		await page.goBack();
@@ -484,7 +511,8 @@ async function recordOpen(context: BrowserContext, page: Page, base: string) {
 		['bench-open-click', 'bench-open-painted']
 	);
 	await cdp.detach();
-	return opens;
+	await meter.detach();
+	return { opens, cpu: median(cpu) };
 }
 
 // --- 6. y-indexeddb vs DeviceStore ----------------------------------------------------------
@@ -661,7 +689,7 @@ async function main(): Promise<void> {
 	const text = report(m, buildMs, costs);
 	console.log(`\n${text}`);
 	fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
-	const name = ONLY ? `only-${[...ONLY].sort().join('-')}` : 'latest';
+	const name = (ONLY ? `only-${[...ONLY].sort().join('-')}` : 'latest') + (LISTS_ONLY ? '-lists' : '');
 	fs.writeFileSync(path.join(root, 'bench', 'results', `${name}.md`), text + '\n');
 	fs.writeFileSync(
 		path.join(root, 'bench', 'results', `${name}.json`),
@@ -692,7 +720,7 @@ async function browserBenchmarks(): Promise<string[]> {
 
 	// Fresh device B: the same with CDP (bytes on the /feed socket, CPU profile).
 	let b: Awaited<ReturnType<typeof freshSync>> | null = null;
-	if (remaining() > (QUICK ? 60_000 : 300_000)) {
+	if (!LISTS_ONLY && remaining() > (QUICK ? 60_000 : 300_000)) {
 		b = await within(remaining(), 'fresh sync (B)', freshSync(base, seeded.updates, { cdp: true }));
 		await closeContext(b.context);
 		log(`fresh sync B: ${secs(b.result.ms)}, ${mb(b.result.feed.bytes)} in ${b.result.feed.frames} frames`);
@@ -728,7 +756,7 @@ async function browserBenchmarks(): Promise<string[]> {
 	});
 
 	// The same catch-up from Node, with and without permessage-deflate: bytes on the wire and server CPU.
-	rows.push(...(await feedWireRows(base, BENCH_ADMIN, N, () => server!.cpuMs(), TARGETS.wireMb)));
+	if (!LISTS_ONLY) rows.push(...(await feedWireRows(base, BENCH_ADMIN, N, () => server!.cpuMs(), TARGETS.wireMb)));
 
 	// 2–4 on device A.
 	const offline = await within(remaining(), 'offline first paint', offlineFirstPaint(a.context, a.page, base));
@@ -760,10 +788,11 @@ async function browserBenchmarks(): Promise<string[]> {
 			`input event → next frame painted; p50 ${ms(median(lat))}, max ${ms(Math.max(...lat))}; of which input → DOM updated ` +
 			`p50 ${ms(median(work))}, p95 ${ms(percentile(work, 95))}; without the wait for the frame (handlers + rendering) ` +
 			`p50 ${ms(median(busy))}, p95 ${ms(percentile(busy, 95))}; floor (a blank input, same keys) ` +
-			`p50 ${ms(median(floor))}, p95 ${ms(percentile(floor, 95))}`
+			`p50 ${ms(median(floor))}, p95 ${ms(percentile(floor, 95))}; main-thread CPU per keystroke, everything it set off ` +
+			`(CDP ThreadTime over the ${lat.length} keystrokes, little changed by load) ${ms(search.cpuPerKey)}`
 	});
 
-	const opens = await within(remaining(), 'record open', recordOpen(a.context, a.page, base));
+	const { opens, cpu: openCpu } = await within(remaining(), 'record open', recordOpen(a.context, a.page, base));
 	const openMs = opens.map((o) => o.painted - o.start);
 	const wrong = opens.filter((o) => o.heading !== o.expected).length;
 	const session = opens.filter((o) => o.session).map((o) => o.session!.end - o.start);
@@ -780,6 +809,7 @@ async function browserBenchmarks(): Promise<string[]> {
 			(session.length > 0
 				? `; ${session.length} of ${opens.length} navigations fetched /api/session (done at a median ${ms(median(session))})`
 				: '; no navigation fetched /api/session') +
+			`; main-thread CPU from click to heading painted (CDP ThreadTime, median, little changed by load) ${ms(openCpu)}` +
 			(wrong ? `; ${wrong} headings did not match the row` : '')
 	});
 
@@ -804,7 +834,9 @@ async function browserBenchmarks(): Promise<string[]> {
 	}
 
 	// 6. Storage comparison.
-	if (remaining() > (QUICK ? 20_000 : 120_000)) {
+	if (LISTS_ONLY) {
+		notes.push('--lists-only: no 2nd fresh device, catch-up wire rows or IndexedDB comparison.');
+	} else if (remaining() > (QUICK ? 20_000 : 120_000)) {
 		const c = await within(remaining(), 'IndexedDB comparison', idbCompare());
 		const per = (v: number) => `${((v / N) * 1000).toFixed(0)} µs/doc`;
 		rows.push({

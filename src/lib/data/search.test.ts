@@ -347,4 +347,43 @@ describe('search as you type (issue #15 item 2)', () => {
 			}
 		}
 	});
+
+	it('a changed record takes its new place and matches as a fresh index of the same records does', () => {
+		const list: CustomerSummary[] = [];
+		for (let i = 0; i < 200; i++) {
+			list.push(
+				company(`${['Zeta', 'Ålborg', 'beta', 'Łódź', 'Müller'][i % 5]} ${i}`, {
+					contacts: [contact({ firstName: `P${i}`, lastName: ['Öz', 'Ax', 'Ob'][i % 3], phone: `030 ${i}` })]
+				})
+			);
+		}
+		expect(companyRows(list)).toHaveLength(200);
+		expect(personRows(list)).toHaveLength(200);
+		// What the workspace does on a change: a new array, the same objects for records that did not change.
+		const next = list.map((s, i) =>
+			i % 17 === 0
+				? { ...s, name: `Aaron ${i}`, contacts: [{ ...s.contacts[0], firstName: 'Aaron', phone: '089 777' }] }
+				: i % 23 === 0
+					? { ...s, deletedAt: 5 }
+					: s
+		);
+		next.push(company('Mid 1', { contacts: [contact({ firstName: 'Mid' })] }), person('Ada', 'Zuse'));
+		const fresh = structuredClone(next); // new objects: nothing is reused
+		for (const q of [{}, { text: 'aaron' }, { text: '089 7' }, { sort: 'name-desc' as const }, { text: 'lodz' }]) {
+			expect(names(companyRows(next, q)), JSON.stringify(q)).toEqual(names(companyRows(fresh, q)));
+			expect(names(personRows(next, q)), JSON.stringify(q)).toEqual(names(personRows(fresh, q)));
+		}
+		expect(names(companyRows(next, { text: 'aaron' }))).toHaveLength(12);
+		expect(names(companyRows(next)).slice(0, 3)).toEqual(['Aaron 0', 'Aaron 17', 'Aaron 34']);
+		expect(companyRows(next)).toHaveLength(200 - 8 + 1);
+	});
+
+	it('erasing what was typed gives back what each shorter query found', () => {
+		const list = [company('Müller Bau'), company('Mueller Holz'), company('Maier'), person('Ola', 'Müller')];
+		const typed = ['m', 'mu', 'mul', 'mull', 'mul', 'mu', 'm', ''];
+		const found = typed.map((text) => names(personRows(list, { text })).join('|'));
+		expect(found).toEqual(typed.map((text) => names(personRows([...list], { text })).join('|')));
+		expect(found[2]).toBe('Ola Müller');
+		expect(found[6]).toBe(found[0]);
+	});
 });

@@ -160,13 +160,22 @@ export function phoneQuery(query: string): PhoneQuery {
  * internationally: typing a national number parses nothing.
  */
 export function phoneFinds(q: PhoneQuery, raw: string, e164: () => string | null): boolean {
+	return phoneFindsDigits(q, phoneDigits(raw), e164);
+}
+
+/** A stored phone's digits as phoneFinds compares them: the number's, without its extension. */
+export function phoneDigits(raw: string): string {
+	return digitsOf(splitExtension(raw.trim()).number);
+}
+
+/** phoneFinds with the stored phone's digits read beforehand (phoneDigits): the device's lists keep them. */
+export function phoneFindsDigits(q: PhoneQuery, digits: string, e164: () => string | null): boolean {
 	if (q.keys.length === 0) return false;
 	if (q.intl !== null) {
 		const full = e164();
 		if (full) return full.slice(1).includes(q.intl);
 	}
-	const typed = digitsOf(splitExtension(raw.trim()).number);
-	return q.keys.some((k) => typed.includes(k));
+	return q.keys.some((k) => digits.includes(k));
 }
 
 /** Whether a typed query finds a stored phone (phoneFinds); `region`: the record's (recordRegion). */

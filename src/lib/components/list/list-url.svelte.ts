@@ -7,7 +7,7 @@
  * replaceState: a shallow entry is restored by Back at the page's original URL, which would
  * drop the search. Our own writes are not read back (the input is ahead of them while typing).
  */
-import { afterNavigate, goto } from '$app/navigation';
+import { afterNavigate, beforeNavigate, goto } from '$app/navigation';
 import { resolve } from '$app/paths';
 import { page } from '$app/state';
 import type { ResolvedPathname } from '$app/types';
@@ -36,6 +36,11 @@ export class ListUrlState {
 		afterNavigate(({ to, type }) => {
 			if (to && type !== 'goto') this.read(to.url);
 			this.ready = true;
+			this.leaving = false;
+		});
+		// Leaving the list: a write still waiting for its frame must not bring the user back.
+		beforeNavigate(({ to }) => {
+			if (to?.url.pathname !== resolve(this.route)) this.leaving = true;
 		});
 	}
 
@@ -74,10 +79,30 @@ export class ListUrlState {
 
 	private writing: Promise<void> | null = null;
 	private again = false;
+	private scheduled = false;
+	private leaving = false;
 
-	/** Writes the state into the current history entry, if it changed (one write at a time). */
+	/**
+	 * Writes the state into the current history entry, if it changed (one write at a time),
+	 * once the frame that shows the change is painted: the navigation reads the scroll position
+	 * (a forced layout) and replaces the history entry, which had cost a keystroke's frame more
+	 * than the search itself (issue #15 item 2). Keystrokes within a frame are written once.
+	 */
 	save(): void {
-		if (!this.ready) return;
+		// Read now, so that the effect calling save() runs again when any of it changes.
+		this.search();
+		if (!this.ready || this.scheduled) return;
+		this.scheduled = true;
+		const write = () => {
+			this.scheduled = false;
+			this.write();
+		};
+		if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(write, 0));
+		else setTimeout(write, 0);
+	}
+
+	private write(): void {
+		if (!this.ready || this.leaving) return;
 		const search = this.search();
 		if (search === location.search) return;
 		if (this.writing) {
@@ -92,7 +117,7 @@ export class ListUrlState {
 				this.writing = null;
 				if (this.again) {
 					this.again = false;
-					this.save();
+					this.write();
 				}
 			});
 	}
