@@ -13,7 +13,7 @@ import type { SessionStore } from '../sessions.ts';
 import { Connection, type SocketLike } from './connection.ts';
 import { CommitQueue } from './commit-queue.ts';
 import type { DocStore } from './doc-store.ts';
-import { Feed } from './feed.ts';
+import { Feed, type CatchUpSlice } from './feed.ts';
 import { Rooms } from './rooms.ts';
 import type { StaffRef } from '../../src/lib/schema/access.ts';
 import type { CountryCode } from '../../src/lib/schema/phones.ts';
@@ -71,6 +71,8 @@ export interface SyncServerOptions {
 	maxContacts?: number;
 	/** Sync bytes per user per second, and the burst (throttle.ts); default 1 MB/s, 2 MB. */
 	budget?: { bytesPerSecond: number; burstBytes: number };
+	/** How a background-sync catch-up is sliced over turns of the event loop (feed.ts; tests make it fine). */
+	catchUpSlice?: CatchUpSlice;
 }
 
 /**
@@ -152,17 +154,20 @@ export class SyncServer {
 		];
 		const effects = new CommitEffects(steps, (name) => this.rooms.loaded(name));
 		this.queue = new CommitQueue(opts.store, (batch, seqs) => effects.run(batch, seqs));
-		this.feed = new Feed({
-			store: opts.store,
-			room: (name) => this.rooms.room(name),
-			release: (room) => this.rooms.release(room),
-			canRead: (user, doc) => opts.access.canRead(user, doc),
-			exists: (doc) => opts.access.exists(doc) || (this.rooms.loaded(doc)?.exists ?? false),
-			accessChangedSeq: (doc) => opts.access.changedSeq(doc),
-			takeAccessBefore: (doc) => this.access.takeAccessBefore(doc),
-			state: (doc) => this.rooms.state(doc),
-			afterCommit: (fn) => this.queue.afterCommit(fn)
-		});
+		this.feed = new Feed(
+			{
+				store: opts.store,
+				room: (name) => this.rooms.room(name),
+				release: (room) => this.rooms.release(room),
+				canRead: (user, doc) => opts.access.canRead(user, doc),
+				exists: (doc) => opts.access.exists(doc) || (this.rooms.loaded(doc)?.exists ?? false),
+				accessChangedSeq: (doc) => opts.access.changedSeq(doc),
+				takeAccessBefore: (doc) => this.access.takeAccessBefore(doc),
+				state: (doc) => this.rooms.state(doc),
+				afterCommit: (fn) => this.queue.afterCommit(fn)
+			},
+			opts.catchUpSlice
+		);
 		this.docs = new ServerDocs({
 			room: (name) => this.rooms.room(name),
 			release: (room) => this.rooms.release(room),
