@@ -19,7 +19,7 @@ export interface CatchUp {
 	serverCpuMs: number;
 }
 
-async function signIn(base: string, account: { email: string; password: string }): Promise<string> {
+export async function signIn(base: string, account: { email: string; password: string }): Promise<string> {
 	const res = await fetch(`${base}/login`, {
 		method: 'POST',
 		headers: { origin: base, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },

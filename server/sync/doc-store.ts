@@ -30,7 +30,10 @@ export interface DocStore {
 	compact(name: string, snapshot: Uint8Array, uptoSeq: number): void;
 	/**
 	 * Every document changed after `since`, each with what changed: the logged updates after
-	 * `since`, or its whole state when the log was compacted past that point.
+	 * `since`, or its whole state when the log was compacted past that point. Which documents
+	 * is decided when iteration starts; each one is read when the iteration reaches it (a
+	 * catch-up may be spread over many turns, across commits and compactions), so it holds
+	 * at least what it held at the start, never a log cut short by a compaction meanwhile.
 	 */
 	changesSince(since: number): Iterable<DocChange>;
 	/** The newest global change sequence number. */
@@ -87,7 +90,8 @@ export class SqliteDocStore implements DocStore {
 				 log_count = (SELECT count(*) FROM document_updates WHERE doc = @name AND seq > @seq) WHERE name = @name`
 			),
 			deleteLog: db.prepare('DELETE FROM document_updates WHERE doc = ? AND seq <= ?'),
-			changed: db.prepare('SELECT name, snapshot_seq, last_seq FROM documents WHERE last_seq > ? ORDER BY last_seq'),
+			changed: db.prepare('SELECT name FROM documents WHERE last_seq > ? ORDER BY last_seq'),
+			head: db.prepare('SELECT snapshot_seq, last_seq FROM documents WHERE name = ?'),
 			snapshot: db.prepare('SELECT snapshot FROM documents WHERE name = ?'),
 			maxSeq: db.prepare('SELECT coalesce(max(last_seq), 0) AS seq FROM documents'),
 			logAfter: db.prepare(
@@ -131,18 +135,27 @@ export class SqliteDocStore implements DocStore {
 	}
 
 	*changesSince(since: number): Iterable<DocChange> {
-		const rows = this.stmts.changed.all(since) as { name: string; snapshot_seq: number; last_seq: number }[];
-		for (const r of rows) {
-			const whole = r.snapshot_seq > since;
-			const updates: Uint8Array[] = [];
-			if (whole) {
-				const s = (this.stmts.snapshot.get(r.name) as { snapshot: Buffer | null }).snapshot;
-				if (s) updates.push(new Uint8Array(s));
-			}
-			const from = whole ? r.snapshot_seq : since;
-			for (const u of this.stmts.log.all(r.name, from) as { data: Buffer }[]) updates.push(new Uint8Array(u.data));
-			yield { doc: r.name, seq: r.last_seq, whole, updates };
+		const names = (this.stmts.changed.all(since) as { name: string }[]).map((r) => r.name);
+		for (const name of names) {
+			const change = this.changeOf(name, since);
+			if (change) yield change;
 		}
+	}
+
+	/** One document's change since `since`, its row and log read together (one synchronous step). */
+	private changeOf(name: string, since: number): DocChange | null {
+		const row = this.stmts.head.get(name) as { snapshot_seq: number; last_seq: number } | undefined;
+		if (!row) return null;
+		// From 0, the log (after the snapshot, if any) is the whole document too.
+		const whole = since === 0 || row.snapshot_seq > since;
+		const updates: Uint8Array[] = [];
+		if (row.snapshot_seq > since) {
+			const s = (this.stmts.snapshot.get(name) as { snapshot: Buffer | null }).snapshot;
+			if (s) updates.push(new Uint8Array(s));
+		}
+		const from = Math.max(row.snapshot_seq, since);
+		for (const u of this.stmts.log.all(name, from) as { data: Buffer }[]) updates.push(new Uint8Array(u.data));
+		return { doc: name, seq: row.last_seq, whole, updates };
 	}
 
 	maxSeq(): number {

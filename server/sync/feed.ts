@@ -10,7 +10,7 @@ import { decodeFeed, encodeFeed } from '../../src/lib/schema/feed-protocol.ts';
 import { CloseCode, FeedMsg, isValidDocName } from '../../src/lib/schema/protocol.ts';
 import { SETTINGS_DOC } from '../../src/lib/schema/settings.ts';
 import type { Connection } from './connection.ts';
-import type { DocStore } from './doc-store.ts';
+import type { DocChange, DocStore } from './doc-store.ts';
 import type { Room } from './room.ts';
 import { NO_ACCESS, RefusedUpdateError } from './write-rules.ts';
 
@@ -39,6 +39,27 @@ export interface FeedHost {
 
 const userOf = (c: Connection): StaffRef => ({ id: c.userId, role: c.role });
 
+/**
+ * How a catch-up is sliced (issue #15 item 3): documents are read, merged and sent for about
+ * `ms` per turn of the event loop, at least `minDocs` of them, so a fresh device's 10,000
+ * documents do not stop everyone else's edits for seconds.
+ */
+export interface CatchUpSlice {
+	ms: number;
+	minDocs: number;
+}
+
+export const CATCH_UP_SLICE: CatchUpSlice = { ms: 8, minDocs: 16 };
+
+/** A catch-up in progress on one connection. */
+interface CatchUpRun {
+	conn: Connection;
+	since: number;
+	/** The highest seq sent so far. */
+	seq: number;
+	changes: Iterator<DocChange>;
+}
+
 /** Bytes that are not a Yjs update at all close the feed (answering each would cost a state). */
 const isMalformed = (e: RefusedUpdateError) => e.message.startsWith('malformed');
 
@@ -47,8 +68,15 @@ export class Feed {
 	private readonly live = new Set<Connection>();
 	/** Documents whose state a connection was sent with a refusal. */
 	private readonly stateSent = new WeakMap<Connection, Set<string>>();
+	/** The catch-up each connection is in (a second hello starts over: the first one stops). */
+	private readonly catchingUp = new WeakMap<Connection, CatchUpRun>();
 
-	constructor(private readonly host: FeedHost) {}
+	constructor(
+		private readonly host: FeedHost,
+		private readonly slice: CatchUpSlice = CATCH_UP_SLICE,
+		/** Runs the next slice of a catch-up (a later turn of the event loop). */
+		private readonly later: (fn: () => void) => void = (fn) => void setImmediate(fn)
+	) {}
 
 	receive(conn: Connection, data: Uint8Array): void {
 		const m = decodeFeed(data);
@@ -110,33 +138,66 @@ export class Feed {
 	}
 
 	/**
-	 * Sends every change after `since` the user may read, then caughtUp, then registers for
-	 * live changes, all in one synchronous turn: no commit can fall between the catch-up and
-	 * the live stream. A document whose access changed after `since` is sent whole (the
-	 * device may never have had it) or as removed (the device may still have it).
+	 * Sends every change after `since` the user may read, then caughtUp, in slices (one per
+	 * turn of the event loop, CatchUpSlice). The connection receives live changes from the
+	 * start, so a commit made between two slices reaches it live (before caughtUp, possibly
+	 * before the catch-up sends the same document: Yjs updates apply in any order); each
+	 * document is read when its turn comes, holding at least what it held at the hello. So once
+	 * caughtUp(seq) arrives, the device has every change up to seq. A device stores its seq
+	 * only with caughtUp: one that drops mid catch-up says hello from its old seq again.
+	 *
+	 * A document whose access changed after `since` is sent whole (the device may never have
+	 * had it) or as removed (the device may still have it).
 	 */
 	private catchUp(conn: Connection, since: number): void {
-		const user = userOf(conn);
-		let seq = since;
-		for (const change of this.host.store.changesSince(since)) {
-			seq = Math.max(seq, change.seq);
-			const readable = this.host.canRead(user, change.doc);
-			const accessChanged = change.doc !== SETTINGS_DOC && this.host.accessChangedSeq(change.doc) > since;
-			if (!readable) {
-				if (accessChanged && since > 0) conn.send(encodeFeed({ type: FeedMsg.removed, doc: change.doc }));
-				continue;
-			}
-			const update =
-				accessChanged && !change.whole
-					? this.host.state(change.doc)
-					: change.updates.length === 1
-						? change.updates[0]
-						: Y.mergeUpdates(change.updates);
-			conn.send(encodeFeed({ type: FeedMsg.change, seq: change.seq, doc: change.doc, update }));
-		}
-		seq = Math.max(seq, this.host.store.maxSeq());
-		conn.send(encodeFeed({ type: FeedMsg.caughtUp, seq }));
+		const run: CatchUpRun = {
+			conn,
+			since,
+			seq: since,
+			changes: this.host.store.changesSince(since)[Symbol.iterator]()
+		};
+		this.catchingUp.set(conn, run);
 		this.live.add(conn);
+		this.continueCatchUp(run);
+	}
+
+	private continueCatchUp(run: CatchUpRun): void {
+		const { conn } = run;
+		if (this.catchingUp.get(conn) !== run || !this.live.has(conn) || conn.ws.readyState !== conn.ws.OPEN) return;
+		try {
+			const end = performance.now() + this.slice.ms;
+			for (let n = 0; ; n++) {
+				if (n >= this.slice.minDocs && performance.now() >= end) return this.later(() => this.continueCatchUp(run));
+				const next = run.changes.next();
+				if (next.done) break;
+				this.sendCaughtUpChange(run, next.value);
+			}
+			this.catchingUp.delete(conn);
+			conn.send(encodeFeed({ type: FeedMsg.caughtUp, seq: Math.max(run.seq, this.host.store.maxSeq()) }));
+		} catch (e) {
+			// Outside any handler of the client's (a later turn): the device reconnects and starts over.
+			console.error('sync: a catch-up failed:', e);
+			this.catchingUp.delete(conn);
+			conn.close(CloseCode.storageError, 'internal error');
+		}
+	}
+
+	private sendCaughtUpChange(run: CatchUpRun, change: DocChange): void {
+		const { conn, since } = run;
+		run.seq = Math.max(run.seq, change.seq);
+		const readable = this.host.canRead(userOf(conn), change.doc);
+		const accessChanged = change.doc !== SETTINGS_DOC && this.host.accessChangedSeq(change.doc) > since;
+		if (!readable) {
+			if (accessChanged && since > 0) conn.send(encodeFeed({ type: FeedMsg.removed, doc: change.doc }));
+			return;
+		}
+		const update =
+			accessChanged && !change.whole
+				? this.host.state(change.doc)
+				: change.updates.length === 1
+					? change.updates[0]
+					: Y.mergeUpdates(change.updates);
+		conn.send(encodeFeed({ type: FeedMsg.change, seq: change.seq, doc: change.doc, update }));
 	}
 
 	/**
@@ -168,5 +229,6 @@ export class Feed {
 
 	remove(conn: Connection): void {
 		this.live.delete(conn);
+		this.catchingUp.delete(conn);
 	}
 }

@@ -17,7 +17,7 @@ import { commitPipeline } from './commit-pipeline.ts';
 import type { AccessStep } from './commit/access-step.ts';
 import { loadDoc, type DocStore } from './doc-store.ts';
 import type { Derived } from './derived.ts';
-import { Feed } from './feed.ts';
+import { Feed, type CatchUpSlice } from './feed.ts';
 import { Rooms } from './rooms.ts';
 import type { StaffRef } from '../../src/lib/schema/access.ts';
 import type { CountryCode } from '../../src/lib/schema/phones.ts';
@@ -77,6 +77,8 @@ export interface SyncServerOptions {
 	maxContacts?: number;
 	/** Sync bytes per user per second, and the burst (throttle.ts); default 1 MB/s, 2 MB. */
 	budget?: { bytesPerSecond: number; burstBytes: number };
+	/** How a background-sync catch-up is sliced over turns of the event loop (feed.ts; tests make it fine). */
+	catchUpSlice?: CatchUpSlice;
 }
 
 /**
@@ -156,17 +158,20 @@ export class SyncServer {
 		this.queue = commit.queue;
 		this.derived = commit.derived;
 		this.access = commit.access;
-		this.feed = new Feed({
-			store: opts.store,
-			room: (name) => this.rooms.room(name),
-			release: (room) => this.rooms.release(room),
-			canRead: (user, doc) => opts.access.canRead(user, doc),
-			exists: (doc) => opts.access.exists(doc) || (this.rooms.loaded(doc)?.exists ?? false),
-			accessChangedSeq: (doc) => opts.access.changedSeq(doc),
-			takeAccessBefore: (doc) => this.access.takeAccessBefore(doc),
-			state: (doc) => this.rooms.state(doc),
-			afterCommit: (fn) => this.queue.afterCommit(fn)
-		});
+		this.feed = new Feed(
+			{
+				store: opts.store,
+				room: (name) => this.rooms.room(name),
+				release: (room) => this.rooms.release(room),
+				canRead: (user, doc) => opts.access.canRead(user, doc),
+				exists: (doc) => opts.access.exists(doc) || (this.rooms.loaded(doc)?.exists ?? false),
+				accessChangedSeq: (doc) => opts.access.changedSeq(doc),
+				takeAccessBefore: (doc) => this.access.takeAccessBefore(doc),
+				state: (doc) => this.rooms.state(doc),
+				afterCommit: (fn) => this.queue.afterCommit(fn)
+			},
+			opts.catchUpSlice
+		);
 		this.docs = new ServerDocs({
 			room: (name) => this.rooms.room(name),
 			release: (room) => this.rooms.release(room),

@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import { decodeFrame, encodeFeed, type FeedMessage } from '$lib/schema/feed-protocol';
 import { BUNDLE_PARAM, FEED_PATH, FeedMsg } from '$lib/schema/protocol';
 import { SETTINGS_DOC } from '$lib/schema/settings';
-import type { DeviceStore } from './device-store';
+import type { DeviceStore, Summary } from './device-store';
 
 /** What becomes of a refused document on the device. */
 export type RefusalOutcome =
@@ -19,9 +19,14 @@ export type RefusalOutcome =
 export type FeedStatus = 'offline' | 'connecting' | 'syncing' | 'synced' | 'signed-out';
 
 export interface BackgroundSyncEvents {
-	/** Committed changes arrived for these documents (already written to the device store). */
-	/** Awaited before the sequence number advances: the local index never lags what lastSeq claims. */
-	onChanged(docs: string[]): Promise<void>;
+	/**
+	 * Committed changes arrived for these documents, already written to the device store with
+	 * the summaries `summarize` made of them (in the same transaction). Awaited before the
+	 * sequence number advances: the local index never lags what lastSeq claims.
+	 */
+	onChanged(docs: string[], summaries: Summary[]): Promise<void>;
+	/** A document's summary for the local index from its state (snapshot, then pending changes). */
+	summarize?(name: string, state: Uint8Array[]): Summary | null;
 	/** The server acknowledged pending changes of these documents. */
 	onAcknowledged(docs: string[]): void;
 	/**
@@ -280,8 +285,12 @@ export class BackgroundSync {
 				const caughtUp = this.caughtUpSeq;
 				this.caughtUpSeq = null;
 				if (batch.length > 0) {
+					let summaries: Summary[];
 					try {
-						await this.store.putCommittedMany(batch.map(({ doc, update }) => ({ name: doc, update })));
+						summaries = await this.store.putCommittedMany(
+							batch.map(({ doc, update }) => ({ name: doc, update })),
+							this.events.summarize
+						);
 					} catch (e) {
 						// Nothing of the batch was written: keep it, in order, and do not move lastSeq.
 						this.incoming = batch.concat(this.incoming);
@@ -300,7 +309,7 @@ export class BackgroundSync {
 						this.writeRetryMs = 1000;
 						this.events.onWriteRecovered?.();
 					}
-					await this.events.onChanged([...new Set(batch.map((c) => c.doc))]);
+					await this.events.onChanged([...new Set(batch.map((c) => c.doc))], summaries);
 				}
 				const seq = Math.max(caughtUp ?? 0, ...batch.map((c) => c.seq));
 				const known = ((await this.store.getMeta('lastSeq')) as number | undefined) ?? 0;

@@ -187,6 +187,47 @@ describe('DeviceStore', () => {
 		expect(await store.pendingDocs()).toEqual([]);
 	});
 
+	it('putCommittedMany stores each summary with its document in the same transaction, pending changes included', async () => {
+		const store = await openStore('u1');
+		const company = (name: string) => {
+			const doc = new Y.Doc();
+			initCustomer(doc, { kind: 'company', authorId: 'u1', now: 1, fields: { companyName: name } });
+			return doc;
+		};
+		// "mine" has a change of this device the server has not acknowledged: its summary shows it.
+		const mine = company('Mine');
+		const local: Uint8Array[] = [];
+		const copy = new Y.Doc();
+		Y.applyUpdate(copy, Y.encodeStateAsUpdate(mine));
+		copy.on('update', (u: Uint8Array) => local.push(u));
+		customerMap(copy).set('city', 'Linz');
+		await store.addPending('mine', local[0]);
+		const entries = [
+			{ name: 'fresh', update: Y.encodeStateAsUpdate(company('Fresh')) },
+			{ name: 'mine', update: Y.encodeStateAsUpdate(mine) }
+		];
+		const derive = (name: string, state: Uint8Array[]) => {
+			const doc = rebuild(state);
+			return { id: name, name: String(customerMap(doc).get('companyName')), city: customerMap(doc).get('city') ?? null };
+		};
+		const spy = vi.spyOn(IDBDatabase.prototype, 'transaction');
+		const summaries = await store.putCommittedMany(entries, derive);
+		expect(spy).toHaveBeenCalledTimes(1);
+		spy.mockRestore();
+		expect(summaries).toEqual([
+			{ id: 'fresh', name: 'Fresh', city: null },
+			{ id: 'mine', name: 'Mine', city: 'Linz' }
+		]);
+		expect(await store.allSummaries()).toEqual(summaries);
+		// The document as it came, and the pending change still pending.
+		expect(customerMap(rebuild(await store.loadDoc('fresh'))).get('companyName')).toBe('Fresh');
+		expect(await store.pendingDocs()).toEqual(['mine']);
+		// No summary (null) is stored as none; the document is kept.
+		expect(await store.putCommittedMany([{ name: 'other', update: Y.encodeStateAsUpdate(company('O')) }], () => null)).toEqual([]);
+		expect(await store.allSummaries()).toHaveLength(2);
+		expect(await store.hasCommitted('other')).toBe(true);
+	});
+
 	it('loadDocs reads many documents in one call, each as loadDoc would', async () => {
 		const store = await openStore('user-a');
 		const one = recordingDoc(1);

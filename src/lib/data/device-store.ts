@@ -210,8 +210,17 @@ export class DeviceStore {
 		);
 	}
 
-	/** Catch-up of many documents (thousands) in one transaction. */
-	putCommittedMany(entries: readonly { name: string; update: Uint8Array }[]): Promise<void> {
+	/**
+	 * Catch-up of many documents (thousands) in one transaction. With `derive`, each document
+	 * written gets its summary in `index` in the same transaction, derived from its new
+	 * committed state followed by its pending changes (null: none is kept); resolves to the
+	 * summaries stored. Nothing is read back afterwards: a fresh device's catch-up is one
+	 * write per document and its summary.
+	 */
+	putCommittedMany<S extends Summary>(
+		entries: readonly { name: string; update: Uint8Array }[],
+		derive?: (name: string, state: Uint8Array[]) => S | null
+	): Promise<S[]> {
 		// Grouped first: two read-merge-writes of one name in flight would both read the old
 		// snapshot, and the second put would drop the first's update.
 		const byName = new Map<string, Uint8Array[]>();
@@ -220,18 +229,38 @@ export class DeviceStore {
 			if (list) list.push(update);
 			else byName.set(name, [update]);
 		}
+		const stores: StoreName[] = derive ? ['docs', 'evicted', 'pending', 'index'] : ['docs', 'evicted'];
 		return this.tx(
-			['docs', 'evicted'],
+			stores,
 			'readwrite',
 			(t) => {
 				const docs = t.objectStore('docs');
-				// Changes of a record dropped to make room are not kept: alone they would be a
-				// half document. It is fetched whole when next opened online.
+				const summaries: S[] = [];
+				const keep = (s: S | null) => {
+					if (!s) return;
+					t.objectStore('index').put(s);
+					summaries.push(s);
+				};
+				const write = (evicted: Set<string>, withPending: Set<string>) => {
+					for (const [name, updates] of byName) {
+						// Changes of a record dropped to make room are not kept: alone they would be a
+						// half document. It is fetched whole when next opened online.
+						if (evicted.has(name)) continue;
+						mergeIntoSnapshot(docs, name, updates, (snapshot) => {
+							if (!derive) return;
+							if (!withPending.has(name)) return keep(derive(name, [snapshot]));
+							onSuccess(pendingOf(t, name), (rows) =>
+								keep(derive(name, [snapshot, ...(rows as PendingUpdate[]).map((r) => r.update)]))
+							);
+						});
+					}
+				};
 				onSuccess(t.objectStore('evicted').getAllKeys(), (keys) => {
 					const evicted = new Set(keys as string[]);
-					for (const [name, updates] of byName) if (!evicted.has(name)) mergeIntoSnapshot(docs, name, updates);
+					if (derive) pendingNames(t, (names) => write(evicted, new Set(names)));
+					else write(evicted, new Set());
 				});
-				return () => undefined;
+				return () => summaries;
 			},
 			'relaxed'
 		);
@@ -240,13 +269,8 @@ export class DeviceStore {
 	/** Names of the documents with local changes waiting for the server. */
 	pendingDocs(): Promise<string[]> {
 		return this.tx(['pending'], 'readonly', (t) => {
-			const names: string[] = [];
-			const req = t.objectStore('pending').index('doc').openKeyCursor(null, 'nextunique');
-			onSuccess(req, (cursor) => {
-				if (!cursor) return;
-				names.push(cursor.key as string);
-				cursor.continue();
-			});
+			let names: string[] = [];
+			pendingNames(t, (n) => (names = n));
 			return () => names;
 		});
 	}
@@ -449,6 +473,17 @@ export function updateEnd(update: Uint8Array): Map<number, number> {
 	return Y.parseUpdateMeta(update).to;
 }
 
+/** The names of the documents with pending rows, each once, handed to `done` inside `t`. */
+function pendingNames(t: IDBTransaction, done: (names: string[]) => void): void {
+	const names: string[] = [];
+	const req = t.objectStore('pending').index('doc').openKeyCursor(null, 'nextunique');
+	onSuccess(req, (cursor) => {
+		if (!cursor) return done(names);
+		names.push(cursor.key as string);
+		cursor.continue();
+	});
+}
+
 function pendingOf(t: IDBTransaction, name: string): IDBRequest<unknown[]> {
 	// Same index key, so the rows come in primary-key (= creation) order.
 	return t.objectStore('pending').index('doc').getAll(name);
@@ -463,7 +498,9 @@ function mergeIntoSnapshot(
 ): void {
 	onSuccess(docs.get(name), (r) => {
 		const row = r as DocRow | undefined;
-		const snapshot = own(Y.mergeUpdates(row ? [row.snapshot, ...updates] : updates));
+		// A document new to the device in one update (a catch-up's usual case) is stored as it came.
+		const merged = row ? Y.mergeUpdates([row.snapshot, ...updates]) : updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+		const snapshot = own(merged);
 		docs.put({ name, snapshot, updatedAt: Date.now() } satisfies DocRow);
 		then?.(snapshot);
 	});

@@ -34,6 +34,7 @@ import { isQuotaError } from './idb';
 import { LiveDoc } from './live-doc';
 import { PublishThrottle } from './publish-throttle';
 import { nameWaiting, type WaitingChange } from './waiting-changes';
+import { summaryOf } from './summary-of';
 import { cachedDirectory, fetchDirectory } from './staff-directory';
 
 export interface WorkspaceUser {
@@ -149,7 +150,8 @@ export class Workspace {
 	private startBackgroundSync(): void {
 		const run = () => {
 			this.sync = new BackgroundSync(this.store, {
-				onChanged: (docs) => this.applyChanges(docs),
+				onChanged: (docs, summaries) => this.applyChanges(docs, summaries as CustomerSummary[]),
+				summarize: summaryOf,
 				onAcknowledged: (docs) => {
 					void this.refreshPending();
 					this.releaseLive(docs);
@@ -201,10 +203,11 @@ export class Workspace {
 		if (m.type === 'pending') this.sync?.pushPending();
 	}
 
-	/** Committed changes written by background sync: rebuild those records' summaries. */
-	private async applyChanges(docs: string[]): Promise<void> {
+	/** Committed changes written by background sync, with their summaries (already stored). */
+	private async applyChanges(docs: string[], summaries: CustomerSummary[]): Promise<void> {
 		this.releaseLive(docs);
-		await this.resummarize(docs);
+		for (const s of summaries) this.byId.set(s.id, s);
+		if (summaries.length > 0) this.publisher.runSoon();
 		this.channel?.postMessage({ type: 'changed', docs } satisfies TabMessage);
 	}
 
@@ -214,11 +217,7 @@ export class Workspace {
 		// One read transaction for the whole batch, not one per document.
 		const stored = await this.store.loadDocs(docs.filter((d) => d !== SETTINGS_DOC));
 		for (const [name, updates] of stored) {
-			// A guid spares Yjs making a random UUID per document (~60 µs each in Chromium).
-			const doc = new Y.Doc({ guid: name });
-			for (const u of updates) Y.applyUpdate(doc, u);
-			const s = summarize(name, doc);
-			doc.destroy();
+			const s = summaryOf(name, updates);
 			if (s) fresh.push(s);
 		}
 		if (fresh.length > 0) {
@@ -314,10 +313,7 @@ export class Workspace {
 		this.discardLive(doc);
 		const recordName = this.byId.get(doc)?.name ?? '';
 		await this.store.rebuildDoc(doc, outcome, { ...refusal, recordName });
-		const rebuiltDoc = new Y.Doc({ guid: doc });
-		for (const u of await this.store.loadDoc(doc)) Y.applyUpdate(rebuiltDoc, u);
-		const s = doc === SETTINGS_DOC ? null : summarize(doc, rebuiltDoc);
-		rebuiltDoc.destroy();
+		const s = summaryOf(doc, await this.store.loadDoc(doc));
 		if (s) {
 			await this.store.putSummaries([s]);
 			this.byId.set(doc, s);

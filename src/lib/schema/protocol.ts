@@ -110,6 +110,9 @@ export function isValidDocName(name: string): boolean {
  *   server → client  FeedMsg.change   varUint seq, varString doc, varUint8Array update
  *                                     (a diff since the client's point, or the whole
  *                                     document when the log was compacted past it)
+ *                                     A catch-up is sent over several turns of the server;
+ *                                     live changes committed meanwhile come as they happen,
+ *                                     between its changes, before caughtUp.
  *   server → client  FeedMsg.caughtUp varUint seq   (catch-up complete up to seq)
  *   server → client  FeedMsg.ack      varString doc, varUint8Array committed state vector
  *   server → client  FeedMsg.refused  varString doc, varUint code, varString reason,

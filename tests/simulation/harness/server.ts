@@ -18,6 +18,7 @@ import { EmailClaims } from '../../../server/email-claims.ts';
 import { HistoryLog } from '../../../server/history.ts';
 import { SessionStore } from '../../../server/sessions.ts';
 import { AccessIndex } from '../../../server/sync/access-index.ts';
+import type { CatchUpSlice } from '../../../server/sync/feed.ts';
 import {
 	SqliteDocStore,
 	type AppendedUpdate,
@@ -104,7 +105,8 @@ export class InProcessServer {
 	private constructor(
 		readonly db: Db,
 		readonly dir: string,
-		compactAfter: number
+		compactAfter: number,
+		catchUpSlice?: CatchUpSlice
 	) {
 		this.store = new SqliteDocStore(db);
 		this.oracle = new OracleStore(this.store);
@@ -132,12 +134,16 @@ export class InProcessServer {
 			store: this.oracle,
 			db,
 			compactAfter,
-			project: projectDocument(db)
+			project: projectDocument(db),
+			catchUpSlice
 		});
 	}
 
 	/** A fresh database in a temp dir with these staff accounts (for the manager e-mails). */
-	static start(users: readonly SimUser[], opts: { compactAfter: number; dir?: string }): InProcessServer {
+	static start(
+		users: readonly SimUser[],
+		opts: { compactAfter: number; dir?: string; catchUpSlice?: CatchUpSlice }
+	): InProcessServer {
 		const dir = fs.mkdtempSync(path.join(opts.dir ?? os.tmpdir(), 'fieldbook-sim-'));
 		const db = openDatabase(path.join(dir, 'fieldbook.sqlite'));
 		const insert = db.prepare(
@@ -145,7 +151,7 @@ export class InProcessServer {
 			 VALUES (?, ?, ?, ?, 'x', 1, 0, 0)`
 		);
 		for (const u of users) insert.run(u.id, u.email, u.email.split('@')[0], u.role);
-		return new InProcessServer(db, dir, opts.compactAfter);
+		return new InProcessServer(db, dir, opts.compactAfter, opts.catchUpSlice);
 	}
 
 	/** What the store itself holds of a document (snapshot and log), merged. */
