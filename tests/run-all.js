@@ -1,15 +1,15 @@
-// `npm test`: every check, failing if any fails. Formatting, lint and types first (cheap) with
-// the production build beside them, then unit tests, integration tests against the real server,
-// the timing-bound integration tests on a quiet machine, and e2e in Chromium. Ends with one
+// `npm test`: every check, failing if any fails. Formatting, lint and types first (cheap),
+// then unit tests, the production build, integration tests against the real server, the
+// timing-bound integration tests on a quiet machine, and e2e in Chromium. Ends with one
 // "N passed, N failed" line of real tests.
 //
 // The checks run in stages. Steps of one stage run side by side when they are single-threaded
-// tools that would leave the second core idle (eslint, svelte-check, and the build beside
-// them); their output is held and printed whole when each ends, so it never interleaves.
-// Vitest would use one worker on a two-core machine (its default is cores − 1); the suites here
-// spend much of their time waiting on sockets and child processes, so they get one worker per
-// core — except the tests that bound the server's event-loop lag or a response time, which run
-// alone in their own step (see TIMING_BOUND in vite.config.ts).
+// tools that would leave the second core idle (eslint, svelte-check); their output is held and
+// printed whole when each ends, so it never interleaves. Vitest would use one worker on a
+// two-core machine (its default is cores − 1); the suites here spend much of their time waiting
+// on sockets and child processes, so they get one worker per core — except the tests that bound
+// the server's event-loop lag or a response time, which run alone in their own step (see
+// TIMING_BOUND in vite.config.ts).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -54,13 +54,10 @@ const stages = [
 			name: 'types',
 			cmd: bin('svelte-check'),
 			args: ['--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human']
-		},
-		// The production build needs only the generated code above; beside the checks it fills
-		// the core the longest of them leaves idle once the others have ended. (It rewrites no
-		// file they read: Paraglide and SvelteKit write only what changed since the steps above.)
-		{ name: 'build', cmd: bin('vite'), args: ['build', '--logLevel', 'warn'] }
+		}
 	],
 	[vitestStep('unit', cores)],
+	[{ name: 'build', cmd: bin('vite'), args: ['build', '--logLevel', 'warn'] }],
 	[vitestStep('integration', cores)],
 	[vitestStep('timing', 1)],
 	[
