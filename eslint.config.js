@@ -25,7 +25,11 @@ export default ts.config(
 	{
 		languageOptions: {
 			globals: { ...globals.browser, ...globals.node },
-			parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname }
+			// extraFileExtensions here too, not only in the .svelte block below: with it set only
+			// there, the value flipped between .ts and .svelte files and each flip reloaded the
+			// whole TypeScript project (sveltejs/eslint-plugin-svelte#1575). Same rules, same
+			// findings.
+			parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname, extraFileExtensions: ['.svelte'] }
 		},
 		rules: {
 			'@typescript-eslint/no-floating-promises': 'error',

@@ -4,7 +4,7 @@
  * mail; unticked, one is queued.
  */
 import { shownValue } from './customers';
-import { ADMIN, expect, expectAccessible, expectNoHorizontalScroll, signIn, test } from './helpers';
+import { expect, expectAccessible, expectNoHorizontalScroll, test } from './helpers';
 
 async function createPerson(
 	page: import('@playwright/test').Page,
@@ -31,8 +31,9 @@ async function createPerson(
 	await expect(page.getByRole('status', { name: 'Sync status' })).toContainText('Synced', { timeout: 15_000 });
 }
 
-test('Create Person: "Do not send welcome e-mail" keeps the welcome mail from being written', async ({ page }) => {
-	await signIn(page, ADMIN);
+test('Create Person: "Do not send welcome e-mail" keeps the welcome mail from being written', async ({
+	adminPage: page
+}) => {
 	const stamp = Date.now();
 	const quiet = `quiet.${stamp}@example.com`;
 	const welcomed = `welcomed.${stamp}@example.com`;
@@ -60,13 +61,12 @@ test('Create Person: "Do not send welcome e-mail" keeps the welcome mail from be
  * is named per test and not required, so people created beside this test are not affected.
  */
 test('Create Person: more details, a flag and a person field are kept and shown on the customer page', async ({
-	page
+	adminPage: page
 }) => {
 	test.setTimeout(90_000);
 	const stamp = Date.now();
 	const field = `Shoe size ${stamp}`;
 	const last = `Rich ${stamp}`;
-	await signIn(page, ADMIN);
 	await page.goto('/settings');
 	const settings = page.getByRole('region', { name: 'Additional fields' });
 	const form = settings.getByRole('button', { name: 'Add field' }).locator('xpath=ancestor::form');
@@ -128,10 +128,9 @@ test('Create Person: more details, a flag and a person field are kept and shown 
 });
 
 test('Create Person: "make primary" in more details swaps a further e-mail and phone with the ones typed above', async ({
-	page
+	adminPage: page
 }) => {
 	const stamp = Date.now();
-	await signIn(page, ADMIN);
 	await page.goto('/persons');
 	await page.getByRole('button', { name: 'Create Person' }).click();
 	const dialog = page.getByRole('dialog', { name: 'Create Person' });

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import { closeSection, createCompany, goOffline, openSection, shownValue } from './customers';
-import { ADMIN, createStaffMember, expect, expectAccessible, signIn, test, uniqueStaff } from './helpers';
+import { createStaffMember, expect, expectAccessible, signIn, test, uniqueStaff } from './helpers';
 
 test.setTimeout(120_000);
 
@@ -37,12 +37,11 @@ async function removeField(page: Page, label: string): Promise<void> {
 }
 
 test('an admin defines fields, fills them on a company, and lists, filters, removes and restores them', async ({
-	page
+	adminPage: page
 }) => {
 	const stamp = Date.now();
 	const region = `Region ${stamp}`;
 	const tier = `Tier ${stamp}`;
-	await signIn(page, ADMIN);
 	await addField(page, { label: region, type: 'Text' });
 	await addField(page, { label: tier, type: 'Select list', options: 'Gold\nSilver' });
 	await expect(settingsSection(page).getByRole('list', { name: 'Company fields' })).toContainText(region);
@@ -102,11 +101,13 @@ test('an admin defines fields, fills them on a company, and lists, filters, remo
 	await removeField(page, tier);
 });
 
-test('a value typed offline survives a type change made meanwhile, flagged', async ({ page, newContext }) => {
+test('a value typed offline survives a type change made meanwhile, flagged', async ({
+	adminPage: page,
+	newContext
+}) => {
 	const stamp = Date.now();
 	const size = `Size ${stamp}`;
 	const staff = uniqueStaff('Fay');
-	await signIn(page, ADMIN);
 	await createStaffMember(page, staff);
 	await addField(page, { label: size, type: 'Text' });
 
@@ -151,12 +152,11 @@ test('a value typed offline survives a type change made meanwhile, flagged', asy
 const section = (page: Page) =>
 	page.getByRole('tabpanel').getByRole('region', { name: 'Additional fields', exact: true });
 
-test('fields on Create Company and person fields in the contact dialog', async ({ page }) => {
+test('fields on Create Company and person fields in the contact dialog', async ({ adminPage: page }) => {
 	const stamp = Date.now();
 	const since = `Customer since ${stamp}`;
 	const newsletter = `Newsletter ${stamp}`;
 	const shoe = `Shoe size ${stamp}`;
-	await signIn(page, ADMIN);
 	await addField(page, { label: since, type: 'Date' });
 	await addField(page, { label: newsletter, type: 'Checkbox', for: 'Persons' });
 	await addField(page, { label: shoe, type: 'Number', for: 'Persons' });

@@ -159,8 +159,9 @@ for (const device of devices) {
 			await expect(page.getByText('In trash', { exact: true })).toBeHidden();
 		});
 
-		test('[§2] a Person record shows the person — position, phone, e-mail — not a company name', async ({ page }) => {
-			await signIn(page, ADMIN);
+		test('[§2] a Person record shows the person — position, phone, e-mail — not a company name', async ({
+			adminPage: page
+		}) => {
 			await page.goto('/persons');
 			await page.getByRole('button', { name: 'Create Person' }).click();
 			const dialog = page.getByRole('dialog', { name: 'Create Person' });

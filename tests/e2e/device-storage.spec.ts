@@ -11,7 +11,6 @@
 import type { Page } from '@playwright/test';
 import { createCompany, editField, goOffline, setAccess, shownValue } from './customers';
 import {
-	ADMIN,
 	createStaffMember,
 	expect,
 	expectAccessible,
@@ -61,11 +60,10 @@ function recordPersistCalls(): void {
 const status = (page: Page) => page.getByRole('status', { name: 'Sync status' });
 
 test('[§8] an edit on a full disk stays visible, is named at once, lands after freeing cached records and reaches the server', async ({
-	page,
+	adminPage: page,
 	newContext
 }) => {
 	const dana = uniqueStaff('Dana');
-	await signIn(page, ADMIN);
 	await createStaffMember(page, dana);
 	const cachedName = `Cached Co ${Date.now()}`;
 	await createCompany(page, cachedName);
@@ -131,11 +129,10 @@ test('[§8] an edit on a full disk stays visible, is named at once, lands after 
 });
 
 test('[§5] persistent storage is asked for after sign-in; the device page shows what is kept, used and free', async ({
-	page,
+	adminPage: page,
 	newContext
 }) => {
 	const eli = uniqueStaff('Eli');
-	await signIn(page, ADMIN);
 	await createStaffMember(page, eli);
 
 	const context = await newContext();
@@ -174,11 +171,10 @@ test('[§5] persistent storage is asked for after sign-in; the device page shows
 });
 
 test('[§5] a change waiting past the threshold is called out; sign-out names it and keeps it for the next sign-in', async ({
-	page,
+	adminPage: page,
 	newContext
 }) => {
 	const fin = uniqueStaff('Fin');
-	await signIn(page, ADMIN);
 	await createStaffMember(page, fin);
 	const name = `Waiting Co ${Date.now()}`;
 	const url = await createCompany(page, name);

@@ -4,14 +4,13 @@
  * filtered, in UTF-8 with a BOM.
  */
 import fs from 'node:fs';
-import { ADMIN, expect, expectAccessible, signIn, test } from './helpers';
+import { expect, expectAccessible, test } from './helpers';
 
 test.setTimeout(90_000);
 
-test('the Companies list exports what it shows, as CSV and vCard', async ({ page }) => {
+test('the Companies list exports what it shows, as CSV and vCard', async ({ adminPage: page }) => {
 	const stamp = Date.now();
 	const name = `Exportprobe Größer ${stamp}`;
-	await signIn(page, ADMIN);
 	await page.goto('/companies');
 	await page.getByRole('button', { name: 'Create Company' }).click();
 	const dialog = page.getByRole('dialog', { name: 'Create Company' });

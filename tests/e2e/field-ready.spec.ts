@@ -201,11 +201,10 @@ test('[§5] item 8: offline, admin pages say they need a connection, the languag
 });
 
 test('[§1] item 9: a staff member changes their own password; their other browser is signed out', async ({
-	page,
+	adminPage: page,
 	newContext
 }) => {
 	const jo = uniqueStaff('Jo');
-	await signIn(page, ADMIN);
 	await createStaffMember(page, jo);
 	const desk = await (await newContext({ viewport: { width: 1280, height: 800 } })).newPage();
 	await signIn(desk, jo);
@@ -233,10 +232,9 @@ test('[§1] item 9: a staff member changes their own password; their other brows
 });
 
 test('[§4] item 10: forms state their rules in the app’s words; Escape asks before discarding; dark mode; shortcuts', async ({
-	page
+	adminPage: page
 }) => {
 	await page.setViewportSize({ width: 1280, height: 800 });
-	await signIn(page, ADMIN);
 
 	// The installed app's shortcut opens the list with its create dialog.
 	const manifest = (await (await page.request.get('/manifest.webmanifest')).json()) as {

@@ -30,13 +30,16 @@ export function uniqueStaff(label: string): StaffAccount {
 
 /** Console messages that mention a CSP violation, from every page of a context. */
 function watchCsp(context: BrowserContext, into: string[]): void {
-	const watch = (page: Page) => {
-		page.on('console', (msg) => {
-			if (/Content Security Policy/i.test(msg.text())) into.push(`${page.url()}: ${msg.text()}`);
-		});
-	};
+	const watch = (page: Page) => watchPageCsp(page, into);
 	context.pages().forEach(watch);
 	context.on('page', watch);
+}
+
+/** Console messages of one page that mention a CSP violation. */
+function watchPageCsp(page: Page, into: string[]): void {
+	page.on('console', (msg) => {
+		if (/Content Security Policy/i.test(msg.text())) into.push(`${page.url()}: ${msg.text()}`);
+	});
 }
 
 interface Fixtures {
@@ -44,9 +47,30 @@ interface Fixtures {
 	cspMessages: string[];
 	/** A fresh browser context (no cookies), watched for CSP messages and closed after the test. */
 	newContext: (options?: Parameters<Browser['newContext']>[0]) => Promise<BrowserContext>;
+	/**
+	 * The admin's app, opened on the admin's device of this worker (see `adminDevice`) at the
+	 * test's viewport: what `signIn(page, ADMIN)` gives on a fresh browser, without the fresh
+	 * browser. Its pages are closed and the device is online again after the test.
+	 */
+	adminPage: Page;
 }
 
-export const test = base.extend<Fixtures>({
+interface WorkerFixtures {
+	/**
+	 * One browser context per worker in which the admin signed in once: its service worker,
+	 * device store and session stay from test to test, as on an admin's own computer. A fresh
+	 * browser's first start — every asset precached, every record the admin may read synced —
+	 * cost a few seconds of both cores in each test that signed the admin in only to get going.
+	 * Tests of a fresh device, of signing in or out, or that take the admin's device offline
+	 * keep `page` and `signIn`.
+	 */
+	adminDevice: BrowserContext;
+}
+
+/** CSP messages of each admin device's first start, until a test takes them. */
+const firstStartCsp = new WeakMap<BrowserContext, string[]>();
+
+export const test = base.extend<Fixtures, WorkerFixtures>({
 	cspMessages: [
 		async ({ context }, use) => {
 			const messages: string[] = [];
@@ -65,6 +89,36 @@ export const test = base.extend<Fixtures>({
 			return context;
 		});
 		await Promise.all(opened.map((c) => c.close()));
+	},
+	adminDevice: [
+		async ({ browser }, use) => {
+			const context = await browser.newContext({ baseURL: BASE_URL });
+			// What the first start reports is told by the worker's first test that opens the app.
+			const messages: string[] = [];
+			firstStartCsp.set(context, messages);
+			const page = await context.newPage();
+			watchPageCsp(page, messages);
+			await signIn(page, ADMIN);
+			await page.close();
+			await use(context);
+			await context.close();
+		},
+		{ scope: 'worker' }
+	],
+	adminPage: async ({ adminDevice, viewport, cspMessages }, use) => {
+		const watch = (page: Page) => watchPageCsp(page, cspMessages);
+		adminDevice.on('page', watch);
+		cspMessages.push(...(firstStartCsp.get(adminDevice)?.splice(0) ?? []));
+		await adminDevice.setOffline(false);
+		const page = await adminDevice.newPage();
+		if (viewport) await page.setViewportSize(viewport);
+		await page.goto('/');
+		await expect(page.getByRole('banner').getByRole('link', { name: 'Fieldbook' })).toBeVisible({ timeout: 15_000 });
+		await expect(page).not.toHaveURL(/\/login(\?|$)/);
+		await use(page);
+		adminDevice.off('page', watch);
+		await adminDevice.setOffline(false);
+		await Promise.all(adminDevice.pages().map((p) => p.close()));
 	}
 });
 

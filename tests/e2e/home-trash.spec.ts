@@ -136,9 +136,8 @@ for (const device of devices) {
 		});
 
 		test('[§2] delete a contact and a customer → the Trash shows them with the purge date → Restore brings them back', async ({
-			page
+			adminPage: page
 		}) => {
-			await signIn(page, ADMIN);
 			await page.goto('/companies');
 			const stamp = Date.now();
 			const name = `Trash & Co ${device.name} ${stamp}`;

@@ -8,13 +8,15 @@
 import fs from 'node:fs';
 import iconv from 'iconv-lite';
 import { addContact, createCompany } from './customers';
-import { ADMIN, expect, expectAccessible, expectNoHorizontalScroll, signIn, test } from './helpers';
+import { expect, expectAccessible, expectNoHorizontalScroll, test } from './helpers';
 
 test.setTimeout(90_000);
 // In order, on one worker, as written.
 test.describe.configure({ mode: 'default' });
 
-test('a CSV imported from the Import page: preview, run, report, the company in the list, undo', async ({ page }) => {
+test('a CSV imported from the Import page: preview, run, report, the company in the list, undo', async ({
+	adminPage: page
+}) => {
 	const stamp = Date.now();
 	const company = `Importprobe ${stamp} GmbH`;
 	const csv = [
@@ -24,7 +26,6 @@ test('a CSV imported from the Import page: preview, run, report, the company in 
 		`Ivo,Nowak,${company},not-an-address,`
 	].join('\r\n');
 
-	await signIn(page, ADMIN);
 	await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Import' }).click();
 	await expect(page.getByRole('heading', { name: 'Import contacts', level: 1 })).toBeVisible();
 	await page
@@ -58,7 +59,7 @@ test('a CSV imported from the Import page: preview, run, report, the company in 
 });
 
 test('a CSV nobody’s layout: mapped on the mapping screen, previewed, run with progress, reported; the mapping is kept', async ({
-	page
+	adminPage: page
 }) => {
 	const stamp = Date.now();
 	const company = `Bäckerei ${stamp} KG`;
@@ -76,7 +77,6 @@ test('a CSV nobody’s layout: mapped on the mapping screen, previewed, run with
 		'win1252'
 	);
 
-	await signIn(page, ADMIN);
 	await page.goto('/import');
 	await page.getByLabel('File').setInputFiles({ name: `kunden-${stamp}.csv`, mimeType: 'text/csv', buffer: first });
 	await page.getByRole('button', { name: 'Read file' }).click();
@@ -141,11 +141,10 @@ test('a CSV nobody’s layout: mapped on the mapping screen, previewed, run with
 });
 
 test('export → re-import round trip: the Persons list exported as CSV and imported again creates nothing new', async ({
-	page
+	adminPage: page
 }) => {
 	const stamp = Date.now();
 	const company = `Rundreise ${stamp} AG`;
-	await signIn(page, ADMIN);
 	await createCompany(page, company);
 	await addContact(page, 'Runa', `Rund${stamp}`, { email: `runa.${stamp}@roundtrip-e2e.example` });
 	await addContact(page, 'Tore', `Trip${stamp}`, { email: `tore.${stamp}@roundtrip-e2e.example` });

@@ -4,16 +4,15 @@
  * Back and reload restore them, sortable column headers, and a phone list dense enough to scan.
  */
 import { createCompany } from './customers';
-import { ADMIN, expect, expectAccessible, signIn, test } from './helpers';
+import { expect, expectAccessible, test } from './helpers';
 
 test.setTimeout(120_000);
 
 test('search finds "mueller" and a contact’s position; the URL keeps search and sort across Back and reload', async ({
-	page
+	adminPage: page
 }) => {
 	const stamp = Date.now();
 	const company = `Müller Listen ${stamp}`;
-	await signIn(page, ADMIN);
 	await createCompany(page, company);
 	await page.getByRole('tab', { name: 'Contacts' }).click();
 	await page.getByRole('button', { name: 'New contact' }).click();
@@ -65,10 +64,9 @@ test('search finds "mueller" and a contact’s position; the URL keeps search an
 	]);
 });
 
-test('the persons list shows at least six people per screen on a 390×844 phone', async ({ page }) => {
+test('the persons list shows at least six people per screen on a 390×844 phone', async ({ adminPage: page }) => {
 	await page.setViewportSize({ width: 390, height: 844 });
 	const stamp = Date.now();
-	await signIn(page, ADMIN);
 	await page.goto('/persons');
 	for (let i = 0; i < 7; i++) {
 		await page.getByRole('button', { name: 'Create Person' }).click();

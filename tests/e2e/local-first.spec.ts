@@ -119,11 +119,10 @@ test('concurrent offline edits: different fields both survive, the same field en
 });
 
 test('a session that ends while offline keeps every pending change and asks to sign in again', async ({
-	page,
+	adminPage: page,
 	newContext
 }) => {
 	const dan = uniqueStaff('Dan');
-	await signIn(page, ADMIN);
 	await createStaffMember(page, dan);
 	const danPage = await (await newContext()).newPage();
 	await signIn(danPage, dan);

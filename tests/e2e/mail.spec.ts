@@ -80,10 +80,9 @@ test('a contact added offline gets exactly one welcome mail once online; its lin
 });
 
 test('"Forgot password?" on the sign-in page: a staff member gets a link by e-mail and signs in with the new password', async ({
-	page,
+	adminPage: page,
 	newContext
 }) => {
-	await signIn(page, ADMIN);
 	// A domain of its own (the worker's backoff is per recipient domain); never the admin.
 	const member = { ...uniqueStaff('Forgetful'), email: `forgetful-${Date.now()}@forgot-e2e.test` };
 	await createStaffMember(page, member);

@@ -6,7 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import { openSection, shownValue } from './customers';
-import { ADMIN, createStaffMember, expect, expectAccessible, signIn, test, uniqueStaff } from './helpers';
+import { createStaffMember, expect, expectAccessible, signIn, test, uniqueStaff } from './helpers';
 
 test.setTimeout(120_000);
 
@@ -20,11 +20,10 @@ async function expectSynced(page: Page): Promise<void> {
 }
 
 test('an admin adds a manager on the customer page; the manager sees it under "My customers", also offline', async ({
-	page,
+	adminPage: page,
 	newContext
 }) => {
 	const bea = uniqueStaff('Bea');
-	await signIn(page, ADMIN);
 	await createStaffMember(page, bea);
 
 	// A private company (the default), and a public one made public in the Create dialog.

@@ -168,10 +168,9 @@ test('[§3.2][§5] an invoice with lines online and offline shows its totals; th
 
 // Enable after the SERVER branch of #12 is merged: the server mails a stored send request.
 test('[§3.2] a synced send request puts the invoice mail for every selected contact in the outbox', async ({
-	page
+	adminPage: page
 }) => {
 	const stamp = Date.now();
-	await signIn(page, ADMIN);
 	await createCompany(page, `Outbox ${stamp}`);
 	const anna = `anna.out.${stamp}@example.com`;
 	const bert = `bert.out.${stamp}@example.com`;

@@ -5,16 +5,15 @@
  * leaves the device.
  */
 import { createCompany, editField, goOffline, openSection, setAccess, shownValue } from './customers';
-import { ADMIN, createStaffMember, expect, expectAccessible, signIn, test, uniqueStaff } from './helpers';
+import { createStaffMember, expect, expectAccessible, signIn, test, uniqueStaff } from './helpers';
 
 test.setTimeout(120_000);
 
 test('an offline edit to a record made read-only meanwhile lands in "Changes not saved"; revoked access removes the record', async ({
-	page,
+	adminPage: page,
 	newContext
 }) => {
 	const fay = uniqueStaff('Fay');
-	await signIn(page, ADMIN);
 	await createStaffMember(page, fay);
 	const name = `Revoke Co ${Date.now()}`;
 	const url = await createCompany(page, name);
@@ -65,11 +64,10 @@ test('an offline edit to a record made read-only meanwhile lands in "Changes not
 });
 
 test('a staff user who changed access offline, no longer managing the record meanwhile, finds the change in "Changes not saved"', async ({
-	page,
+	adminPage: page,
 	newContext
 }) => {
 	const gus = uniqueStaff('Gus');
-	await signIn(page, ADMIN);
 	await createStaffMember(page, gus);
 	const name = `Demoted AG ${Date.now()}`;
 	const url = await createCompany(page, name);

@@ -4,17 +4,16 @@
  * "do not e-mail" — kept after a reload; the dialog accessible and without sideways scrolling
  * at phone width.
  */
-import { ADMIN, expect, expectAccessible, expectNoHorizontalScroll, signIn, test } from './helpers';
+import { expect, expectAccessible, expectNoHorizontalScroll, test } from './helpers';
 import { addContact, closeSection, createCompany, editField, openSection, section } from './customers';
 
 test('a contact with labelled e-mails and phones, a year-less birthday, tags and do-not-e-mail keeps them', async ({
-	page
+	adminPage: page
 }) => {
 	const stamp = Date.now();
 	const last = `Curie${stamp}`;
 	const work = `marie.${stamp}@lab.example`;
 	const home = `marie.${stamp}@home.example`;
-	await signIn(page, ADMIN);
 	await createCompany(page, `Institut ${stamp}`);
 	await addContact(page, 'Marie', last, { email: work });
 
@@ -73,10 +72,9 @@ test('a contact with labelled e-mails and phones, a year-less birthday, tags and
 });
 
 test('a company keeps further labelled e-mails and phones; make primary swaps with the primary one', async ({
-	page
+	adminPage: page
 }) => {
 	const stamp = Date.now();
-	await signIn(page, ADMIN);
 	await createCompany(page, `Values ${stamp} AG`);
 	await editField(page, 'E-mail', `info.${stamp}@values.example`);
 	const name = 'More e-mails and phones';

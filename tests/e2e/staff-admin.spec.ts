@@ -14,10 +14,12 @@ import {
 	uniqueStaff
 } from './helpers';
 
-test('admin resets a password: the old one stops working, the new one works', async ({ page, newContext }) => {
+test('admin resets a password: the old one stops working, the new one works', async ({
+	adminPage: page,
+	newContext
+}) => {
 	const staff = uniqueStaff('Reset');
 	const newPassword = `new-${staff.password}`;
-	await signIn(page, ADMIN);
 	await addStaffMember(page, staff);
 
 	const staffPage = await (await newContext()).newPage();
@@ -46,11 +48,10 @@ test('admin resets a password: the old one stops working, the new one works', as
 });
 
 test('admin deactivates a staff member, who is signed out and cannot sign in until reactivated', async ({
-	page,
+	adminPage: page,
 	newContext
 }) => {
 	const staff = uniqueStaff('Deactivate');
-	await signIn(page, ADMIN);
 	await addStaffMember(page, staff);
 
 	const staffPage = await (await newContext()).newPage();
@@ -79,8 +80,7 @@ test('admin deactivates a staff member, who is signed out and cannot sign in unt
 	await expect(staffPage.getByRole('heading', { name: 'Overview' })).toBeVisible();
 });
 
-test('an admin is offered no button to deactivate themselves', async ({ page }) => {
-	await signIn(page, ADMIN);
+test('an admin is offered no button to deactivate themselves', async ({ adminPage: page }) => {
 	await page.goto('/admin/staff');
 	const row = staffRow(page, ADMIN.email);
 	await expect(row.getByText('(you)')).toBeVisible();

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import { addContact, createCompany } from './customers';
-import { ADMIN, expect, signIn, test } from './helpers';
+import { expect, test } from './helpers';
 
 test.setTimeout(120_000);
 
@@ -24,14 +24,15 @@ async function addField(page: Page, field: { label: string; type: string; for: '
 	await expect(page.getByRole('status').filter({ hasText: `“${field.label}” was added.` })).toBeVisible();
 }
 
-test('a contact exported as vCard and imported again: matched, nothing new, every value kept', async ({ page }) => {
+test('a contact exported as vCard and imported again: matched, nothing new, every value kept', async ({
+	adminPage: page
+}) => {
 	const stamp = Date.now();
 	const last = `Karte${stamp}`;
 	const company = `Kartenhaus ${stamp} GmbH`;
 	const badge = `Badge ${stamp}`;
 	const work = `vera.${stamp}@work.vcard-e2e.example`;
 	const home = `vera.${stamp}@home.vcard-e2e.example`;
-	await signIn(page, ADMIN);
 	await addField(page, { label: badge, type: 'Text', for: 'Persons' });
 	await createCompany(page, company);
 	await addContact(page, 'Vera', last, { email: work });
@@ -103,10 +104,11 @@ test('a contact exported as vCard and imported again: matched, nothing new, ever
 	await expect(edit.getByLabel(badge, { exact: true })).toHaveValue(`B-${stamp}`);
 });
 
-test('Create Company: a bad additional field alone gets the summary error and the focus', async ({ page }) => {
+test('Create Company: a bad additional field alone gets the summary error and the focus', async ({
+	adminPage: page
+}) => {
 	const stamp = Date.now();
 	const size = `Fleet size ${stamp}`;
-	await signIn(page, ADMIN);
 	await addField(page, { label: size, type: 'Number', for: 'Companies' });
 	await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Companies' }).click();
 	await expect(page.getByRole('heading', { name: 'Companies', level: 1 })).toBeVisible();
