@@ -13,8 +13,8 @@ import './harness/random.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { customerMap, initCustomer } from '../../src/lib/schema/customer-doc.ts';
 import { checkDevices } from './harness/checks.ts';
-import { SimDevice, type DeviceNet } from './harness/device.ts';
-import { Link } from './harness/network.ts';
+import { SimDevice } from './harness/device.ts';
+import { linkedNet } from './harness/links.ts';
 import { InProcessServer, type SimUser } from './harness/server.ts';
 
 const ADMIN: SimUser = { id: 'user-admin', role: 'admin', email: 'admin@example.com' };
@@ -33,31 +33,7 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 function setup(compactAfter = 2) {
 	server = InProcessServer.start([ADMIN, BEN], { compactAfter, catchUpSlice: { ms: 0, minDocs: 1 } });
 	const s = server;
-	const links: Link[] = [];
-	let next = 1;
-	const net: DeviceNet = {
-		open(device, docName) {
-			const link = new Link(next++, docName, device.user.id, device, () => {});
-			if (!s.sync.attach(link.socket, device.user, docName, true)) return null;
-			links.push(link);
-			return link;
-		}
-	};
-	/** Carries every frame both ways, committing between, until nothing moves. */
-	const settle = () => {
-		for (let moved = true; moved;) {
-			moved = false;
-			for (const l of links) {
-				while (l.toServer.length > 0 || l.toClient.length > 0) {
-					moved = true;
-					l.deliverToServer();
-					s.sync.queue.flush();
-					l.deliverToClient();
-				}
-			}
-			s.sync.queue.flush();
-		}
-	};
+	const { net, settle } = linkedNet(s);
 	const admin = new SimDevice(0, ADMIN, net, 'fixed');
 	admin.connect();
 	settle();

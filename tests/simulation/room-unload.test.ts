@@ -17,8 +17,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { customerMap, initCustomer } from '../../src/lib/schema/customer-doc.ts';
 import { MessageType } from '../../src/lib/schema/protocol.ts';
-import { SimDevice, type DeviceNet } from './harness/device.ts';
+import { SimDevice } from './harness/device.ts';
 import { Link, type LinkClient } from './harness/network.ts';
+import { linkedNet } from './harness/links.ts';
 import { InProcessServer, type SimUser } from './harness/server.ts';
 
 const ADMIN: SimUser = { id: 'user-admin', role: 'admin', email: 'admin@example.com' };
@@ -33,32 +34,7 @@ afterEach(async () => {
 function setup() {
 	server = InProcessServer.start([ADMIN, BEN], { compactAfter: 1000 });
 	const s = server;
-	const links: Link[] = [];
-	let next = 1;
-	const net: DeviceNet = {
-		open(device, docName) {
-			const link = new Link(next++, docName, device.user.id, device, () => {});
-			if (!s.sync.attach(link.socket, device.user, docName, true)) return null;
-			links.push(link);
-			return link;
-		}
-	};
-	/** Carries every frame both ways, committing between, until nothing moves. */
-	const settle = () => {
-		for (let moved = true; moved;) {
-			moved = false;
-			for (const l of links) {
-				while (l.toServer.length > 0 || l.toClient.length > 0) {
-					moved = true;
-					l.deliverToServer();
-					s.sync.queue.flush();
-					l.deliverToClient();
-				}
-			}
-			s.sync.queue.flush();
-		}
-		s.sync.catchUp(); // history and projection as a reader sees them (sync/derived.ts)
-	};
+	const { net, settle } = linkedNet(s);
 	const admin = new SimDevice(0, ADMIN, net, 'fixed');
 	const ben = new SimDevice(1, BEN, net, 'fixed');
 	return { s, admin, ben, settle, net };
