@@ -7,39 +7,15 @@
  */
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HistoryPage } from '../../src/lib/schema/history.ts';
-import { Client } from './helpers/http.ts';
 import { createCustomer } from './helpers/records.ts';
-import { ADMIN, startServer, type TestServer } from './helpers/server.ts';
 import { staffUser } from './helpers/staff.ts';
-import { connect, until, type SyncClient } from './helpers/sync.ts';
-
-const cleanup: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-	while (cleanup.length) await cleanup.pop()!();
-});
+import { boot, open, signIn } from './helpers/restarts.ts';
+import { until } from './helpers/sync.ts';
 
 /** Derived work waits an hour unless something reads it. */
 const HELD_BACK = { SYNC_DERIVED_LAG_MS: '3600000' };
-
-async function boot(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
-	const server = await startServer({ LOGIN_MAX_PER_ADDRESS: '10000', ...env }, { dataDir, keepData: true });
-	cleanup.push(() => server.stop());
-	return server;
-}
-
-async function signIn(server: TestServer): Promise<Client> {
-	const c = new Client(server.url);
-	expect((await c.login(ADMIN.email, ADMIN.password)).status).toBe(303);
-	return c;
-}
-
-function open(server: TestServer, client: Client, room: string): SyncClient {
-	const s = connect(server, client, room);
-	cleanup.push(() => s.destroy());
-	return s;
-}
 
 interface OnDisk {
 	companyName: string | null;
